@@ -1,0 +1,12 @@
+# One place for the warning and sanitizer flags every target of ours gets.
+function(t2i_set_warnings target)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                             -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wformat=2)
+    if(T2I_WERROR)
+        target_compile_options(${target} PRIVATE -Werror)
+    endif()
+    if(T2I_SANITIZE)
+        target_compile_options(${target} PUBLIC -fsanitize=address,undefined -fno-omit-frame-pointer)
+        target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+    endif()
+endfunction()

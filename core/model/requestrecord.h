@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace t2i {
+
+// Cold or warm, as inferred from the platform's signals (docs/measurement.md says how).
+enum class ColdLabel { Unknown, Warm, Cold };
+
+// Why a request did not produce an image. The set is shared by every adapter, so errors of
+// different platforms land in the same columns and charts.
+enum class ErrorClass {
+    None,
+    Throttled, // 429 or the platform's own throttling answer
+    Timeout, // the per-request timeout fired, or the platform said TIMED_OUT
+    ClientError, // 4xx other than 429: our request was wrong (auth, validation, unknown job)
+    ServerError, // 5xx
+    PlatformFailure, // the job ran and the platform reported it failed (FAILED, OOM, ...)
+    ContentFiltered,
+    InvalidImage, // the answer said success but the image did not decode or had the wrong size
+    Cancelled,
+    Transport, // connection refused, reset, DNS: no HTTP answer at all
+};
+
+std::string_view toString(ColdLabel label);
+std::string_view toString(ErrorClass error);
+std::optional<ColdLabel> coldLabelFromString(std::string_view text);
+std::optional<ErrorClass> errorClassFromString(std::string_view text);
+
+// One request's whole lifecycle. Times are milliseconds since the run's start on a monotonic
+// clock; std::nullopt means "not known" (the platform did not say), never 0.
+struct RequestRecord {
+    std::int64_t seq = 0; // 0-based order of scheduling within the run
+    int step = 0; // index into workload.steps; -1 for warm-up requests
+    std::string stepKind; // "warmup", "closed", "constant", "poisson", "ramp", "burst", "cold_probe"
+    int level = 0; // index of the sweep level within the step (0 when the step has one)
+    double offered = 0; // the step's offered load at that moment: concurrency or requests/s
+
+    std::string jobId;
+    bool ok = false;
+    ErrorClass errorClass = ErrorClass::None;
+    std::string errorMessage; // redacted: never holds a key
+    int httpStatus = 0; // last HTTP status seen for this job; 0 when no answer came
+    std::string providerStatus; // the platform's own final status string, e.g. COMPLETED
+
+    double intendedMs = 0; // when the scheduler meant to send it
+    double sentMs = 0; // when the engine handed it to the transport
+    std::optional<double> acceptedMs; // the submit call's answer arrived (async protocols)
+    std::optional<double> startedMs; // the platform began executing (derived from its timings)
+    double finishedMs = 0; // the client saw the final result
+    std::optional<double> downloadedMs; // image bytes fetched, where a URL had to be downloaded
+    double doneMs = 0; // everything about this request finished (== downloadedMs or finishedMs)
+
+    std::optional<double> queueMs; // platform-reported wait before execution (cold start included)
+    std::optional<double> execMs; // platform-reported execution time
+    std::optional<double> downloadMs; // client-timed image download
+    ColdLabel cold = ColdLabel::Unknown;
+    std::string workerId;
+
+    std::int64_t bytes = 0; // response bytes received for this job, polls and downloads included
+    std::optional<int> width;
+    std::optional<int> height;
+    std::string imageHash; // SHA-256 of the first image, hex
+    int images = 0;
+
+    double pollUncertaintyMs = 0; // how late the client may have noticed completion (poll interval)
+    int polls = 0;
+    int throttled = 0; // 429 answers met on the way (each honoured, never retried silently)
+    std::int64_t seed = 0;
+    int promptIndex = 0;
+
+    // End-to-end latency measured from the intended send time (no coordinated omission).
+    double latencyMs() const { return doneMs - intendedMs; }
+    // The client's own lag: how late the send was against the plan.
+    double sendLagMs() const { return sentMs - intendedMs; }
+};
+
+} // namespace t2i

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace t2i {
+
+// created -> running -> completed / cancelled / failed; a run left "running" by a process that
+// died is marked interrupted when the database is next opened.
+enum class RunStatus { Created, Running, Completed, Cancelled, Failed, Interrupted };
+
+std::string_view toString(RunStatus status);
+std::optional<RunStatus> runStatusFromString(std::string_view text);
+
+// What the library keeps about one run (one provider x one variant of a configuration).
+struct RunInfo {
+    std::string id; // e.g. "r20261128-191230-3fa2", sortable by creation
+    std::string name; // "<config name>/<provider id>/<variant id>"
+    RunStatus status = RunStatus::Created;
+    std::string providerId;
+    std::string providerType;
+    std::string variantId;
+    std::string configJson; // the provider, variant, prompts and workload it ran with (no secrets)
+    std::string environmentJson; // tool version, host, OS, start time
+    std::string created; // ISO 8601 UTC wall clock; labels only, never used for durations
+    std::string finished; // ISO 8601 UTC, empty while running
+    double durationMs = 0; // monotonic length of the run
+    std::string message; // why it failed or was cancelled
+};
+
+// One sample of the platform's own worker and queue counters (e.g. RunPod /health).
+struct WorkerSample {
+    double tMs = 0; // ms since the run's start
+    int idle = 0;
+    int running = 0;
+    int initializing = 0;
+    int ready = 0;
+    int throttled = 0;
+    int unhealthy = 0;
+    int inQueue = 0;
+    int inProgress = 0;
+    long completed = 0;
+    long failed = 0;
+    int total() const { return idle + running + initializing + ready + throttled + unhealthy; }
+};
+
+} // namespace t2i

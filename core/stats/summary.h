@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "model/requestrecord.h"
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace t2i {
+
+// Order statistics over a sample. The estimator is nearest rank (docs/statistics.md):
+// the p-quantile of n sorted values is x[ceil(p*n) - 1], so every reported percentile is a
+// latency that really occurred, and recomputing it from an export gives the same number.
+struct Distribution {
+    std::size_t n = 0;
+    double min = 0, max = 0, mean = 0, stddev = 0; // stddev: sample (n-1) standard deviation
+    double p50 = 0, p90 = 0, p95 = 0, p99 = 0;
+};
+
+struct Interval {
+    double lo = 0, hi = 0;
+};
+
+// sorted must be ascending and non-empty.
+double quantileNearestRank(std::span<const double> sorted, double p);
+Distribution describe(std::vector<double> values); // empty input -> n == 0 and zeros
+// The 95% percentile-bootstrap interval of the p-quantile, computed exactly (the limit of
+// infinitely many resamples) from the binomial distribution of ranks; see docs/statistics.md.
+Interval bootstrapQuantileCi95(std::span<const double> sorted, double p);
+
+// One level of a sweep (or one step): the scaling curve's point.
+struct LevelPoint {
+    int step = 0;
+    int level = 0;
+    std::string stepKind;
+    double offered = 0; // concurrency, or requests/s for open-loop steps
+    std::size_t requests = 0;
+    std::size_t ok = 0;
+    double achievedIps = 0; // images per second over the level's window
+    double p50 = 0, p95 = 0; // latency of its successful requests
+};
+
+struct RunSummary {
+    std::size_t requests = 0; // measured requests (warm-up excluded)
+    std::size_t ok = 0;
+    std::size_t errors = 0;
+    double errorRate = 0;
+    std::size_t warmupRequests = 0;
+    std::size_t images = 0;
+    double throughputIps = 0; // images/s over the measured windows (cold probes' idle gaps excluded)
+    Distribution latency; // successful measured requests, cold and warm together
+    Interval p50Ci, p95Ci;
+    std::size_t coldStarts = 0;
+    double coldRate = 0; // cold / ok
+    Distribution coldLatency, warmLatency; // apart, never averaged together silently
+    std::size_t unknownColdness = 0;
+    Distribution queueMs, execMs, downloadMs; // platform-reported stages, where reported
+    Distribution sendLagMs; // client lag: sent - intended, all measured requests
+    std::map<std::string, std::size_t> errorsByClass;
+    std::vector<LevelPoint> levels;
+};
+
+RunSummary summarize(std::span<const RequestRecord> records);
+
+} // namespace t2i
