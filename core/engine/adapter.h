@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "config/config.h"
+#include "model/requestrecord.h"
+#include "model/run.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace t2i {
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;
+    HttpHeaders headers;
+    std::string body;
+};
+
+struct HttpResponse {
+    int status = 0; // 0: no HTTP answer at all (see transportError)
+    std::string transportError; // libcurl's message when status == 0
+    bool timedOut = false;
+    HttpHeaders headers; // names lower-cased
+    std::string body;
+    double sentMs = 0; // run clock
+    double receivedMs = 0;
+    std::string header(std::string_view lowerName) const; // "" when absent
+};
+
+// The job as the workload made it: what to ask the platform for.
+struct Job {
+    std::int64_t seq = 0;
+    std::string prompt;
+    std::int64_t seed = 0;
+    VariantConfig variant;
+};
+
+// What an adapter learns about a job as responses come in. The engine owns it; the adapter
+// fills in what the platform says.
+struct JobState {
+    Job job;
+    std::string jobId; // the platform's id, once known
+    std::string providerStatus; // last status string seen
+    std::optional<double> queueMs; // platform-reported, in ms
+    std::optional<double> execMs;
+    std::string workerId;
+    std::vector<std::string> images; // decoded image bytes delivered inline
+    std::vector<std::string> imageUrls; // images to download (timed apart as download time)
+    bool accepted = false; // the submit call was answered with a job id
+    int polls = 0;
+    std::string scratch; // adapter-private notes (e.g. the status URL)
+};
+
+// What happens after a response.
+struct Action {
+    enum class Kind {
+        Send, // send `request` after `delayMs` (a poll, or a follow-up call)
+        Done, // the job finished with images (inline in JobState::images or to download from imageUrls)
+        Fail, // the job failed: `error` and `message` say why
+    };
+    Kind kind = Kind::Fail;
+    HttpRequest request;
+    double delayMs = 0;
+    ErrorClass error = ErrorClass::None;
+    std::string message;
+
+    static Action send(HttpRequest r, double delay) { return { Kind::Send, std::move(r), delay, ErrorClass::None, {} }; }
+    static Action done() { return { Kind::Done, {}, 0, ErrorClass::None, {} }; }
+    static Action fail(ErrorClass e, std::string m) { return { Kind::Fail, {}, 0, e, std::move(m) }; }
+};
+
+// A protocol translator (shared/DESIGN.md): builds requests and reads responses; never does I/O,
+// never sleeps, never owns a socket or a clock. The engine drives it.
+class Adapter {
+public:
+    virtual ~Adapter() = default;
+    virtual std::string type() const = 0;
+    // The first request of a job.
+    virtual HttpRequest submit(JobState& job) = 0;
+    // Reads the answer to the job's latest request and says what happens next. HTTP 429 never
+    // reaches it: the engine waits for retryAfterMs() and sends the same request again, counted.
+    virtual Action onResponse(JobState& job, const HttpResponse& response) = 0;
+    // The request that cancels a job on the platform; nullopt when the platform has none or the
+    // job has no platform id yet.
+    virtual std::optional<HttpRequest> cancel(const JobState& job) const = 0;
+    // The platform's worker/queue counters, where it has them.
+    virtual std::optional<HttpRequest> healthRequest() const { return std::nullopt; }
+    virtual std::optional<WorkerSample> parseHealth(const HttpResponse&) const { return std::nullopt; }
+    // How long to wait after a 429; nullopt when the platform did not say (the engine backs off).
+    virtual std::optional<double> retryAfterMs(const HttpResponse& response) const;
+};
+
+// The error class an HTTP status means when the platform's body says nothing more specific.
+ErrorClass classifyHttpStatus(int status);
+
+} // namespace t2i

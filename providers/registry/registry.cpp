@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "registry.h"
+
+#include "runpod/runpodadapter.h"
+
+#include <algorithm>
+
+namespace t2i {
+
+std::vector<std::string> knownProviderTypes() { return { "emulated", "runpod" }; }
+
+bool isKnownProviderType(const std::string& type)
+{
+    const auto types = knownProviderTypes();
+    return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+std::string emulatedProtocol(const ProviderConfig& provider)
+{
+    return provider.settings.value("protocol", std::string("runpod"));
+}
+
+std::unique_ptr<Adapter> makeAdapter(const ProviderConfig& provider, const AdapterContext& context)
+{
+    const std::string protocol = provider.type == "emulated" ? emulatedProtocol(provider) : provider.type;
+    if (protocol == "runpod")
+        return std::make_unique<RunPodAdapter>(RunPodOptions::fromConfig(provider, context));
+    return nullptr;
+}
+
+} // namespace t2i
