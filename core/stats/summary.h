@@ -26,12 +26,20 @@ struct Interval {
     double lo = 0, hi = 0;
 };
 
+// The 0-based index ceil(p*n) - 1 of the nearest-rank p-quantile among n sorted values (n > 0).
+// p is clamped to (0, 1]; a tiny relative epsilon absorbs floating error in p*n, so
+// 0.07 * 100 (7.000000000000001 in doubles) counts as exactly 7: index 6, not 7.
+std::size_t nearestRankIndex(std::size_t n, double p);
 // sorted must be ascending and non-empty.
 double quantileNearestRank(std::span<const double> sorted, double p);
 Distribution describe(std::vector<double> values); // empty input -> n == 0 and zeros
+Distribution describeSorted(std::span<const double> sorted); // same, for data already ascending
 // The 95% percentile-bootstrap interval of the p-quantile, computed exactly (the limit of
 // infinitely many resamples) from the binomial distribution of ranks; see docs/statistics.md.
+// sorted must be ascending; empty input gives [0, 0].
 Interval bootstrapQuantileCi95(std::span<const double> sorted, double p);
+// The same at another central coverage, e.g. 0.99; a confidence outside (0, 1) means 0.95.
+Interval bootstrapQuantileCi(std::span<const double> sorted, double p, double confidence);
 
 // One level of a sweep (or one step): the scaling curve's point.
 struct LevelPoint {
@@ -41,6 +49,8 @@ struct LevelPoint {
     double offered = 0; // concurrency, or requests/s for open-loop steps
     std::size_t requests = 0;
     std::size_t ok = 0;
+    std::size_t images = 0; // images of its successful requests
+    double windowMs = 0; // max(doneMs) - min(intendedMs) over its requests
     double achievedIps = 0; // images per second over the level's window
     double p50 = 0, p95 = 0; // latency of its successful requests
 };
@@ -53,6 +63,7 @@ struct RunSummary {
     std::size_t warmupRequests = 0;
     std::size_t images = 0;
     double throughputIps = 0; // images/s over the measured windows (cold probes' idle gaps excluded)
+    double throughputWindowMs = 0; // the summed windows throughputIps divides by
     Distribution latency; // successful measured requests, cold and warm together
     Interval p50Ci, p95Ci;
     std::size_t coldStarts = 0;
