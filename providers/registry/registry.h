@@ -2,19 +2,13 @@
 #pragma once
 
 #include "engine/adapter.h"
+#include "engine/benchmarkrunner.h"
 
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace t2i {
-
-// Where an adapter should send its requests and with which key. The key lives only in memory.
-struct AdapterContext {
-    std::string baseUrl; // resolved: the config's base_url, the emulator's address, or the platform default
-    std::string apiKey;
-    int pollIntervalMs = 250;
-};
 
 // The provider types this build can benchmark, and the protocol each speaks.
 std::vector<std::string> knownProviderTypes();

@@ -1,12 +1,200 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runpodadapter.h"
-// (filled in next)
+
+#include "util/base64.h"
+
+#include <nlohmann/json.hpp>
+
 namespace t2i {
-RunPodOptions RunPodOptions::fromConfig(const ProviderConfig&, const AdapterContext&) { return {}; }
-RunPodAdapter::RunPodAdapter(RunPodOptions options) : m_options(std::move(options)) {}
-HttpRequest RunPodAdapter::submit(JobState&) { return {}; }
-Action RunPodAdapter::onResponse(JobState&, const HttpResponse&) { return Action::done(); }
-std::optional<HttpRequest> RunPodAdapter::cancel(const JobState&) const { return std::nullopt; }
-std::optional<HttpRequest> RunPodAdapter::healthRequest() const { return std::nullopt; }
-std::optional<WorkerSample> RunPodAdapter::parseHealth(const HttpResponse&) const { return std::nullopt; }
+namespace {
+
+using nlohmann::json;
+
+bool isTerminal(const std::string& status)
+{
+    return status == "COMPLETED" || status == "FAILED" || status == "CANCELLED" || status == "TIMED_OUT";
 }
+
+std::optional<double> msField(const json& body, const char* key)
+{
+    const auto it = body.find(key);
+    if (it == body.end() || !it->is_number())
+        return std::nullopt;
+    return it->get<double>();
+}
+
+// worker-sdxl: {"image_url": "...", "images": [...]}; worker-comfyui >= 5: {"images": [{"type", "data"}]};
+// public endpoints: {"image_url": "https://..."}; a bare string output is accepted too.
+void collectImages(const json& output, JobState& job)
+{
+    auto take = [&job](const std::string& text) {
+        if (looksLikeUrl(text))
+            job.imageUrls.push_back(text);
+        else if (auto bytes = decodeInlineImage(text))
+            job.images.push_back(std::move(*bytes));
+    };
+    if (output.is_string()) {
+        take(output.get<std::string>());
+        return;
+    }
+    if (!output.is_object())
+        return;
+    if (const auto images = output.find("images"); images != output.end() && images->is_array() && !images->empty()) {
+        for (const auto& image : *images) {
+            if (image.is_string())
+                take(image.get<std::string>());
+            else if (image.is_object() && image.contains("data") && image["data"].is_string())
+                take(image["data"].get<std::string>());
+        }
+        return;
+    }
+    if (const auto url = output.find("image_url"); url != output.end() && url->is_string())
+        take(url->get<std::string>());
+}
+
+std::string errorText(const json& body)
+{
+    const auto it = body.find("error");
+    if (it == body.end())
+        return "the platform reported FAILED without an error message";
+    return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+} // namespace
+
+RunPodOptions RunPodOptions::fromConfig(const ProviderConfig& provider, const AdapterContext& context)
+{
+    RunPodOptions options;
+    if (!context.baseUrl.empty())
+        options.baseUrl = context.baseUrl;
+    while (options.baseUrl.ends_with('/'))
+        options.baseUrl.pop_back();
+    options.endpointId = provider.settings.value("endpoint_id", std::string("emulated"));
+    options.apiKey = context.apiKey;
+    options.mode = provider.settings.value("mode", std::string("run"));
+    options.pollIntervalMs = context.pollIntervalMs;
+    options.runsyncWaitMs = provider.settings.value("runsync_wait_ms", options.runsyncWaitMs);
+    options.bearerPrefix = provider.settings.value("bearer", true);
+    return options;
+}
+
+RunPodAdapter::RunPodAdapter(RunPodOptions options)
+    : m_options(std::move(options))
+{
+}
+
+std::string RunPodAdapter::endpointUrl() const { return m_options.baseUrl + "/" + m_options.endpointId; }
+
+HttpRequest RunPodAdapter::make(std::string method, const std::string& path, std::string body) const
+{
+    HttpRequest request;
+    request.method = std::move(method);
+    request.url = endpointUrl() + path;
+    request.headers.emplace_back("Authorization", (m_options.bearerPrefix ? "Bearer " : "") + m_options.apiKey);
+    if (!body.empty())
+        request.headers.emplace_back("Content-Type", "application/json");
+    request.body = std::move(body);
+    return request;
+}
+
+HttpRequest RunPodAdapter::statusRequest(const JobState& job) const { return make("GET", "/status/" + job.jobId); }
+
+HttpRequest RunPodAdapter::submit(JobState& job)
+{
+    const VariantConfig& v = job.job.variant;
+    // worker-sdxl's input names (providers.md §1.1); precision is our extension, read by the emulator.
+    const json body = { { "input",
+        { { "prompt", job.job.prompt }, { "width", v.width }, { "height", v.height }, { "num_inference_steps", v.steps },
+            { "guidance_scale", v.guidance }, { "seed", job.job.seed }, { "num_images", v.images },
+            { "precision", v.precision } } } };
+    const std::string path = m_options.mode == "runsync" ? "/runsync?wait=" + std::to_string(m_options.runsyncWaitMs) : "/run";
+    return make("POST", path, body.dump());
+}
+
+Action RunPodAdapter::onResponse(JobState& job, const HttpResponse& response)
+{
+    if (response.status == 0)
+        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
+    json body = json::parse(response.body, nullptr, false);
+    if (response.status >= 400) {
+        // Public endpoints answer validation errors with 400 and a FAILED body.
+        const std::string detail = body.is_object() && body.contains("error") ? errorText(body) : response.body.substr(0, 300);
+        if (body.is_object() && body.value("status", "") == "FAILED")
+            job.providerStatus = "FAILED";
+        return Action::fail(classifyHttpStatus(response.status), "HTTP " + std::to_string(response.status) + ": " + detail);
+    }
+    if (body.is_discarded() || !body.is_object())
+        return Action::fail(ErrorClass::ServerError, "malformed JSON from RunPod: " + response.body.substr(0, 200));
+
+    if (job.jobId.empty()) {
+        job.jobId = body.value("id", "");
+        if (job.jobId.empty())
+            return Action::fail(ErrorClass::ServerError, "RunPod answered without a job id");
+        job.accepted = true;
+    }
+    job.providerStatus = body.value("status", "");
+    if (auto delay = msField(body, "delayTime"))
+        job.queueMs = delay;
+    if (auto execution = msField(body, "executionTime"))
+        job.execMs = execution;
+    if (const auto worker = body.find("workerId"); worker != body.end() && worker->is_string())
+        job.workerId = worker->get<std::string>();
+
+    const std::string& status = job.providerStatus;
+    if (!isTerminal(status)) {
+        if (status != "IN_QUEUE" && status != "IN_PROGRESS" && status != "RUNNING")
+            return Action::fail(ErrorClass::ServerError, "unknown RunPod status \"" + status + "\"");
+        ++job.polls;
+        // A /runsync that came back non-final continues by polling, as the official SDKs do.
+        return Action::send(statusRequest(job), m_options.pollIntervalMs);
+    }
+    if (status == "COMPLETED") {
+        collectImages(body.value("output", json()), job);
+        if (job.images.empty() && job.imageUrls.empty())
+            return Action::fail(ErrorClass::InvalidImage, "COMPLETED without an image in output");
+        return Action::done();
+    }
+    if (status == "CANCELLED")
+        return Action::fail(ErrorClass::Cancelled, "the job was cancelled");
+    if (status == "TIMED_OUT")
+        return Action::fail(ErrorClass::Timeout, "RunPod reported TIMED_OUT");
+    const std::string error = errorText(body);
+    const bool filtered = error.find("NSFW") != std::string::npos || error.find("safety") != std::string::npos;
+    return Action::fail(filtered ? ErrorClass::ContentFiltered : ErrorClass::PlatformFailure, error);
+}
+
+std::optional<HttpRequest> RunPodAdapter::cancel(const JobState& job) const
+{
+    if (job.jobId.empty())
+        return std::nullopt;
+    return make("POST", "/cancel/" + job.jobId);
+}
+
+std::optional<HttpRequest> RunPodAdapter::healthRequest() const { return make("GET", "/health"); }
+
+std::optional<WorkerSample> RunPodAdapter::parseHealth(const HttpResponse& response) const
+{
+    if (response.status != 200)
+        return std::nullopt;
+    const json body = json::parse(response.body, nullptr, false);
+    if (!body.is_object())
+        return std::nullopt;
+    // Keys the docs do not always show are read as 0 (providers.md §1.4).
+    const json jobs = body.value("jobs", json::object());
+    const json workers = body.value("workers", json::object());
+    WorkerSample sample;
+    sample.tMs = response.receivedMs;
+    sample.idle = workers.value("idle", 0);
+    sample.running = workers.value("running", 0);
+    sample.initializing = workers.value("initializing", 0);
+    sample.ready = workers.value("ready", 0);
+    sample.throttled = workers.value("throttled", 0);
+    sample.unhealthy = workers.value("unhealthy", 0);
+    sample.inQueue = jobs.value("inQueue", 0);
+    sample.inProgress = jobs.value("inProgress", 0);
+    sample.completed = jobs.value("completed", 0L);
+    sample.failed = jobs.value("failed", 0L);
+    return sample;
+}
+
+} // namespace t2i

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "config/config.h"
+#include "engine/adapter.h"
+#include "engine/runclock.h"
+#include "transport/httptransport.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace t2i {
+
+struct EngineSettings {
+    WorkloadConfig workload;
+    VariantConfig variant;
+    PromptConfig promptConfig;
+    std::vector<std::string> prompts; // never empty
+    double timeoutMs = 300000; // per request, submit to last image byte
+    double coldThresholdMs = 250; // a first job on a new worker that waited this long was a cold start
+    int maxThrottleRetries = 8; // 429s honoured per request before it counts as throttled
+    double throttleBackoffMs = 1000; // wait after a 429 without Retry-After (doubles each time)
+    double scaleToZeroWaitMs = 60000; // how long a cold probe waits for the health endpoint to show zero workers
+    double cancelGraceMs = 10000; // how long cancel requests may take when a run is cancelled
+    double progressIntervalMs = 250;
+    TransportOptions transport;
+};
+
+// What the engine reports while it runs (throttled to progressIntervalMs).
+struct EngineProgress {
+    double elapsedMs = 0;
+    double etaMs = -1; // -1: unknown
+    std::int64_t sent = 0;
+    std::int64_t done = 0;
+    std::int64_t ok = 0;
+    std::int64_t errors = 0;
+    std::int64_t inFlight = 0;
+    std::string phase; // e.g. "closed c=8 (step 2)"
+};
+
+struct EngineCallbacks {
+    std::function<void(RequestRecord)> record; // each finished request, on the engine thread
+    std::function<void(const WorkerSample&)> workerSample;
+    std::function<void(const EngineProgress&)> progress;
+};
+
+enum class EngineOutcome { Completed, Cancelled, Failed };
+
+struct EngineResult {
+    EngineOutcome outcome = EngineOutcome::Completed;
+    std::string message;
+    double durationMs = 0;
+    std::int64_t requests = 0;
+};
+
+// Runs one workload against one platform through its adapter: an event loop over libcurl's
+// multi interface on the calling thread, with timers for intended send times, polls, health
+// samples and timeouts. Every request is timed from its intended send time.
+class RunEngine {
+public:
+    RunEngine(Adapter& adapter, EngineSettings settings, EngineCallbacks callbacks);
+    ~RunEngine();
+    RunEngine(const RunEngine&) = delete;
+    RunEngine& operator=(const RunEngine&) = delete;
+
+    EngineResult run();
+    // Stops scheduling, cancels in-flight jobs on the platform, keeps what finished. Any thread.
+    void cancel();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace t2i

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runreport.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+namespace t2i {
+namespace {
+
+std::string ms(double value, bool known = true)
+{
+    if (!known)
+        return "-";
+    char buffer[32];
+    if (value >= 10000)
+        std::snprintf(buffer, sizeof buffer, "%.2f s", value / 1000.0);
+    else
+        std::snprintf(buffer, sizeof buffer, "%.0f ms", value);
+    return buffer;
+}
+
+std::string withCi(double value, Interval ci, bool known)
+{
+    if (!known)
+        return "-";
+    return ms(value) + " [" + ms(ci.lo) + ", " + ms(ci.hi) + "]";
+}
+
+std::string fixed(double value, int decimals)
+{
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(decimals) << value;
+    return out.str();
+}
+
+// A plain table: first column left-aligned labels, the rest right-aligned values.
+void printTable(std::ostream& out, const std::vector<std::vector<std::string>>& rows)
+{
+    std::vector<std::size_t> widths;
+    for (const auto& row : rows)
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            widths.resize(std::max(widths.size(), row.size()));
+            widths[c] = std::max(widths[c], row[c].size());
+        }
+    for (const auto& row : rows) {
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            if (c == 0)
+                out << std::left << std::setw(int(widths[c])) << row[c];
+            else
+                out << "  " << std::right << std::setw(int(widths[c])) << row[c];
+        }
+        out << '\n';
+    }
+}
+
+std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> reports)
+{
+    std::vector<std::vector<std::string>> rows(17);
+    const char* labels[] = { "run", "provider / variant", "status", "requests (ok / errors)", "error rate",
+        "throughput", "latency p50 [95% CI]", "latency p95 [95% CI]", "latency p90", "latency p99", "latency max",
+        "cold starts", "cold p50 / p95", "warm p50 / p95", "queue p50 (platform)", "exec p50 (platform)",
+        "client lag p99" };
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        rows[i].push_back(labels[i]);
+    for (const RunReport& r : reports) {
+        const RunSummary& s = r.summary;
+        const bool any = s.latency.n > 0;
+        std::size_t i = 0;
+        rows[i++].push_back(r.run.id);
+        rows[i++].push_back(r.run.providerId + " / " + r.run.variantId);
+        rows[i++].push_back(std::string(toString(r.run.status)));
+        rows[i++].push_back(std::to_string(s.requests) + " (" + std::to_string(s.ok) + " / " + std::to_string(s.errors) + ")");
+        rows[i++].push_back(fixed(100.0 * s.errorRate, 2) + " %");
+        rows[i++].push_back(fixed(s.throughputIps, 2) + " img/s");
+        rows[i++].push_back(withCi(s.latency.p50, s.p50Ci, any));
+        rows[i++].push_back(withCi(s.latency.p95, s.p95Ci, any));
+        rows[i++].push_back(ms(s.latency.p90, any));
+        rows[i++].push_back(ms(s.latency.p99, any));
+        rows[i++].push_back(ms(s.latency.max, any));
+        rows[i++].push_back(std::to_string(s.coldStarts) + " (" + fixed(100.0 * s.coldRate, 1) + " %)");
+        rows[i++].push_back(ms(s.coldLatency.p50, s.coldLatency.n > 0) + " / " + ms(s.coldLatency.p95, s.coldLatency.n > 0));
+        rows[i++].push_back(ms(s.warmLatency.p50, s.warmLatency.n > 0) + " / " + ms(s.warmLatency.p95, s.warmLatency.n > 0));
+        rows[i++].push_back(ms(s.queueMs.p50, s.queueMs.n > 0));
+        rows[i++].push_back(ms(s.execMs.p50, s.execMs.n > 0));
+        rows[i++].push_back(ms(s.sendLagMs.p99, s.sendLagMs.n > 0));
+    }
+    return rows;
+}
+
+} // namespace
+
+void printShow(std::ostream& out, const RunReport& report)
+{
+    out << report.run.name << '\n';
+    printTable(out, summaryRows({ &report, 1 }));
+    if (!report.summary.errorsByClass.empty()) {
+        out << "\nerrors by class:\n";
+        for (const auto& [name, count] : report.summary.errorsByClass)
+            out << "  " << name << ": " << count << '\n';
+    }
+    if (!report.summary.levels.empty()) {
+        out << "\nscaling (per step and level):\n";
+        std::vector<std::vector<std::string>> rows { { "step", "kind", "offered", "requests", "ok", "achieved", "p50", "p95" } };
+        for (const LevelPoint& p : report.summary.levels)
+            rows.push_back({ std::to_string(p.step + 1) + (p.level ? "." + std::to_string(p.level + 1) : ""), p.stepKind,
+                fixed(p.offered, 1), std::to_string(p.requests), std::to_string(p.ok), fixed(p.achievedIps, 2) + " img/s",
+                ms(p.p50, p.ok > 0), ms(p.p95, p.ok > 0) });
+        printTable(out, rows);
+    }
+    if (!report.run.message.empty())
+        out << "\nnote: " << report.run.message << '\n';
+}
+
+void printCompare(std::ostream& out, std::span<const RunReport> reports)
+{
+    printTable(out, summaryRows(reports));
+    const nlohmann::json differences = compareJson(reports)["differences"];
+    if (differences.empty())
+        return;
+    out << "\nagainst " << reports.front().run.id << " (significant: the 95% intervals do not overlap):\n";
+    for (const auto& entry : differences)
+        for (const auto& m : entry["metrics"]) {
+            if (m["metric"] != "latency_p50_ms" && m["metric"] != "latency_p95_ms")
+                continue;
+            out << "  " << entry["run"].get<std::string>() << " " << m["metric"].get<std::string>() << ": "
+                << (m["delta"].get<double>() >= 0 ? "+" : "") << fixed(m["delta"].get<double>(), 1) << " ms"
+                << (m.value("significant", false) ? "  significant" : "  not significant") << '\n';
+        }
+}
+
+void printRuns(std::ostream& out, std::span<const RunInfo> runs)
+{
+    std::vector<std::vector<std::string>> rows { { "id", "status", "created", "provider", "variant", "name" } };
+    for (const RunInfo& run : runs)
+        rows.push_back({ run.id, std::string(toString(run.status)), run.created, run.providerId, run.variantId, run.name });
+    // Every column left-aligned reads better for text columns.
+    std::vector<std::size_t> widths(rows.front().size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t c = 0; c < row.size(); ++c)
+            widths[c] = std::max(widths[c], row[c].size());
+    for (const auto& row : rows) {
+        for (std::size_t c = 0; c < row.size(); ++c)
+            out << std::left << std::setw(int(widths[c] + 2)) << row[c];
+        out << '\n';
+    }
+}
+
+} // namespace t2i

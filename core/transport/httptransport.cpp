@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "httptransport.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace t2i {
+namespace {
+
+struct Transfer {
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    std::string requestBody; // libcurl reads it in place, so it lives as long as the transfer
+    HttpResponse response;
+    HttpTransport::Callback callback;
+};
+
+std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user)
+{
+    static_cast<Transfer*>(user)->response.body.append(data, size * count);
+    return size * count;
+}
+
+std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user)
+{
+    auto* transfer = static_cast<Transfer*>(user);
+    std::string_view line(data, size * count);
+    if (line.starts_with("HTTP/")) { // a new response (after a redirect or 100 Continue) starts afresh
+        transfer->response.headers.clear();
+        return line.size();
+    }
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos)
+        return line.size();
+    std::string name(line.substr(0, colon));
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+        value.remove_suffix(1);
+    transfer->response.headers.emplace_back(std::move(name), std::string(value));
+    return line.size();
+}
+
+long curlHttpVersion(const std::string& version)
+{
+    if (version == "2")
+        return CURL_HTTP_VERSION_2TLS;
+    if (version == "2-prior-knowledge")
+        return CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+    return CURL_HTTP_VERSION_1_1;
+}
+
+} // namespace
+
+void initHttpGlobally()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct HttpTransport::Impl {
+    const RunClock& clock;
+    TransportOptions options;
+    CURLM* multi = nullptr;
+    std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
+    std::vector<CURL*> idleHandles; // reused: resetting a handle is cheaper than making one
+
+    Impl(const RunClock& c, TransportOptions o)
+        : clock(c)
+        , options(std::move(o))
+    {
+        initHttpGlobally();
+        multi = curl_multi_init();
+        curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+        if (options.maxConnectionsPerHost > 0)
+            curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.maxConnectionsPerHost);
+    }
+
+    ~Impl()
+    {
+        for (auto& [easy, transfer] : active) {
+            curl_multi_remove_handle(multi, easy);
+            curl_slist_free_all(transfer->headers);
+            curl_easy_cleanup(easy);
+        }
+        for (CURL* easy : idleHandles)
+            curl_easy_cleanup(easy);
+        curl_multi_cleanup(multi);
+    }
+
+    CURL* takeHandle()
+    {
+        if (idleHandles.empty())
+            return curl_easy_init();
+        CURL* easy = idleHandles.back();
+        idleHandles.pop_back();
+        curl_easy_reset(easy);
+        return easy;
+    }
+
+    void finish(CURL* easy, CURLcode code)
+    {
+        auto node = active.extract(easy);
+        if (node.empty())
+            return;
+        std::unique_ptr<Transfer> transfer = std::move(node.mapped());
+        curl_multi_remove_handle(multi, easy);
+        HttpResponse& response = transfer->response;
+        response.receivedMs = clock.nowMs();
+        if (code == CURLE_OK) {
+            long status = 0;
+            curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+            response.status = int(status);
+        } else {
+            response.status = 0;
+            response.timedOut = code == CURLE_OPERATION_TIMEDOUT;
+            response.transportError = curl_easy_strerror(code);
+        }
+        curl_slist_free_all(transfer->headers);
+        idleHandles.push_back(easy);
+        transfer->callback(std::move(response));
+    }
+};
+
+HttpTransport::HttpTransport(const RunClock& clock, TransportOptions options)
+    : d(std::make_unique<Impl>(clock, std::move(options)))
+{
+}
+
+HttpTransport::~HttpTransport() = default;
+
+void HttpTransport::send(const HttpRequest& request, double timeoutMs, Callback callback)
+{
+    auto transfer = std::make_unique<Transfer>();
+    transfer->callback = std::move(callback);
+    transfer->requestBody = request.body;
+    CURL* easy = d->takeHandle();
+    transfer->easy = easy;
+    for (const auto& [name, value] : request.headers)
+        transfer->headers = curl_slist_append(transfer->headers, (name + ": " + value).c_str());
+    // libcurl adds "Expect: 100-continue" to larger POSTs, costing a round trip no platform needs.
+    transfer->headers = curl_slist_append(transfer->headers, "Expect:");
+
+    curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method == "HEAD")
+        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    if (!transfer->requestBody.empty() || request.method == "POST" || request.method == "PUT") {
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->requestBody.data());
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(transfer->requestBody.size()));
+    }
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, onBody);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, onHeader);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(std::max(1.0, timeoutMs)));
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, curlHttpVersion(d->options.httpVersion));
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, d->options.verifyTls ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L); // Modal's long calls answer 303 to a result URL
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "t2ibench/" T2I_VERSION);
+    transfer->response.sentMs = d->clock.nowMs();
+    d->active.emplace(easy, std::move(transfer));
+    curl_multi_add_handle(d->multi, easy);
+}
+
+void HttpTransport::poll(int timeoutMs)
+{
+    int running = 0;
+    curl_multi_perform(d->multi, &running);
+    if (timeoutMs > 0) {
+        curl_multi_poll(d->multi, nullptr, 0, timeoutMs, nullptr);
+        curl_multi_perform(d->multi, &running);
+    }
+    // Collect first, then call back: a callback may add transfers, which must not disturb the read.
+    std::vector<std::pair<CURL*, CURLcode>> finished;
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(d->multi, &left))
+        if (message->msg == CURLMSG_DONE)
+            finished.emplace_back(message->easy_handle, message->data.result);
+    for (const auto& [easy, code] : finished)
+        d->finish(easy, code);
+}
+
+void HttpTransport::wakeup() { curl_multi_wakeup(d->multi); }
+
+std::size_t HttpTransport::inFlight() const { return d->active.size(); }
+
+} // namespace t2i

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "engine/adapter.h"
+#include "engine/runclock.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace t2i {
+
+struct TransportOptions {
+    std::string httpVersion = "1.1"; // "1.1", "2" (ALPN over TLS), "2-prior-knowledge" (h2c)
+    long maxConnectionsPerHost = 0; // 0: unlimited
+    bool verifyTls = true;
+};
+
+// libcurl's multi interface, driven by the thread that calls poll() (the engine thread): one
+// event loop, no thread per request, keep-alive connections reused across requests.
+class HttpTransport {
+public:
+    using Callback = std::function<void(HttpResponse&&)>;
+    HttpTransport(const RunClock& clock, TransportOptions options = {});
+    ~HttpTransport();
+    HttpTransport(const HttpTransport&) = delete;
+    HttpTransport& operator=(const HttpTransport&) = delete;
+
+    // Starts the request now. The callback runs inside a later poll(), on the polling thread.
+    void send(const HttpRequest& request, double timeoutMs, Callback callback);
+    // Moves every transfer forward and runs completion callbacks; waits at most timeoutMs for
+    // socket activity (0: do not wait). Callbacks may send() again.
+    void poll(int timeoutMs);
+    // Breaks a poll() that is waiting; callable from any thread.
+    void wakeup();
+    std::size_t inFlight() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+// curl_global_init once per process, before threads start (libcurl's rule).
+void initHttpGlobally();
+
+} // namespace t2i

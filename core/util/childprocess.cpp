@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "childprocess.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <utility>
+
+extern char** environ;
+
+namespace t2i {
+
+ChildProcess::~ChildProcess() { stop(); }
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : m_pid(std::exchange(other.m_pid, -1))
+    , m_stdout(std::exchange(other.m_stdout, -1))
+    , m_buffer(std::move(other.m_buffer))
+{
+}
+
+ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept
+{
+    if (this != &other) {
+        stop();
+        m_pid = std::exchange(other.m_pid, -1);
+        m_stdout = std::exchange(other.m_stdout, -1);
+        m_buffer = std::move(other.m_buffer);
+    }
+    return *this;
+}
+
+std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& argv, const std::vector<std::string>& extraEnv,
+                                                std::string* error)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        *error = std::string("pipe: ") + std::strerror(errno);
+        return std::nullopt;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e)
+        env.emplace_back(*e);
+    env.insert(env.end(), extraEnv.begin(), extraEnv.end());
+    std::vector<char*> envp, args;
+    for (auto& e : env)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> argvCopy = argv;
+    for (auto& a : argvCopy)
+        args.push_back(a.data());
+    args.push_back(nullptr);
+
+    // Its own process group, so a terminal's Ctrl-C reaches only us and we stop it in order
+    // (its final words, like the emulator's ledger, get written); default signal handling and
+    // an empty mask, whatever this process blocked.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, args[0], &actions, &attributes, args.data(), envp.data());
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        *error = "cannot start " + argv[0] + ": " + std::strerror(rc);
+        return std::nullopt;
+    }
+    ChildProcess child;
+    child.m_pid = pid;
+    child.m_stdout = fds[0];
+    return child;
+}
+
+std::optional<std::string> ChildProcess::readLine(std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        if (const auto newline = m_buffer.find('\n'); newline != std::string::npos) {
+            std::string line = m_buffer.substr(0, newline);
+            m_buffer.erase(0, newline + 1);
+            return line;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0 || m_stdout < 0)
+            return std::nullopt;
+        pollfd pfd { m_stdout, POLLIN, 0 };
+        if (::poll(&pfd, 1, int(left.count())) <= 0)
+            continue;
+        char chunk[4096];
+        const ssize_t n = ::read(m_stdout, chunk, sizeof chunk);
+        if (n <= 0)
+            return std::nullopt;
+        m_buffer.append(chunk, std::size_t(n));
+    }
+}
+
+int ChildProcess::stop(std::chrono::milliseconds grace)
+{
+    if (m_pid <= 0)
+        return 0;
+    int status = 0;
+    ::kill(m_pid, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    pid_t done = 0;
+    while ((done = waitpid(m_pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (done == 0) {
+        ::kill(m_pid, SIGKILL);
+        waitpid(m_pid, &status, 0);
+    }
+    m_pid = -1;
+    if (m_stdout >= 0)
+        close(m_stdout);
+    m_stdout = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+std::string executableDir()
+{
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string(".") : self.parent_path().string();
+}
+
+} // namespace t2i

@@ -1,0 +1,2 @@
+target_sources(t2i_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/openloopschedule.cpp)

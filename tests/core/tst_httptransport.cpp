@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+// The libcurl multi transport against a real HTTP server on loopback (Qt HTTP Server on its own thread).
+#include "transport/httptransport.h"
+
+#include <QHttpServer>
+#include <QHttpServerResponse>
+#include <QThread>
+#include <QTimer>
+#include <QtTest>
+
+using namespace t2i;
+
+namespace {
+
+// A small server on a thread of its own, so the test thread can drive the transport's loop.
+class ServerThread : public QThread {
+public:
+    quint16 port = 0;
+    QSemaphore ready;
+
+protected:
+    void run() override
+    {
+        QHttpServer server;
+        server.route("/echo", [](const QHttpServerRequest& request) {
+            QHttpServerResponse response(QByteArray(request.method() == QHttpServerRequest::Method::Post ? "POST " : "GET ") + request.body());
+            response.setHeader("X-Seen-Auth", request.value("Authorization"));
+            return response;
+        });
+        server.route("/status/<arg>", [](int status) { return QHttpServerResponse(QHttpServerResponder::StatusCode(status)); });
+        server.route("/slow", [](QHttpServerResponder&& responder) {
+            auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
+            QTimer::singleShot(3000, [held] { held->write(QHttpServerResponder::StatusCode::Ok); });
+        });
+        port = server.listen(QHostAddress::LocalHost, 0);
+        ready.release();
+        exec();
+    }
+};
+
+struct Loop {
+    RunClock clock;
+    HttpTransport transport { clock };
+    // Polls until `done` holds or 10 s pass (a safety net, not a timing assertion).
+    template <typename F> bool until(F done)
+    {
+        const double deadline = clock.nowMs() + 10000;
+        while (!done() && clock.nowMs() < deadline)
+            transport.poll(20);
+        return done();
+    }
+};
+
+} // namespace
+
+class TestHttpTransport : public QObject {
+    Q_OBJECT
+private:
+    ServerThread m_server;
+    std::string base() const { return "http://127.0.0.1:" + std::to_string(m_server.port); }
+
+private slots:
+    void initTestCase()
+    {
+        m_server.start();
+        m_server.ready.acquire();
+        QVERIFY(m_server.port != 0);
+    }
+    void cleanupTestCase()
+    {
+        m_server.quit();
+        m_server.wait();
+    }
+
+    void postCarriesBodyAndHeadersBack()
+    {
+        Loop loop;
+        std::optional<HttpResponse> got;
+        HttpRequest request;
+        request.method = "POST";
+        request.url = base() + "/echo";
+        request.body = R"({"input":{}})";
+        request.headers = { { "Authorization", "Bearer k" }, { "Content-Type", "application/json" } };
+        loop.transport.send(request, 5000, [&](HttpResponse&& r) { got = std::move(r); });
+        QVERIFY(loop.until([&] { return got.has_value(); }));
+        QCOMPARE(got->status, 200);
+        QCOMPARE(got->body, std::string(R"(POST {"input":{}})"));
+        QCOMPARE(got->header("x-seen-auth"), std::string("Bearer k")); // names arrive lower-cased
+        QVERIFY(got->receivedMs >= got->sentMs);
+    }
+
+    void statusCodesPassThrough_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::newRow("429 throttled") << 429;
+        QTest::newRow("404 not found") << 404;
+        QTest::newRow("503 unavailable") << 503;
+    }
+    void statusCodesPassThrough()
+    {
+        QFETCH(int, status);
+        Loop loop;
+        std::optional<HttpResponse> got;
+        loop.transport.send({ "GET", base() + "/status/" + std::to_string(status), {}, {} }, 5000, [&](HttpResponse&& r) { got = std::move(r); });
+        QVERIFY(loop.until([&] { return got.has_value(); }));
+        QCOMPARE(got->status, status);
+    }
+
+    void timeoutIsReportedAsSuch()
+    {
+        Loop loop;
+        std::optional<HttpResponse> got;
+        loop.transport.send({ "GET", base() + "/slow", {}, {} }, 200, [&](HttpResponse&& r) { got = std::move(r); });
+        QVERIFY(loop.until([&] { return got.has_value(); }));
+        QCOMPARE(got->status, 0);
+        QVERIFY(got->timedOut);
+    }
+
+    void refusedConnectionIsATransportError()
+    {
+        Loop loop;
+        std::optional<HttpResponse> got;
+        loop.transport.send({ "GET", "http://127.0.0.1:1/", {}, {} }, 5000, [&](HttpResponse&& r) { got = std::move(r); });
+        QVERIFY(loop.until([&] { return got.has_value(); }));
+        QCOMPARE(got->status, 0);
+        QVERIFY(!got->timedOut);
+        QVERIFY(!got->transportError.empty());
+    }
+
+    void manyConcurrentRequestsAllComplete()
+    {
+        Loop loop;
+        int done = 0, ok = 0;
+        for (int i = 0; i < 300; ++i)
+            loop.transport.send({ "GET", base() + "/echo", {}, {} }, 10000, [&](HttpResponse&& r) {
+                ++done;
+                ok += r.status == 200;
+            });
+        QCOMPARE(loop.transport.inFlight(), std::size_t(300));
+        QVERIFY(loop.until([&] { return done == 300; }));
+        QCOMPARE(ok, 300);
+        QCOMPARE(loop.transport.inFlight(), std::size_t(0));
+    }
+
+    void callbacksMaySendAgain()
+    {
+        Loop loop;
+        int chain = 0;
+        std::function<void(HttpResponse&&)> next = [&](HttpResponse&&) {
+            if (++chain < 5)
+                loop.transport.send({ "GET", base() + "/echo", {}, {} }, 5000, next);
+        };
+        loop.transport.send({ "GET", base() + "/echo", {}, {} }, 5000, next);
+        QVERIFY(loop.until([&] { return chain == 5; }));
+    }
+
+    void wakeupBreaksAWait()
+    {
+        Loop loop;
+        std::thread waker([&] { loop.transport.wakeup(); });
+        const double before = loop.clock.nowMs();
+        loop.transport.poll(60000); // returns on the wake-up, not after a minute
+        waker.join();
+        QVERIFY(loop.clock.nowMs() - before < 60000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpTransport)
+#include "tst_httptransport.moc"
