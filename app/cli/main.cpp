@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+// t2ibench-cli: the headless runner. Parsing here; each command lives in clicommands.cpp.
+#include "clicommands.h"
+
+#include <iostream>
+#include <map>
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: t2ibench-cli COMMAND [options]
+
+commands:
+  run CONFIG [--db FILE] [--json]          run every provider x variant of a configuration
+  runs [--db FILE] [--json]                list the runs in the library
+  show RUN [--db FILE] [--json]            one run's summary (RUN: an id or a unique prefix)
+  compare RUN RUN... [--db FILE] [--json]  runs side by side, with the significance of differences
+  export RUN [--db FILE] --format csv|json [--out FILE]
+                                           one row per request, every recorded field
+
+The library defaults to $XDG_DATA_HOME/t2ibench/library.db (~/.local/share/t2ibench/library.db).
+Exit codes: 0 success, 1 failure, 2 bad usage or configuration, 130 cancelled.
+)";
+
+int usageError(const std::string& message)
+{
+    std::cerr << "t2ibench-cli: " << message << "\n\n" << kUsage;
+    return t2i::cli::BadUsage;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace t2i::cli;
+    Args args;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&](std::string& into) {
+            if (i + 1 >= argc)
+                return false;
+            into = argv[++i];
+            return true;
+        };
+        if (arg == "-h" || arg == "--help") {
+            std::cout << kUsage;
+            return Success;
+        } else if (arg == "--version") {
+            std::cout << "t2ibench-cli " << T2I_VERSION << '\n';
+            return Success;
+        } else if (arg == "--json") {
+            args.json = true;
+        } else if (arg == "--db") {
+            if (!value(args.db))
+                return usageError("--db needs a file");
+        } else if (arg == "--format") {
+            if (!value(args.format))
+                return usageError("--format needs csv or json");
+        } else if (arg == "--out") {
+            if (!value(args.out))
+                return usageError("--out needs a file");
+        } else if (arg.starts_with("--")) {
+            return usageError("unknown option " + arg);
+        } else if (args.command.empty()) {
+            args.command = arg;
+        } else {
+            args.positional.push_back(arg);
+        }
+    }
+    if (args.db.empty())
+        args.db = defaultDatabasePath();
+    const std::map<std::string, int (*)(const Args&)> commands { { "run", runCommand }, { "runs", runsCommand },
+        { "show", showCommand }, { "compare", compareCommand }, { "export", exportCommand } };
+    if (args.command.empty())
+        return usageError("no command given");
+    const auto it = commands.find(args.command);
+    if (it == commands.end())
+        return usageError("unknown command \"" + args.command + "\"");
+    return it->second(args);
+}
