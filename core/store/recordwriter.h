@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -20,7 +21,12 @@ namespace t2i {
 // killed process can lose. It also refreshes the run's heartbeat.
 class RecordWriter {
 public:
-    RecordWriter(const std::string& dbPath, std::string runId, std::chrono::milliseconds flushInterval = std::chrono::milliseconds(200));
+    // A backlog is written in transactions of at most this many records, so each commit (and
+    // so written() and the bound on what a crash loses) keeps moving while the queue drains.
+    static constexpr std::size_t kMaxBatch = 5000;
+
+    RecordWriter(const std::string& dbPath, std::string runId,
+        std::chrono::milliseconds flushInterval = std::chrono::milliseconds(200));
     ~RecordWriter(); // close()s
     RecordWriter(const RecordWriter&) = delete;
     RecordWriter& operator=(const RecordWriter&) = delete;
@@ -29,7 +35,11 @@ public:
     void push(WorkerSample sample);
     void close(); // writes what is queued, then stops the thread; idempotent
     std::int64_t written() const; // records committed so far
-    std::string error() const; // the first store error met, empty if none
+    std::string error() const; // the first store error met, empty if none; later pushes are dropped
+    // Blocks until written() >= count, the writer stopped, or timeout; true when count was reached.
+    bool waitForWritten(std::int64_t count, std::chrono::milliseconds timeout) const;
+    std::size_t queued() const; // records and samples pushed but not yet committed
+    std::size_t peakQueued() const; // the most ever pending at once: the memory the backlog took
 
 private:
     struct Shared;

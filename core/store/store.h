@@ -4,6 +4,8 @@
 #include "model/requestrecord.h"
 #include "model/run.h"
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -24,6 +26,16 @@ public:
 // One Store object is one connection; use it from one thread at a time.
 class Store {
 public:
+    // A "running" run whose heartbeat is older than this is taken for dead by open(), whatever
+    // host it ran on. The writer refreshes the heartbeat every second, so 15 s is many misses.
+    static constexpr std::chrono::seconds kStaleHeartbeat { 15 };
+
+    // Free-form labels an analyst attaches to a run after the fact (runs.tags / runs.notes).
+    struct RunNotes {
+        std::string tags; // comma-separated
+        std::string notes;
+    };
+
     // Opens (creating if needed) and migrates the database to the current schema version.
     // Runs left "running" by a process that is gone are marked interrupted here.
     // Throws StoreError naming the file and what went wrong.
@@ -43,15 +55,23 @@ public:
     // By full id, or by a unique prefix of one; std::nullopt when none or ambiguous.
     std::optional<RunInfo> findRun(const std::string& idOrPrefix) const;
     bool deleteRun(const std::string& runId);
+    void setRunNotes(const std::string& runId, const RunNotes& notes); // throws when no such run
+    std::optional<RunNotes> runNotes(const std::string& runId) const;
 
     void insertRecords(const std::string& runId, std::span<const RequestRecord> records); // one transaction
     void insertWorkerSamples(const std::string& runId, std::span<const WorkerSample> samples);
+    // Single-row forms for a caller that holds its own transaction (begin()/commit()) and whose
+    // rows are not contiguous; outside a transaction each is its own.
+    void insertRecord(const std::string& runId, const RequestRecord& record);
+    void insertWorkerSample(const std::string& runId, const WorkerSample& sample);
+    std::int64_t recordCount(const std::string& runId) const;
     std::vector<RequestRecord> records(const std::string& runId) const; // ordered by seq
     std::vector<WorkerSample> workerSamples(const std::string& runId) const; // ordered by time
 
     // Transactions for callers that batch several inserts (the writer thread).
     void begin();
     void commit();
+    void rollback(); // no-op when no transaction is open
 
 private:
     explicit Store(std::string path);

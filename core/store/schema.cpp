@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "schema.h"
+
+#include "sqlitehandle.h"
+
+#include <array>
+#include <string>
+
+namespace t2i {
+namespace {
+
+// docs/schema.md describes every column; keep the two in step.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE runs (
+    id               TEXT PRIMARY KEY NOT NULL,
+    name             TEXT NOT NULL DEFAULT '',
+    status           TEXT NOT NULL CHECK (status IN
+                         ('created', 'running', 'completed', 'cancelled', 'failed', 'interrupted')),
+    provider_id      TEXT NOT NULL DEFAULT '',
+    provider_type    TEXT NOT NULL DEFAULT '',
+    variant_id       TEXT NOT NULL DEFAULT '',
+    config_json      TEXT NOT NULL DEFAULT '',
+    environment_json TEXT NOT NULL DEFAULT '',
+    created          TEXT NOT NULL,
+    finished         TEXT,
+    duration_ms      REAL NOT NULL DEFAULT 0,
+    message          TEXT NOT NULL DEFAULT '',
+    owner_pid        INTEGER,
+    owner_host       TEXT,
+    heartbeat        INTEGER,
+    tags             TEXT NOT NULL DEFAULT '',
+    notes            TEXT NOT NULL DEFAULT ''
+);
+
+CREATE INDEX runs_status ON runs (status);
+
+-- WITHOUT ROWID: the primary key is the table, clustered by run and seq, so one run's records
+-- are read in order from adjacent pages and no second index has to be maintained on insert.
+CREATE TABLE requests (
+    run_id              TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq                 INTEGER NOT NULL,
+    step                INTEGER NOT NULL,
+    step_kind           TEXT NOT NULL,
+    level               INTEGER NOT NULL,
+    offered             REAL NOT NULL,
+    job_id              TEXT,
+    ok                  INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    error_class         TEXT,
+    error_message       TEXT,
+    http_status         INTEGER,
+    provider_status     TEXT,
+    intended_ms         REAL NOT NULL,
+    sent_ms             REAL NOT NULL,
+    accepted_ms         REAL,
+    started_ms          REAL,
+    finished_ms         REAL NOT NULL,
+    downloaded_ms       REAL,
+    done_ms             REAL NOT NULL,
+    latency_ms          REAL NOT NULL,
+    queue_ms            REAL,
+    exec_ms             REAL,
+    download_ms         REAL,
+    cold                TEXT NOT NULL CHECK (cold IN ('unknown', 'warm', 'cold')),
+    worker_id           TEXT,
+    bytes               INTEGER NOT NULL,
+    width               INTEGER,
+    height              INTEGER,
+    image_hash          TEXT,
+    images              INTEGER NOT NULL,
+    poll_uncertainty_ms REAL NOT NULL,
+    polls               INTEGER NOT NULL,
+    throttled           INTEGER NOT NULL,
+    seed                INTEGER NOT NULL,
+    prompt_index        INTEGER NOT NULL,
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE worker_samples (
+    run_id       TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    t_ms         REAL NOT NULL,
+    idle         INTEGER NOT NULL,
+    running      INTEGER NOT NULL,
+    initializing INTEGER NOT NULL,
+    ready        INTEGER NOT NULL,
+    throttled    INTEGER NOT NULL,
+    unhealthy    INTEGER NOT NULL,
+    in_queue     INTEGER NOT NULL,
+    in_progress  INTEGER NOT NULL,
+    completed    INTEGER NOT NULL,
+    failed       INTEGER NOT NULL
+);
+
+CREATE INDEX worker_samples_run ON worker_samples (run_id, t_ms);
+)sql";
+
+constexpr std::array kMigrations { Migration { 1, kV1 } };
+
+} // namespace
+
+std::span<const Migration> migrations()
+{
+    return kMigrations;
+}
+
+int latestSchemaVersion()
+{
+    return kMigrations.back().version;
+}
+
+int userVersion(Database& db)
+{
+    auto st = db.prepare("PRAGMA user_version");
+    return st.step() ? st.int32(0) : 0;
+}
+
+namespace {
+void refuseNewer(const Database& db, int found)
+{
+    if (found > latestSchemaVersion())
+        throw StoreError(db.path() + ": the run library has schema version " + std::to_string(found)
+            + ", newer than this build of t2ibench reads (" + std::to_string(latestSchemaVersion())
+            + "); open it with a newer t2ibench");
+}
+} // namespace
+
+void migrate(Database& db)
+{
+    // Checked before any write, so a newer file is never touched by an older build.
+    refuseNewer(db, userVersion(db));
+    if (userVersion(db) == latestSchemaVersion())
+        return;
+
+    Transaction tx(db);
+    // Read again under the write lock: another process may have migrated in between.
+    const int current = userVersion(db);
+    refuseNewer(db, current);
+    for (const Migration& step : kMigrations) {
+        if (step.version <= current)
+            continue;
+        try {
+            db.exec(std::string(step.sql));
+        } catch (const StoreError& e) {
+            throw StoreError(
+                std::string(e.what()) + " [migrating to schema version " + std::to_string(step.version) + "]");
+        }
+        // user_version is part of the database header, so it commits with the step.
+        db.exec("PRAGMA user_version = " + std::to_string(step.version));
+    }
+    tx.commit();
+}
+
+} // namespace t2i

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+// Opening the run library: schema migrations, refusals, repeated opens, and the runs that an
+// open finds left "running" by a process that is gone.
+
+#include "store/store.h"
+#include "storetestutil.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <fstream>
+
+using namespace t2i;
+using namespace t2i::test;
+
+namespace {
+std::string dbIn(const QTemporaryDir& dir)
+{
+    return dir.filePath(QStringLiteral("library.db")).toStdString();
+}
+
+std::string thisHost()
+{
+    std::array<char, 256> name {};
+    gethostname(name.data(), name.size() - 1);
+    return name.data();
+}
+
+// A pid that certainly belonged to a process which is now gone: a child that exited and was reaped.
+pid_t deadPid()
+{
+    const pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    waitpid(child, nullptr, 0);
+    return child;
+}
+} // namespace
+
+class TestStoreOpen : public QObject {
+    Q_OBJECT
+
+private slots:
+    void openMigrates_data();
+    void openMigrates();
+    void openRefuses_data();
+    void openRefuses();
+    void openingTwiceIsIdempotent();
+    void runningRunsOnOpen_data();
+    void runningRunsOnOpen();
+};
+
+void TestStoreOpen::openMigrates_data()
+{
+    QTest::addColumn<QString>("setupSql"); // run on a bare database before Store::open
+    QTest::newRow("a new file is created at the current version") << QString();
+    QTest::newRow("an empty version-0 database is migrated") << "PRAGMA user_version = 0";
+    QTest::newRow("a version-0 database with foreign tables keeps them")
+        << "CREATE TABLE mine (x); INSERT INTO mine VALUES (1)";
+}
+
+void TestStoreOpen::openMigrates()
+{
+    QFETCH(QString, setupSql);
+    QTemporaryDir dir;
+    if (!setupSql.isEmpty())
+        RawDb(dbIn(dir)).exec(setupSql.toStdString());
+    auto store = Store::open(dbIn(dir));
+    QVERIFY(Store::schemaVersion() >= 1);
+    RawDb raw(dbIn(dir));
+    QCOMPARE(raw.scalar("PRAGMA user_version"), std::to_string(Store::schemaVersion()));
+    QCOMPARE(raw.scalar("PRAGMA journal_mode"), std::string("wal"));
+    QCOMPARE(raw.scalar("SELECT count(*) FROM sqlite_schema WHERE name IN ('runs', 'requests', 'worker_samples')"),
+        std::string("3"));
+    if (setupSql.contains(QStringLiteral("mine")))
+        QCOMPARE(raw.scalar("SELECT x FROM mine"), std::string("1"));
+}
+
+void TestStoreOpen::openRefuses_data()
+{
+    QTest::addColumn<QString>("setupSql");
+    QTest::addColumn<QString>("fileContent"); // written raw when set
+    QTest::addColumn<QString>("messagePart");
+    QTest::newRow("a database from a newer build is refused") << "PRAGMA user_version = 999" << QString() << "newer";
+    QTest::newRow("a file that is not a database is refused") << QString() << "this is a CSV, not SQLite\n1,2,3\n"
+                                                              << "not a database";
+}
+
+void TestStoreOpen::openRefuses()
+{
+    QFETCH(QString, setupSql);
+    QFETCH(QString, fileContent);
+    QFETCH(QString, messagePart);
+    QTemporaryDir dir;
+    const std::string path = dbIn(dir);
+    if (!setupSql.isEmpty())
+        RawDb(path).exec(setupSql.toStdString());
+    if (!fileContent.isEmpty())
+        std::ofstream(path) << fileContent.toStdString() << std::string(4096, 'x');
+    try {
+        Store::open(path);
+        QFAIL("open() accepted it");
+    } catch (const StoreError& e) {
+        const QString message = QString::fromStdString(e.what());
+        QVERIFY2(message.contains(QString::fromStdString(path)), qPrintable(message));
+        QVERIFY2(message.contains(messagePart), qPrintable(message));
+    }
+    if (!setupSql.isEmpty()) // a newer file is left exactly as it was
+        QCOMPARE(RawDb(path).scalar("PRAGMA user_version"), std::string("999"));
+}
+
+void TestStoreOpen::openingTwiceIsIdempotent()
+{
+    QTemporaryDir dir;
+    auto first = Store::open(dbIn(dir));
+    first->createRun(makeRun("r1", RunStatus::Completed));
+    const std::array records { makeFullRecord(0) };
+    first->insertRecords("r1", records);
+    auto second = Store::open(dbIn(dir)); // while the first is still open
+    first.reset();
+    auto third = Store::open(dbIn(dir));
+    QCOMPARE(third->listRuns().size(), std::size_t(1));
+    QCOMPARE(third->recordCount("r1"), std::int64_t(1));
+    QCOMPARE(second->recordCount("r1"), std::int64_t(1));
+    QCOMPARE(RawDb(dbIn(dir)).scalar("PRAGMA user_version"), std::to_string(Store::schemaVersion()));
+}
+
+void TestStoreOpen::runningRunsOnOpen_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("owner"); // "self", "dead", or another host's name
+    QTest::addColumn<int>("heartbeatAgeS");
+    QTest::addColumn<int>("expected");
+    QTest::addColumn<QString>("messagePart");
+    const int running = int(RunStatus::Running);
+    const int interrupted = int(RunStatus::Interrupted);
+    QTest::newRow("a run of a live process with a fresh heartbeat stays running")
+        << running << "self" << 0 << running << "";
+    QTest::newRow("a run whose process is gone is interrupted")
+        << running << "dead" << 0 << interrupted << "ended without finishing";
+    QTest::newRow("a run on another host with a fresh heartbeat stays running")
+        << running << "elsewhere" << 2 << running << "";
+    QTest::newRow("a run on another host silent for 60 s is interrupted")
+        << running << "elsewhere" << 60 << interrupted << "no heartbeat for 60 s";
+    QTest::newRow("a run of a live process silent for 60 s is interrupted")
+        << running << "self" << 60 << interrupted << "no heartbeat";
+    QTest::newRow("a completed run of a gone process is left alone")
+        << int(RunStatus::Completed) << "dead" << 600 << int(RunStatus::Completed) << "";
+}
+
+void TestStoreOpen::runningRunsOnOpen()
+{
+    QFETCH(int, status);
+    QFETCH(QString, owner);
+    QFETCH(int, heartbeatAgeS);
+    QFETCH(int, expected);
+    QFETCH(QString, messagePart);
+    QTemporaryDir dir;
+    Store::open(dbIn(dir))->createRun(makeRun("r1", static_cast<RunStatus>(status)));
+    // Forge the owner and age the heartbeat: only another process could make them otherwise.
+    const std::string pid = owner == "dead" ? std::to_string(deadPid()) : std::to_string(getpid());
+    const std::string host = (owner == "self" || owner == "dead") ? thisHost() : owner.toStdString();
+    RawDb(dbIn(dir)).exec("UPDATE runs SET owner_pid = " + pid + ", owner_host = '" + host
+        + "', heartbeat = heartbeat - " + std::to_string(heartbeatAgeS * 1000));
+
+    auto store = Store::open(dbIn(dir));
+    const bool marked = expected == int(RunStatus::Interrupted);
+    QCOMPARE(store->interruptedOnOpen(), marked ? 1 : 0);
+    const auto run = store->findRun("r1");
+    QVERIFY(run.has_value());
+    QCOMPARE(name(run->status), name(static_cast<RunStatus>(expected)));
+    QVERIFY2(QString::fromStdString(run->message).contains(messagePart), run->message.c_str());
+    if (marked)
+        QVERIFY(!run->finished.empty()); // the last heartbeat stands in for the end
+    QCOMPARE(Store::open(dbIn(dir))->interruptedOnOpen(), 0); // marked once, not again
+}
+
+QTEST_APPLESS_MAIN(TestStoreOpen)
+#include "tst_store_open.moc"
