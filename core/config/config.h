@@ -3,8 +3,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace t2i {
@@ -29,6 +32,7 @@ struct VariantConfig {
     double guidance = 7.5;
     int images = 1;
     double megapixels() const { return double(width) * height / 1e6; }
+    bool operator==(const VariantConfig&) const = default;
 };
 
 enum class SeedPolicy { Fixed, Increment, Random };
@@ -39,6 +43,7 @@ struct PromptConfig {
     std::int64_t seed = 42;
     SeedPolicy seedPolicy = SeedPolicy::Increment;
     std::string order = "sequential"; // or "shuffle" (seeded)
+    bool operator==(const PromptConfig&) const = default;
 };
 
 enum class StepKind { Closed, Constant, Poisson, Ramp, Burst, ColdProbe };
@@ -53,6 +58,7 @@ struct WorkloadStep {
     double idleS = 0; // cold_probe
     int repeat = 1; // cold_probe
     int levels() const { return kind == StepKind::Closed ? int(concurrency.size()) : 1; }
+    bool operator==(const WorkloadStep&) const = default;
 };
 
 struct WorkloadConfig {
@@ -61,6 +67,7 @@ struct WorkloadConfig {
     int warmupRequests = 0;
     double healthIntervalS = 1.0;
     std::vector<WorkloadStep> steps;
+    bool operator==(const WorkloadConfig&) const = default;
 };
 
 struct RunConfig {
@@ -74,6 +81,7 @@ struct RunConfig {
 };
 
 std::string_view toString(StepKind kind);
+std::string_view toString(SeedPolicy policy); // "fixed", "increment", "random"
 
 // A configuration error: the file, the JSON path (e.g. "workload.steps[2].rate") and what was expected.
 struct ConfigError {
@@ -88,13 +96,51 @@ struct ConfigResult {
     std::vector<ConfigError> errors; // every problem found, not just the first
 };
 
+// Every provider type the spec names, in the spec's order (emulated, runpod, replicate, ...).
+const std::vector<std::string>& specProviderTypes();
+
 // Reads and validates a configuration file. Never throws on bad input.
 ConfigResult loadConfig(const std::string& path);
 ConfigResult parseConfig(const std::string& text, const std::string& fileLabel);
+// As above, but a provider whose type is not in supportedTypes is refused ("... is not supported
+// by this build yet (supported: ...)"). An empty list accepts every type of the spec. loadConfig
+// also checks that the prompt set or file can be read.
+ConfigResult loadConfig(const std::string& path, const std::vector<std::string>& supportedTypes);
+ConfigResult parseConfig(const std::string& text, const std::string& fileLabel,
+                         const std::vector<std::string>& supportedTypes);
+// Validates an already parsed document; file only labels the errors and names the default run name.
+ConfigResult validateConfig(const nlohmann::json& document, const std::string& file,
+                            const std::vector<std::string>& supportedTypes = {});
 
-// JSON of a step, a variant, ... as stored with each run (keys as in the spec).
+// JSON of a step, a variant, ... as stored with each run (keys as in the spec): what toJson
+// writes, parseConfig reads back to the same values.
 nlohmann::json toJson(const VariantConfig& variant);
+nlohmann::json toJson(const WorkloadStep& step);
 nlohmann::json toJson(const WorkloadConfig& workload);
 nlohmann::json toJson(const PromptConfig& prompts);
+nlohmann::json toJson(const ProviderConfig& provider); // its settings: the object as configured
+nlohmann::json toJson(const RunConfig& config); // a whole version-1 file (path is not stored)
+
+// The folder a configuration's relative paths (prompts.file, ...) are resolved against.
+std::string configDir(const RunConfig& config);
+
+// Prompt sets (resources/prompts/<set>.txt or .tsv, or prompts.file).
+struct PromptSet {
+    std::vector<std::string> prompts;
+};
+// The prompts a run cycles through: the named set, or `file` resolved against configDir (.tsv:
+// the "Prompt" column; anything else: one prompt a line, blank and '#' lines skipped). nullopt,
+// with *error (when given) saying why, if it cannot be read or holds no prompt.
+std::optional<std::vector<std::string>> loadPrompts(const PromptConfig& prompts, const std::string& configDir,
+                                                    std::string* error);
+// The names of the prompt sets shipped in resources/prompts/ (e.g. "default", "parti"), sorted.
+std::vector<std::string> availablePromptSets();
+// The seed of request seq: fixed: seed; increment: seed + seq; random: a deterministic
+// splitmix64 mix of seed and seq in [0, 4294967294], a range every platform accepts.
+std::int64_t seedFor(const PromptConfig& prompts, std::int64_t seq);
+// The prompt of request seq among count prompts: sequential: seq % count; shuffle: every pass
+// through the set is a fresh seeded permutation, so each prompt is used once per pass. -1 when
+// count is 0.
+int promptIndexFor(const PromptConfig& prompts, std::int64_t seq, std::size_t count);
 
 } // namespace t2i

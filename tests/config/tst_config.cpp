@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reading whole configurations: the spec's example, files, JSON syntax, several errors at once,
+// provider types a build lacks, writing back (toJson) and the shipped examples.
+// The rule-by-rule table is tst_configrules.cpp; prompt sets and seeds are tst_configprompts.cpp.
+#include "configfixture.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <unistd.h>
+
+using nlohmann::json;
+using namespace t2i;
+
+namespace {
+
+const ConfigError* errorAt(const ConfigResult& result, const std::string& path)
+{
+    for (const ConfigError& e : result.errors)
+        if (e.path == path)
+            return &e;
+    return nullptr;
+}
+
+} // namespace
+
+class TestConfig : public QObject {
+    Q_OBJECT
+
+private slots:
+    void specExampleParses();
+    void defaultsApply();
+    void nameDefaultsToFileStem();
+    void everyErrorIsReported();
+    void syntaxErrorGivesLineAndColumn_data();
+    void syntaxErrorGivesLineAndColumn();
+    void notAnObjectIsRefused();
+    void duplicateKeysAreRefused();
+    void unreadableFile_data();
+    void unreadableFile();
+    void unsupportedTypeNamesWhatIsSupported();
+    void validateConfigTakesAParsedDocument();
+    void errorFormat();
+    void stepKindNames();
+    void roundTrip_data();
+    void roundTrip();
+    void examplesParse_data();
+    void examplesParse();
+    void quickstartHasWhatTheReadmePromises();
+    void promptFileIsCheckedOnLoad();
+};
+
+void TestConfig::specExampleParses()
+{
+    const ConfigResult result = parseConfig(test::specExample(), "spec.json");
+    QVERIFY2(result.config, test::describeErrors(result).constData());
+    const RunConfig& c = *result.config;
+    QCOMPARE(c.version, 1);
+    QCOMPARE(c.name, std::string("quickstart"));
+    QCOMPARE(c.path, std::string("spec.json"));
+    QCOMPARE(c.providers.size(), std::size_t(2));
+    QCOMPARE(c.providers[0].id, std::string("steady"));
+    QCOMPARE(c.providers[0].type, std::string("emulated"));
+    QCOMPARE(c.providers[0].settings.value("profile", ""), std::string("steady"));
+    QCOMPARE(c.providers[1].baseUrl, std::string("https://api.runpod.ai/v2"));
+    QCOMPARE(c.providers[1].apiKeyEnv, std::string("RUNPOD_API_KEY"));
+    QCOMPARE(c.providers[1].settings.value("endpoint_id", ""), std::string("abc123"));
+    QVERIFY(!c.providers[1].timeoutS);
+    QCOMPARE(c.variants.size(), std::size_t(1));
+    QCOMPARE(c.variants[0].model, std::string("sdxl-base-1.0"));
+    QCOMPARE(c.variants[0].guidance, 7.5);
+    QCOMPARE(c.prompts.set, std::string("default"));
+    QCOMPARE(c.prompts.seed, std::int64_t(42));
+    QCOMPARE(c.workload.timeoutS, 300.0);
+    QCOMPARE(c.workload.warmupRequests, 2);
+    const auto& steps = c.workload.steps;
+    QCOMPARE(steps.size(), std::size_t(6));
+    QVERIFY(steps[0].kind == StepKind::ColdProbe);
+    QCOMPARE(steps[0].idleS, 10.0);
+    QCOMPARE(steps[0].repeat, 2);
+    QCOMPARE(steps[1].concurrency, (std::vector<int> { 1, 2, 4, 8 }));
+    QCOMPARE(steps[1].levels(), 4);
+    QCOMPARE(*steps[1].durationS, 10.0);
+    QVERIFY(!steps[1].requests);
+    QCOMPARE(steps[2].rate, 4.0);
+    QVERIFY(steps[3].kind == StepKind::Poisson);
+    QCOMPARE(*steps[3].requests, 40);
+    QCOMPARE(steps[4].rateFrom, 1.0);
+    QCOMPARE(steps[4].rateTo, 8.0);
+    QCOMPARE(*steps[5].requests, 32);
+}
+
+void TestConfig::defaultsApply()
+{
+    const char* text = R"({"version":1,"providers":[{"id":"e","type":"emulated","profile":"steady"}],
+        "variants":[{"id":"v","model":"m"}],"workload":{"steps":[{"kind":"cold_probe","idle_s":1}]}})";
+    const ConfigResult result = parseConfig(text, "defaults.json");
+    QVERIFY2(result.config, test::describeErrors(result).constData());
+    const RunConfig& c = *result.config;
+    QCOMPARE(c.variants[0], VariantConfig({ "v", "m" }));
+    QCOMPARE(c.prompts, PromptConfig());
+    QCOMPARE(c.workload.timeoutS, 300.0);
+    QCOMPARE(c.workload.pollIntervalMs, 250);
+    QCOMPARE(c.workload.warmupRequests, 0);
+    QCOMPARE(c.workload.healthIntervalS, 1.0);
+    QCOMPARE(c.workload.steps[0].repeat, 1);
+}
+
+void TestConfig::nameDefaultsToFileStem()
+{
+    json doc = test::specDocument();
+    doc.erase("name");
+    const ConfigResult result = parseConfig(doc.dump(), "/some/where/nightly-sweep.json");
+    QVERIFY2(result.config, test::describeErrors(result).constData());
+    QCOMPARE(result.config->name, std::string("nightly-sweep"));
+}
+
+void TestConfig::everyErrorIsReported()
+{
+    json doc = test::specDocument();
+    doc["version"] = 3;
+    doc["providers"][1]["id"] = "steady";
+    doc["variants"][0]["width"] = 1020;
+    doc["prompts"]["order"] = "random";
+    doc["workload"]["steps"][2]["rate"] = -4;
+    doc["workload"]["steps"][4]["to"] = 0;
+    const ConfigResult result = parseConfig(doc.dump(), "many.json");
+    QVERIFY(!result.config);
+    QVERIFY2(result.errors.size() == 6, test::describeErrors(result).constData());
+    for (const char* path : { "version", "providers[1].id", "variants[0].width", "prompts.order",
+                              "workload.steps[2].rate", "workload.steps[4].to" })
+        QVERIFY2(errorAt(result, path), (std::string("missing ") + path + test::describeErrors(result).toStdString()).c_str());
+}
+
+void TestConfig::syntaxErrorGivesLineAndColumn_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("where");
+    QTest::newRow("missing comma on line 3") << "{\n  \"version\": 1\n  \"name\": \"x\"\n}" << "line 3, column 8";
+    QTest::newRow("trailing comma on line 2") << "{\n  \"version\": 1,\n}" << "line 3, column 1";
+    QTest::newRow("unterminated string") << "{\"name\": \"abc" << "line 1, column 14";
+    QTest::newRow("empty file") << "" << "line 1, column 1";
+    QTest::newRow("columns count characters, not bytes") << "{\"name\": \"\xC3\xA9t\xC3\xA9\" x}" << "line 1, column 16";
+}
+
+void TestConfig::syntaxErrorGivesLineAndColumn()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, where);
+    const ConfigResult result = parseConfig(text.toStdString(), "broken.json");
+    QVERIFY(!result.config);
+    QCOMPARE(result.errors.size(), std::size_t(1));
+    const QString formatted = QString::fromStdString(result.errors[0].format());
+    QVERIFY2(formatted.startsWith("broken.json: invalid JSON at " + where + ": "), qPrintable(formatted));
+    QVERIFY2(!formatted.contains("json.exception"), qPrintable(formatted));
+}
+
+void TestConfig::notAnObjectIsRefused()
+{
+    const ConfigResult result = parseConfig("[1, 2]", "list.json");
+    QVERIFY(!result.config);
+    QCOMPARE(result.errors.size(), std::size_t(1));
+    QVERIFY(QString::fromStdString(result.errors[0].message).contains("must be a JSON object"));
+}
+
+void TestConfig::duplicateKeysAreRefused()
+{
+    std::string text = test::specExample();
+    text.replace(text.find("\"mode\": \"run\""), 13, "\"mode\": \"run\", \"mode\": \"runsync\"");
+    text.replace(text.find("\"version\": 1"), 12, "\"version\": 1, \"version\": 1");
+    const ConfigResult result = parseConfig(text, "dup.json");
+    QVERIFY(!result.config);
+    QVERIFY2(result.errors.size() == 2, test::describeErrors(result).constData());
+    QVERIFY(errorAt(result, "version"));
+    const ConfigError* mode = errorAt(result, "providers[1].mode");
+    QVERIFY2(mode, test::describeErrors(result).constData());
+    QVERIFY(QString::fromStdString(mode->message).contains("duplicate key"));
+}
+
+void TestConfig::unreadableFile_data()
+{
+    QTest::addColumn<QString>("which");
+    QTest::newRow("missing file") << "missing";
+    QTest::newRow("a directory") << "directory";
+    QTest::newRow("no read permission") << "unreadable";
+}
+
+void TestConfig::unreadableFile()
+{
+    QFETCH(QString, which);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString path = dir.filePath("absent.json");
+    QString expected = "No such file or directory";
+    if (which == "directory") {
+        path = dir.path();
+        expected = "Is a directory";
+    } else if (which == "unreadable") {
+        if (geteuid() == 0)
+            QSKIP("root reads every file");
+        path = dir.filePath("locked.json");
+        QVERIFY(test::writeFile(path, test::specExample()));
+        QVERIFY(QFile::setPermissions(path, QFileDevice::WriteOwner));
+        expected = "Permission denied";
+    }
+    const ConfigResult result = loadConfig(path.toStdString());
+    QVERIFY(!result.config);
+    QCOMPARE(result.errors.size(), std::size_t(1));
+    QCOMPARE(QString::fromStdString(result.errors[0].file), path);
+    QVERIFY2(QString::fromStdString(result.errors[0].format()).contains(expected), result.errors[0].format().c_str());
+}
+
+void TestConfig::unsupportedTypeNamesWhatIsSupported()
+{
+    json doc = test::specDocument();
+    doc["providers"][1] = { { "id", "flux" }, { "type", "fal" }, { "app", "fal-ai/flux/dev" } };
+    const std::vector<std::string> supported = { "emulated", "runpod" };
+    const ConfigResult refused = parseConfig(doc.dump(), "fal.json", supported);
+    QVERIFY(!refused.config);
+    QCOMPARE(refused.errors.size(), std::size_t(1));
+    QCOMPARE(refused.errors[0].format(),
+             std::string("fal.json: providers[1].type: \"fal\" is not supported by this build yet (supported: emulated, runpod)"));
+    // Without a list every type of the spec is accepted.
+    QVERIFY(parseConfig(doc.dump(), "fal.json").config);
+    // A type this build has still passes with the list.
+    QVERIFY(parseConfig(test::specExample(), "spec.json", supported).config);
+}
+
+void TestConfig::validateConfigTakesAParsedDocument()
+{
+    const ConfigResult result = validateConfig(test::specDocument(), "doc.json", { "emulated" });
+    QVERIFY(!result.config);
+    QCOMPARE(result.errors.size(), std::size_t(1));
+    QCOMPARE(result.errors[0].path, std::string("providers[1].type"));
+    QVERIFY(validateConfig(test::specDocument(), "doc.json").config);
+}
+
+void TestConfig::errorFormat()
+{
+    QCOMPARE((ConfigError { "a.json", "workload.steps[2].rate", "must be a positive number" }.format()),
+             std::string("a.json: workload.steps[2].rate: must be a positive number"));
+    QCOMPARE((ConfigError { "a.json", "", "invalid JSON" }.format()), std::string("a.json: invalid JSON"));
+}
+
+void TestConfig::stepKindNames()
+{
+    QCOMPARE(toString(StepKind::Closed), std::string_view("closed"));
+    QCOMPARE(toString(StepKind::Constant), std::string_view("constant"));
+    QCOMPARE(toString(StepKind::Poisson), std::string_view("poisson"));
+    QCOMPARE(toString(StepKind::Ramp), std::string_view("ramp"));
+    QCOMPARE(toString(StepKind::Burst), std::string_view("burst"));
+    QCOMPARE(toString(StepKind::ColdProbe), std::string_view("cold_probe"));
+    QCOMPARE(toString(SeedPolicy::Random), std::string_view("random"));
+}
+
+void TestConfig::roundTrip_data()
+{
+    QTest::addColumn<QString>("pointer");
+    QTest::addColumn<QString>("value");
+    QTest::newRow("the spec's example") << "/name" << "\"quickstart\"";
+    QTest::newRow("prompts from a file, random seeds, shuffled")
+        << "/prompts" << R"({"file":"p.txt","seed":7,"seed_policy":"random","order":"shuffle"})";
+    QTest::newRow("one concurrency level") << "/workload/steps/1" << R"({"kind":"closed","concurrency":3,"requests":9})";
+    QTest::newRow("fractional values") << "/workload/steps/4" << R"({"kind":"ramp","from":0.5,"to":2.25,"duration_s":1.5})";
+    QTest::newRow("provider timeout and extension keys")
+        << "/providers/0" << R"({"id":"e","type":"emulated","profile":"steady","timeout_s":12.5,"x-note":"n"})";
+}
+
+void TestConfig::roundTrip()
+{
+    QFETCH(QString, pointer);
+    QFETCH(QString, value);
+    json doc = test::specDocument();
+    doc[json::json_pointer(pointer.toStdString())] = json::parse(value.toStdString());
+    const ConfigResult first = parseConfig(doc.dump(), "first.json");
+    QVERIFY2(first.config, test::describeErrors(first).constData());
+    const json written = toJson(*first.config);
+    const ConfigResult second = parseConfig(written.dump(2), "first.json");
+    QVERIFY2(second.config, (written.dump(2) + test::describeErrors(second).toStdString()).c_str());
+    const RunConfig& a = *first.config;
+    const RunConfig& b = *second.config;
+    QCOMPARE(b.variants, a.variants);
+    QCOMPARE(b.prompts, a.prompts);
+    QCOMPARE(b.workload, a.workload);
+    QCOMPARE(b.name, a.name);
+    QCOMPARE(b.providers.size(), a.providers.size());
+    for (std::size_t i = 0; i < a.providers.size(); ++i) {
+        QCOMPARE(b.providers[i].settings.dump(), a.providers[i].settings.dump());
+        QCOMPARE(b.providers[i].timeoutS, a.providers[i].timeoutS);
+    }
+    QCOMPARE(toJson(b).dump(), written.dump());
+    // The pieces stored with each run parse back on their own too.
+    json pieces = test::specDocument();
+    pieces["variants"] = json::array({ toJson(a.variants[0]) });
+    pieces["prompts"] = toJson(a.prompts);
+    pieces["workload"] = toJson(a.workload);
+    QVERIFY(parseConfig(pieces.dump(), "pieces.json").config);
+}
+
+void TestConfig::examplesParse_data()
+{
+    QTest::addColumn<QString>("file");
+    const QDir examples(QStringLiteral(T2I_SOURCE_DIR "/examples"));
+    const QStringList files = examples.entryList({ "*.json" }, QDir::Files, QDir::Name);
+    QVERIFY(files.contains("quickstart.json") && files.contains("runpod.json") && files.contains("sweep-open-loop.json"));
+    for (const QString& f : files)
+        QTest::newRow(qPrintable(f)) << examples.filePath(f);
+}
+
+void TestConfig::examplesParse()
+{
+    QFETCH(QString, file);
+    const ConfigResult result = loadConfig(file.toStdString());
+    QVERIFY2(result.config, test::describeErrors(result).constData());
+    QCOMPARE(result.config->name, QFileInfo(file).completeBaseName().toStdString());
+}
+
+void TestConfig::quickstartHasWhatTheReadmePromises()
+{
+    const ConfigResult result = loadConfig(T2I_SOURCE_DIR "/examples/quickstart.json", { "emulated" });
+    QVERIFY2(result.config, test::describeErrors(result).constData());
+    const RunConfig& c = *result.config;
+    QCOMPARE(c.providers.size(), std::size_t(3));
+    const char* names[] = { "steady", "fast-scaling", "cheap-saturating" };
+    for (std::size_t i = 0; i < 3; ++i) {
+        QCOMPARE(c.providers[i].id, std::string(names[i]));
+        QCOMPARE(c.providers[i].settings.value("profile", ""), std::string(names[i]));
+    }
+    QCOMPARE(c.variants[0], (VariantConfig { "sdxl-fp16", "sdxl-base-1.0", "fp16", 1024, 1024, 30, 7.5, 1 }));
+    QCOMPARE(c.workload.steps.size(), std::size_t(3));
+    QCOMPARE(c.workload.steps[1].concurrency, (std::vector<int> { 1, 2, 4, 8, 16, 32 }));
+    QCOMPARE(c.workload.timeoutS, 120.0);
+    QCOMPARE(c.workload.pollIntervalMs, 100);
+}
+
+void TestConfig::promptFileIsCheckedOnLoad()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(QDir(dir.path()).mkpath("configs/prompts"));
+    json doc = test::specDocument();
+    doc["prompts"] = { { "file", "prompts/mine.txt" } };
+    const QString path = dir.filePath("configs/mine.json");
+    QVERIFY(test::writeFile(path, doc.dump(2)));
+
+    // Relative to the config's folder, not to the working directory.
+    ConfigResult result = loadConfig(path.toStdString());
+    QVERIFY(!result.config);
+    QCOMPARE(result.errors.size(), std::size_t(1));
+    QCOMPARE(result.errors[0].path, std::string("prompts.file"));
+    QVERIFY2(QString::fromStdString(result.errors[0].message).contains("No such file"), result.errors[0].format().c_str());
+
+    QVERIFY(test::writeFile(dir.filePath("configs/prompts/mine.txt"), "a red cube\n"));
+    result = loadConfig(path.toStdString());
+    QVERIFY2(result.config, test::describeErrors(result).constData());
+    QCOMPARE(configDir(*result.config), dir.filePath("configs").toStdString());
+}
+
+QTEST_APPLESS_MAIN(TestConfig)
+#include "tst_config.moc"
