@@ -276,10 +276,14 @@ struct RunEngine::Impl {
         if (!wasAccepted && job.state.accepted)
             r.acceptedMs = response.receivedMs;
         switch (action.kind) {
-        case Action::Kind::Send:
+        case Action::Kind::Send: {
             job.lastPollDelayMs = action.delayMs;
-            sendLater(seq, std::move(action.request), action.delayMs);
+            // Polls keep their cadence from when the previous one was sent, so a slow answer does
+            // not push every later poll back: completion is noticed within one interval + one round trip.
+            const double delay = std::max(0.0, response.sentMs + action.delayMs - clock.nowMs());
+            sendLater(seq, std::move(action.request), delay);
             return;
+        }
         case Action::Kind::Fail:
             fail(seq, action.error, action.message);
             return;

@@ -28,14 +28,6 @@ std::string isoUtcFromUnixMs(std::int64_t unixMs)
     return std::string(text.data(), n);
 }
 
-std::string hostName()
-{
-    std::array<char, 256> name {};
-    if (gethostname(name.data(), name.size() - 1) != 0)
-        return {};
-    return std::string(name.data());
-}
-
 namespace {
 // kill(pid, 0) delivers nothing; it only asks whether the process exists. EPERM means it exists
 // but belongs to someone else, which is alive all the same.

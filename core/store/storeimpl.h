@@ -5,6 +5,7 @@
 
 #include "sqlitehandle.h"
 #include "store/store.h"
+#include "util/runids.h"
 
 #include <chrono>
 #include <optional>
@@ -35,7 +36,6 @@ struct Store::Impl {
 // liveness.cpp. Wall clock: heartbeats are compared across processes, so cannot be monotonic.
 std::int64_t unixMsNow();
 std::string isoUtcFromUnixMs(std::int64_t unixMs); // "2026-01-31T12:34:56Z"
-std::string hostName(); // empty when unknown
 // Marks "running" runs whose owner is gone (see docs/schema.md); returns how many.
 int markInterrupted(Database& db);
 

@@ -22,6 +22,7 @@ ChildProcess::~ChildProcess() { stop(); }
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : m_pid(std::exchange(other.m_pid, -1))
     , m_stdout(std::exchange(other.m_stdout, -1))
+    , m_stdin(std::exchange(other.m_stdin, -1))
     , m_buffer(std::move(other.m_buffer))
 {
 }
@@ -32,6 +33,7 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept
         stop();
         m_pid = std::exchange(other.m_pid, -1);
         m_stdout = std::exchange(other.m_stdout, -1);
+        m_stdin = std::exchange(other.m_stdin, -1);
         m_buffer = std::move(other.m_buffer);
     }
     return *this;
@@ -45,9 +47,19 @@ std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& 
         *error = std::string("pipe: ") + std::strerror(errno);
         return std::nullopt;
     }
+    // Its stdin is a pipe only we hold open: when we die, even by kill -9, it reads end of file
+    // and can stop itself instead of living on as an orphan.
+    int input[2];
+    if (pipe2(input, O_CLOEXEC) != 0) {
+        *error = std::string("pipe: ") + std::strerror(errno);
+        close(fds[0]);
+        close(fds[1]);
+        return std::nullopt;
+    }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, input[0], STDIN_FILENO);
 
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e)
@@ -82,14 +94,17 @@ std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& 
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     close(fds[1]);
+    close(input[0]);
     if (rc != 0) {
         close(fds[0]);
+        close(input[1]);
         *error = "cannot start " + argv[0] + ": " + std::strerror(rc);
         return std::nullopt;
     }
     ChildProcess child;
     child.m_pid = pid;
     child.m_stdout = fds[0];
+    child.m_stdin = input[1];
     return child;
 }
 
@@ -133,7 +148,9 @@ int ChildProcess::stop(std::chrono::milliseconds grace)
     m_pid = -1;
     if (m_stdout >= 0)
         close(m_stdout);
-    m_stdout = -1;
+    if (m_stdin >= 0)
+        close(m_stdin);
+    m_stdout = m_stdin = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 

@@ -20,7 +20,7 @@ public:
     ChildProcess& operator=(const ChildProcess&) = delete;
 
     // Starts argv[0] (a path) with extra environment entries "NAME=value"; its stdout is a pipe
-    // we can read lines from, its stderr is inherited. Returns an empty optional and sets error
+    // we can read lines from, its stdin a pipe that closes when we exit, its stderr is inherited. Returns an empty optional and sets error
     // when it cannot start.
     static std::optional<ChildProcess> start(const std::vector<std::string>& argv, const std::vector<std::string>& extraEnv,
                                              std::string* error);
@@ -34,6 +34,7 @@ public:
 private:
     int m_pid = -1;
     int m_stdout = -1;
+    int m_stdin = -1; // kept open for the child's life; see start()
     std::string m_buffer;
 };
 

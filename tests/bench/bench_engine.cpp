@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+// The load engine measured on its own: drives the real RunEngine + RunPod adapter against a
+// running emulator and prints one JSON line with its request rate, CPU time per request and
+// open-loop send-time error. tests/bench/run-benchmarks runs it beside wrk on the same endpoint.
+//
+//   bench_engine --url http://127.0.0.1:PORT/v2 --closed 64 --seconds 5
+//   bench_engine --url http://127.0.0.1:PORT/v2 --rate 1000 --seconds 5
+#include "engine/runengine.h"
+#include "runpod/runpodadapter.h"
+#include "stats/summary.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <sys/resource.h>
+
+using namespace t2i;
+
+namespace {
+double cpuSeconds()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::string url;
+    int closed = 0;
+    double rate = 0, seconds = 5;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (flag == "--url")
+            url = argv[i + 1];
+        else if (flag == "--closed")
+            closed = std::atoi(argv[i + 1]);
+        else if (flag == "--rate")
+            rate = std::atof(argv[i + 1]);
+        else if (flag == "--seconds")
+            seconds = std::atof(argv[i + 1]);
+    }
+    if (url.empty() || (closed <= 0 && rate <= 0)) {
+        std::cerr << "usage: bench_engine --url BASE --closed N | --rate R [--seconds S]\n";
+        return 2;
+    }
+    initHttpGlobally();
+    RunPodOptions options;
+    options.baseUrl = url;
+    options.endpointId = "bench";
+    options.apiKey = "bench";
+    options.mode = "runsync"; // one HTTP exchange per request, as wrk sends
+    RunPodAdapter adapter(options);
+
+    EngineSettings settings;
+    WorkloadStep step;
+    step.durationS = seconds;
+    if (closed > 0) {
+        step.kind = StepKind::Closed;
+        step.concurrency = { closed };
+    } else {
+        step.kind = StepKind::Constant;
+        step.rate = rate;
+    }
+    settings.workload.steps = { step };
+    settings.workload.healthIntervalS = 3600; // one sample at the start; the bench measures requests only
+    settings.variant.width = 64;
+    settings.variant.height = 64;
+    settings.prompts = { "a benchmark" };
+    settings.timeoutMs = 30000;
+
+    std::vector<RequestRecord> records;
+    records.reserve(std::size_t(std::max(1.0, rate) * seconds * 2 + 100000));
+    EngineCallbacks callbacks;
+    callbacks.record = [&records](RequestRecord r) { records.push_back(std::move(r)); };
+    RunEngine engine(adapter, settings, callbacks);
+    const double cpuBefore = cpuSeconds();
+    const EngineResult result = engine.run();
+    const double cpu = cpuSeconds() - cpuBefore;
+
+    std::size_t ok = 0;
+    std::vector<double> lag;
+    for (const RequestRecord& r : records) {
+        ok += r.ok;
+        lag.push_back(r.sendLagMs());
+    }
+    const Distribution lagMs = describe(lag);
+    const double wall = result.durationMs / 1000.0;
+    nlohmann::json out { { "mode", closed > 0 ? "closed" : "open" }, { "concurrency", closed }, { "rate", rate },
+        { "requests", records.size() }, { "ok", ok }, { "wall_s", wall }, { "requests_per_s", double(records.size()) / wall },
+        { "cpu_s", cpu }, { "cpu_us_per_request", records.empty() ? 0 : cpu / double(records.size()) * 1e6 },
+        { "send_lag_ms", { { "p50", lagMs.p50 }, { "p99", lagMs.p99 }, { "max", lagMs.max } } } };
+    std::cout << out.dump() << std::endl;
+    return ok == records.size() ? 0 : 1;
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+// Runs the real t2ibench-cli (and through it the real emulator) for integration tests.
+#pragma once
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <string>
+
+namespace t2itest {
+
+inline QString binDir()
+{
+    const QString dir = qEnvironmentVariable("T2IBENCH_BIN_DIR");
+    return dir.isEmpty() ? QStringLiteral("bin") : dir;
+}
+
+inline QString cliPath() { return binDir() + QStringLiteral("/t2ibench-cli"); }
+
+struct CliResult {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs t2ibench-cli to completion (at most timeoutMs).
+inline CliResult runCli(const QStringList& arguments, int timeoutMs = 240000)
+{
+    QProcess process;
+    process.start(cliPath(), arguments);
+    CliResult result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+inline void writeFile(const QString& path, const std::string& text)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(text.data(), qint64(text.size()));
+}
+
+// A small workload against one emulated profile: a warm-up, a cold probe, a closed sweep and a
+// Poisson step; about 15 s.
+inline std::string smallConfig(const std::string& profile, const std::string& truthPath, int pollMs = 100)
+{
+    nlohmann::json config = {
+        { "version", 1 },
+        { "name", "it" },
+        { "providers", { { { "id", profile }, { "type", "emulated" }, { "profile", profile }, { "seed", 7 }, { "truth", truthPath } } } },
+        { "variants", { { { "id", "sd512" }, { "model", "sd-1.5" }, { "precision", "fp16" }, { "width", 512 }, { "height", 512 },
+                          { "steps", 20 }, { "guidance", 7.0 }, { "images", 1 } } } },
+        { "prompts", { { "set", "default" }, { "seed", 42 } } },
+        { "workload",
+            { { "timeout_s", 60 }, { "poll_interval_ms", pollMs }, { "warmup_requests", 1 },
+                { "steps",
+                    { { { "kind", "cold_probe" }, { "idle_s", 3 }, { "repeat", 1 } },
+                        { { "kind", "closed" }, { "concurrency", { 1, 4 } }, { "duration_s", 2 } },
+                        { { "kind", "poisson" }, { "rate", 10 }, { "requests", 20 } } } } } },
+    };
+    return config.dump(2);
+}
+
+// The emulator's ground truth: job id -> its line (the ledger line is kept apart).
+struct Truth {
+    std::map<std::string, nlohmann::json> jobs;
+    nlohmann::json ledger;
+};
+
+inline Truth readTruth(const QString& path)
+{
+    Truth truth;
+    std::ifstream in(path.toStdString());
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty())
+            continue;
+        const auto j = nlohmann::json::parse(line);
+        if (j.contains("ledger"))
+            truth.ledger = j["ledger"];
+        else
+            truth.jobs[j["job_id"].get<std::string>()] = j;
+    }
+    return truth;
+}
+
+} // namespace t2itest
