@@ -36,7 +36,7 @@ std::optional<EmulatorInstance> startEmulator(const ProviderConfig& provider, co
     if (profile.find('/') != std::string::npos && !std::filesystem::path(profile).is_absolute())
         profile = (std::filesystem::path(configDir) / profile).string(); // a profile file next to the config
     std::vector<std::string> argv { emulatorPath(), "--profile", profile, "--port", "0", "--seed",
-        std::to_string(provider.settings.value("seed", 1)) };
+        std::to_string(provider.settings.value("seed", 1)), "--exit-with-stdin" };
     if (provider.settings.contains("truth")) {
         std::filesystem::path truth = provider.settings["truth"].get<std::string>();
         if (truth.is_relative())

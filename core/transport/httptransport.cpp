@@ -71,6 +71,7 @@ struct HttpTransport::Impl {
     CURLM* multi = nullptr;
     std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
     std::vector<CURL*> idleHandles; // reused: resetting a handle is cheaper than making one
+    std::size_t added = 0; // transfers added since the last curl_multi_perform
 
     Impl(const RunClock& c, TransportOptions o)
         : clock(c)
@@ -103,6 +104,22 @@ struct HttpTransport::Impl {
         idleHandles.pop_back();
         curl_easy_reset(easy);
         return easy;
+    }
+
+    // Moves every transfer forward, then runs the callbacks of those that finished. Collect
+    // first, call back after: a callback may add transfers, which must not disturb the read.
+    void drive()
+    {
+        int running = 0;
+        added = 0;
+        curl_multi_perform(multi, &running);
+        std::vector<std::pair<CURL*, CURLcode>> finished;
+        int left = 0;
+        while (CURLMsg* message = curl_multi_info_read(multi, &left))
+            if (message->msg == CURLMSG_DONE)
+                finished.emplace_back(message->easy_handle, message->data.result);
+        for (const auto& [easy, code] : finished)
+            finish(easy, code);
     }
 
     void finish(CURL* easy, CURLcode code)
@@ -171,24 +188,29 @@ void HttpTransport::send(const HttpRequest& request, double timeoutMs, Callback 
     transfer->response.sentMs = d->clock.nowMs();
     d->active.emplace(easy, std::move(transfer));
     curl_multi_add_handle(d->multi, easy);
+    ++d->added;
 }
 
 void HttpTransport::poll(int timeoutMs)
 {
-    int running = 0;
-    curl_multi_perform(d->multi, &running);
-    if (timeoutMs > 0) {
+    d->drive();
+    // A transfer added by a callback (a poll following a response, a closed loop's next request)
+    // is started by the next curl_multi_perform. libcurl 7.88 does not always report it through
+    // curl_multi_timeout, and curl_multi_poll would then sleep through the whole wait without
+    // its socket (seen with strace: 200 ms stalls on a reused connection). So drive again first.
+    for (int round = 0; round < 4 && d->added > 0; ++round)
+        d->drive();
+    if (timeoutMs <= 0)
+        return;
+    // libcurl may want to be called sooner than we would wait (a connection step): its own
+    // timeout caps the wait.
+    long curlTimeout = -1;
+    curl_multi_timeout(d->multi, &curlTimeout);
+    if (curlTimeout >= 0 && curlTimeout < timeoutMs)
+        timeoutMs = int(curlTimeout);
+    if (timeoutMs > 0)
         curl_multi_poll(d->multi, nullptr, 0, timeoutMs, nullptr);
-        curl_multi_perform(d->multi, &running);
-    }
-    // Collect first, then call back: a callback may add transfers, which must not disturb the read.
-    std::vector<std::pair<CURL*, CURLcode>> finished;
-    int left = 0;
-    while (CURLMsg* message = curl_multi_info_read(d->multi, &left))
-        if (message->msg == CURLMSG_DONE)
-            finished.emplace_back(message->easy_handle, message->data.result);
-    for (const auto& [easy, code] : finished)
-        d->finish(easy, code);
+    d->drive();
 }
 
 void HttpTransport::wakeup() { curl_multi_wakeup(d->multi); }

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+// t2ibench-emulator: a serverless GPU platform on loopback that speaks RunPod's protocol and
+// writes the ground truth of every job (shared/spec/cli.md, docs/emulator.md).
+#include "platformdriver.h"
+#include "platformprofile.h"
+#include "runpodfront.h"
+#include "signalwatcher.h"
+#include "truthlog.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <unistd.h>
+
+namespace
+{
+
+constexpr int kBadUsage = 2;
+
+int usageError(const QString& message)
+{
+    std::fprintf(stderr, "t2ibench-emulator: %s\n", qPrintable(message));
+    return kBadUsage;
+}
+
+template <typename T> std::optional<T> parseNumber(const QString& text, T min, T max)
+{
+    bool ok = false;
+    T value {};
+    if constexpr (std::is_floating_point_v<T>)
+        value = text.toDouble(&ok);
+    else
+        value = static_cast<T>(text.toULongLong(&ok));
+    if (!ok || value < min || value > max)
+        return std::nullopt;
+    return value;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("t2ibench-emulator");
+    QCoreApplication::setApplicationVersion(T2I_VERSION);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription("The built-in emulated serverless GPU platform of t2ibench (RunPod protocol).");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        { "profile", "Profile name in resources/emulator/, or a path to a profile JSON file.", "name|path" },
+        { "port", "TCP port on 127.0.0.1; 0 picks a free one.", "port", "0" },
+        { "seed", "Seed of every random draw.", "seed", "0" },
+        { "truth", "Write the ground truth (one JSON line per finished job, then the ledger) here.", "file" },
+        { "time-scale", "Multiply every platform duration by this factor.", "factor", "1" },
+        { "api-key-env", "Require the key held by this environment variable.", "name" },
+        { "endpoint", "Serve only this endpoint id (default: any).", "id" },
+        { "exit-with-stdin", "Quit (writing the ledger) when standard input closes: t2ibench-cli holds it open, so "
+                             "the emulator never outlives a client that was killed." },
+    });
+    if (!parser.parse(QCoreApplication::arguments()))
+        return usageError(parser.errorText());
+    if (parser.isSet("help"))
+        parser.showHelp(0);
+    if (parser.isSet("version"))
+        parser.showVersion();
+    if (!parser.isSet("profile"))
+        return usageError("--profile is required");
+
+    const auto port = parseNumber<unsigned>(parser.value("port"), 0, 65535);
+    const auto seed = parseNumber<unsigned long long>(parser.value("seed"), 0, ~0ULL);
+    const auto timeScale = parseNumber<double>(parser.value("time-scale"), 1e-6, 1e6);
+    if (!port || !seed || !timeScale)
+        return usageError("--port, --seed and --time-scale take numbers (port 0-65535, time scale > 0)");
+
+    t2i::PlatformProfile profile;
+    try {
+        profile = t2i::PlatformProfile::load(parser.value("profile").toStdString());
+    } catch (const t2i::ProfileError& error) {
+        return usageError(QString::fromStdString(error.what()));
+    }
+    profile.timeScale *= *timeScale;
+
+    // The key: the variable named by --api-key-env, else T2IBENCH_EMULATOR_KEY; none means any key.
+    const QByteArray keyVariable
+        = parser.isSet("api-key-env") ? parser.value("api-key-env").toLocal8Bit() : QByteArray("T2IBENCH_EMULATOR_KEY");
+    t2i::RunPodFront::Options options;
+    options.apiKey = qgetenv(keyVariable.constData());
+    options.endpoint = parser.value("endpoint");
+
+    t2i::PlatformDriver driver(profile, *seed);
+    if (parser.isSet("truth")) {
+        try {
+            driver.setTruthLog(std::make_unique<t2i::TruthLog>(parser.value("truth").toStdString()));
+        } catch (const std::exception& error) {
+            return usageError(QString::fromStdString(error.what()));
+        }
+    }
+    t2i::RunPodFront front(driver, options);
+    const quint16 bound = front.listen(static_cast<quint16>(*port));
+    if (bound == 0) {
+        std::fprintf(stderr, "t2ibench-emulator: cannot listen on 127.0.0.1:%u\n", *port);
+        return 1;
+    }
+
+    t2i::SignalWatcher watcher;
+    QObject::connect(&watcher, &t2i::SignalWatcher::received, &app, &QCoreApplication::quit);
+    std::unique_ptr<QSocketNotifier> stdinWatch;
+    if (parser.isSet("exit-with-stdin")) {
+        stdinWatch = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
+        QObject::connect(stdinWatch.get(), &QSocketNotifier::activated, &app, [&app] {
+            char buffer[256];
+            if (::read(STDIN_FILENO, buffer, sizeof buffer) <= 0) // end of file: our parent is gone
+                app.quit();
+        });
+    }
+
+    std::printf("listening on http://127.0.0.1:%u\n", unsigned { bound });
+    std::fflush(stdout); // scripts and tests wait for this line
+    std::fprintf(stderr, "t2ibench-emulator: profile %s (%s), RunPod API at http://127.0.0.1:%u/v2/<endpoint>\n",
+        profile.name.c_str(), profile.source.c_str(), unsigned { bound });
+
+    const int status = app.exec();
+    const t2i::Ledger ledger = driver.shutdown();
+    std::fprintf(stderr, "t2ibench-emulator: billed %lld s over %d workers, $%.6f\n",
+        static_cast<long long>(ledger.billedS), ledger.workersStarted, ledger.costUsd);
+    return status;
+}

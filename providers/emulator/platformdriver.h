@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "platformmodel.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace t2i
+{
+
+class TruthLog;
+
+// Runs a PlatformModel in real time on the Qt event loop: one single-shot timer, always armed for
+// the model's next event. Time 0 is when the driver was made. Fronts call sync() before they read
+// or change the platform, so what a client sees is the model at the moment of the request.
+class PlatformDriver : public QObject
+{
+    Q_OBJECT
+public:
+    PlatformDriver(PlatformProfile profile, uint64_t seed, QObject* parent = nullptr);
+    ~PlatformDriver() override;
+
+    // Every finished job is written here (and flushed) as it finishes; the ledger at shutdown().
+    void setTruthLog(std::unique_ptr<TruthLog> log);
+
+    int64_t nowMs() const { return m_clock.elapsed(); }
+    const PlatformProfile& profile() const { return m_model.profile(); }
+
+    // Advances the model to now, announces the jobs that finished, and re-arms the timer.
+    void sync();
+
+    JobView submit(const JobSpec& spec);
+    bool cancel(uint64_t index);
+    int purgeQueue();
+    std::optional<JobView> job(uint64_t index) const { return m_model.job(index); }
+    PlatformHealth health() const { return m_model.health(); }
+    std::vector<WorkerView> workers() const { return m_model.workers(); }
+
+    // Stops the platform now: every worker stops, the ledger goes to the truth log. Idempotent.
+    Ledger shutdown();
+
+signals:
+    // For each job that reached a terminal state, in finishing order.
+    void jobFinished(const t2i::JobTruth& truth);
+
+private:
+    void rearm();
+
+    PlatformModel m_model;
+    QElapsedTimer m_clock;
+    QTimer m_timer;
+    std::unique_ptr<TruthLog> m_truth;
+    std::optional<Ledger> m_final;
+};
+
+} // namespace t2i

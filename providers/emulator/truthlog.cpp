@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "truthlog.h"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+namespace t2i
+{
+
+TruthLog::TruthLog(const std::string& path)
+    : m_out(path, std::ios::binary | std::ios::trunc)
+    , m_path(path)
+{
+    if (!m_out)
+        throw std::runtime_error(path + ": cannot write the truth file");
+}
+
+nlohmann::json TruthLog::toJson(const JobTruth& t)
+{
+    nlohmann::json j = {
+        { "job_id", t.jobId },
+        { "front", t.spec.front },
+        { "arrival_ms", t.arrivalMs },
+        { "start_ms", t.startMs },
+        { "finish_ms", t.finishMs },
+        { "queue_ms", t.queueMs },
+        { "cold_start_ms", t.coldStartMs },
+        { "exec_ms", t.execMs },
+        { "worker_id", t.workerId },
+        { "cold", t.cold },
+        { "status", std::string(jobStatusName(t.status)) },
+        { "billed_s", t.billedS },
+        { "cost_usd", t.costUsd },
+        { "index", t.index },
+        { "seed", t.seed },
+        { "width", t.spec.width },
+        { "height", t.spec.height },
+        { "steps", t.spec.steps },
+        { "images", t.spec.images },
+        { "precision", t.spec.precision },
+    };
+    if (!t.error.empty())
+        j["error"] = t.error;
+    return j;
+}
+
+nlohmann::json TruthLog::toJson(const Ledger& l)
+{
+    return { { "ledger",
+        { { "billed_s", l.billedS }, { "cost_usd", l.costUsd }, { "workers_started", l.workersStarted },
+            { "price_per_s", l.pricePerS } } } };
+}
+
+void TruthLog::write(const JobTruth& truth)
+{
+    writeLine(toJson(truth).dump());
+}
+
+void TruthLog::writeLedger(const Ledger& ledger)
+{
+    writeLine(toJson(ledger).dump());
+}
+
+void TruthLog::writeLine(const std::string& line)
+{
+    m_out << line << '\n';
+    m_out.flush();
+}
+
+} // namespace t2i
