@@ -2,14 +2,16 @@
 #include "runengine.h"
 
 #include "engine/coldtracker.h"
+#include "engine/imagechecker.h"
 #include "engine/phaseplan.h"
-#include "util/image.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <map>
 #include <queue>
+#include <sys/prctl.h>
+#include <thread>
 
 namespace t2i {
 namespace {
@@ -20,6 +22,9 @@ struct Timer {
     std::function<void()> fire;
     bool operator>(const Timer& other) const { return atMs != other.atMs ? atMs > other.atMs : order > other.order; }
 };
+
+// Below this many image bytes a job's images are checked on the engine thread (see succeed()).
+constexpr std::size_t kInlineCheckBytes = 16 * 1024;
 
 struct InFlight {
     JobState state;
@@ -41,10 +46,12 @@ struct RunEngine::Impl {
     RunClock clock;
     HttpTransport transport;
     ColdTracker coldTracker;
+    ImageChecker checker { [this] { transport.wakeup(); } };
     std::vector<Phase> phases;
     std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
     std::uint64_t timerOrder = 0;
     std::map<std::int64_t, std::unique_ptr<InFlight>> inFlight;
+    std::map<std::int64_t, std::unique_ptr<InFlight>> checking; // platform part over, images being checked
     std::atomic<bool> cancelRequested { false };
     bool cancelling = false;
     bool finished = false;
@@ -326,32 +333,50 @@ struct RunEngine::Impl {
         succeed(seq);
     }
 
+    // All image bytes are in: the request is over for the platform and for the load (a closed
+    // loop sends its next one now); the images are checked off this thread and the record is
+    // emitted when the verdict comes back.
     void succeed(std::int64_t seq)
     {
-        InFlight& job = *inFlight.at(seq);
-        RequestRecord& r = job.record;
-        const VariantConfig& v = settings.variant;
-        for (std::size_t i = 0; i < job.state.images.size(); ++i) {
-            const ImageCheck check = checkImage(job.state.images[i]);
-            if (i == 0) {
-                r.width = check.width;
-                r.height = check.height;
-                r.imageHash = sha256Hex(job.state.images[0]);
-            }
-            if (!check.valid) {
-                fail(seq, ErrorClass::InvalidImage, "image " + std::to_string(i + 1) + ": " + check.problem);
-                return;
-            }
-            if (check.width != v.width || check.height != v.height) {
-                fail(seq, ErrorClass::InvalidImage,
-                    "image " + std::to_string(i + 1) + " is " + std::to_string(check.width) + "x" + std::to_string(check.height)
-                        + ", asked for " + std::to_string(v.width) + "x" + std::to_string(v.height));
-                return;
-            }
+        auto node = inFlight.extract(seq);
+        InFlight& job = *node.mapped();
+        finishPlatformPart(job);
+        std::size_t bytes = 0;
+        for (const std::string& image : job.state.images)
+            bytes += image.size();
+        if (bytes < kInlineCheckBytes) {
+            // Small images (thumbnails, the overhead benchmarks) cost less to check here than a
+            // hand-over to the checker thread would.
+            applyVerdict(job.record, ImageChecker::check(seq, job.state.images, settings.variant.width, settings.variant.height));
+            emit(job.record);
+        } else {
+            checker.post(seq, std::move(job.state.images), settings.variant.width, settings.variant.height);
+            checking.emplace(seq, std::move(node.mapped()));
         }
-        r.images = int(job.state.images.size());
-        r.ok = true;
-        complete(seq);
+        if (!cancelling)
+            onJobFinishedInPhase();
+    }
+
+    void collectVerdicts()
+    {
+        for (ImageChecker::Verdict& verdict : checker.take()) {
+            auto node = checking.extract(verdict.seq);
+            applyVerdict(node.mapped()->record, std::move(verdict));
+            emit(node.mapped()->record);
+        }
+    }
+
+    static void applyVerdict(RequestRecord& r, ImageChecker::Verdict verdict)
+    {
+        r.width = verdict.width;
+        r.height = verdict.height;
+        r.imageHash = std::move(verdict.hash);
+        r.images = verdict.images;
+        r.ok = verdict.ok;
+        if (!verdict.ok) {
+            r.errorClass = ErrorClass::InvalidImage;
+            r.errorMessage = std::move(verdict.problem);
+        }
     }
 
     void fail(std::int64_t seq, ErrorClass error, std::string message)
@@ -373,6 +398,14 @@ struct RunEngine::Impl {
     {
         auto node = inFlight.extract(seq);
         InFlight& job = *node.mapped();
+        finishPlatformPart(job);
+        emit(job.record);
+        if (!cancelling)
+            onJobFinishedInPhase();
+    }
+
+    void finishPlatformPart(InFlight& job)
+    {
         RequestRecord& r = job.record;
         r.doneMs = clock.nowMs();
         r.jobId = job.state.jobId;
@@ -384,12 +417,14 @@ struct RunEngine::Impl {
         if (r.queueMs)
             r.startedMs = r.sentMs + *r.queueMs; // the platform counts its wait from receipt, about when we sent
         r.cold = coldTracker.classify(r, job.afterScaleToZero);
+    }
+
+    void emit(RequestRecord& r)
+    {
         ++doneCount;
         (r.ok ? okCount : errorCount)++;
         if (callbacks.record)
             callbacks.record(std::move(r));
-        if (!cancelling)
-            onJobFinishedInPhase();
     }
 
     // ---- health, cancel, progress ---------------------------------------------------------
@@ -466,6 +501,8 @@ struct RunEngine::Impl {
             result.message = "the workload has no steps";
             return result;
         }
+        // The kernel may otherwise stretch our short sleeps by its default 50 us timer slack.
+        prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
         sampleHealth();
         startPhase();
         double cancelStartedMs = 0;
@@ -474,9 +511,10 @@ struct RunEngine::Impl {
                 beginCancel();
                 cancelStartedMs = clock.nowMs();
             }
-            if (cancelling && (pendingCancels == 0 || clock.nowMs() - cancelStartedMs > settings.cancelGraceMs))
+            collectVerdicts();
+            if (cancelling && checking.empty() && (pendingCancels == 0 || clock.nowMs() - cancelStartedMs > settings.cancelGraceMs))
                 break;
-            if (finished)
+            if (finished && checking.empty())
                 break;
             while (!timers.empty() && timers.top().atMs <= clock.nowMs()) {
                 auto fire = timers.top().fire;
@@ -487,9 +525,16 @@ struct RunEngine::Impl {
             double waitMs = 50;
             if (!timers.empty())
                 waitMs = std::min(waitMs, timers.top().atMs - clock.nowMs());
-            // Whole milliseconds in the kernel's wait, the last fraction by spinning: send times
-            // stay within tens of microseconds of the plan.
-            transport.poll(waitMs >= 1 ? int(waitMs) : 0);
+            // Whole milliseconds in curl's wait; a sub-millisecond rest is slept off but for the
+            // last 200 us, which are spun: send times stay within tens of microseconds of the
+            // plan without burning a core at high rates.
+            if (waitMs >= 1) {
+                transport.poll(int(waitMs));
+            } else {
+                if (waitMs > 0.3)
+                    std::this_thread::sleep_for(std::chrono::microseconds(std::int64_t((waitMs - 0.2) * 1000)));
+                transport.poll(0);
+            }
         }
         reportProgress(true);
         result.durationMs = clock.nowMs();
