@@ -12,14 +12,15 @@ namespace t2i::configcheck {
 namespace {
 
 const std::vector<std::string_view> kCommonKeys = { "id", "type", "base_url", "api_key_env", "api_key_keyring",
-    "timeout_s", "pricing", "launch", "poll_interval_ms", "cold_threshold_ms" };
+    "timeout_s", "pricing", "launch", "poll_interval_ms", "cold_threshold_ms", "http_version" };
 
 // Each type's own keys, as the spec's table lists them.
 const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKeys()
 {
     static const std::map<std::string, std::vector<std::string_view>, std::less<>> keys = {
-        { "emulated", { "profile", "protocol", "seed", "truth", "time_scale" } },
-        { "runpod", { "endpoint_id", "mode" } },
+        // An emulated platform speaks a real protocol, so it takes that protocol's own keys too.
+        { "emulated", { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms" } },
+        { "runpod", { "endpoint_id", "mode", "runsync_wait_ms", "bearer" } },
         { "replicate", { "model", "deployment", "version", "wait_s" } },
         { "fal", { "app", "mode" } },
         { "modal", { "url", "mode", "headers" } },
@@ -80,9 +81,15 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
         check.integer(p, path, "seed", 0, std::numeric_limits<long long>::max(), "must be an integer >= 0");
         check.string(p, path, "truth", "must be a file path for the ground-truth JSON lines");
         check.number(p, path, "time_scale", 0, true, "must be a positive number");
+        check.string(p, path, "endpoint_id");
+        check.choice(p, path, "mode", { "run", "runsync" });
+        check.integer(p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
     } else if (type == "runpod") {
         requireString("endpoint_id", "the RunPod endpoint id");
         check.choice(p, path, "mode", { "run", "runsync" });
+        check.integer(p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
+        if (p.contains("bearer") && !p["bearer"].is_boolean())
+            check.error(child(path, "bearer"), "must be true (\"Authorization: Bearer KEY\") or false (the bare key)");
     } else if (type == "replicate") {
         const int given = int(p.contains("model")) + int(p.contains("deployment")) + int(p.contains("version"));
         if (given != 1)
@@ -221,6 +228,7 @@ std::vector<ProviderConfig> validateProviders(Checker& check, const json& docume
             validateLaunch(check, *launch, child(path, "launch"));
         check.integer(p, path, "poll_interval_ms", 10, 60000, "must be an integer between 10 and 60000");
         check.number(p, path, "cold_threshold_ms", 0, false, "must be a number >= 0");
+        check.choice(p, path, "http_version", { "1.1", "2", "2-prior-knowledge" });
         providers.push_back(std::move(provider));
     }
     return providers;

@@ -157,7 +157,7 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     };
 
     std::string apiKey = provider.apiKeyEnv.empty() ? std::string() : envOr(provider.apiKeyEnv.c_str(), "");
-    AdapterContext context { provider.baseUrl, apiKey, m_config.workload.pollIntervalMs };
+    AdapterContext context { provider.baseUrl, apiKey, provider.settings.value("poll_interval_ms", m_config.workload.pollIntervalMs) };
     std::optional<EmulatorInstance> emulator;
     if (provider.type == "emulated") {
         context.apiKey = apiKey = randomToken();

@@ -3,6 +3,8 @@
 // SQLite, checked against the emulator's ground truth of every job.
 #include "clifixture.h"
 
+#include "store/store.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -143,12 +145,23 @@ private slots:
         }
     }
 
-    void workerSamplesWereTaken()
+    void workerSamplesWereTakenEachSecond()
     {
-        // The health sampler ran once a second; the CSV export and the store agree on the count.
+        // The health sampler asked /health about once a second; the platform booted workers
+        // during the run, so some sample saw one initializing or running.
+        auto store = t2i::Store::open(m_db.toStdString());
+        const auto samples = store->workerSamples(m_runId);
+        QVERIFY2(samples.size() >= 5, qPrintable(QString::number(samples.size())));
+        QVERIFY(std::any_of(samples.begin(), samples.end(), [](const t2i::WorkerSample& s) { return s.initializing + s.running > 0; }));
+        QVERIFY(std::is_sorted(samples.begin(), samples.end(), [](const auto& a, const auto& b) { return a.tMs < b.tMs; }));
+    }
+
+    void csvExportHasAHeaderAndEveryRequest()
+    {
         const CliResult csv = runCli({ "export", QString::fromStdString(m_runId), "--db", m_db, "--format", "csv" });
         QCOMPARE(csv.exitCode, 0);
         QCOMPARE(csv.out.count('\n'), qsizetype(m_rows.size() + 1));
+        QVERIFY(csv.out.startsWith("seq,step,"));
     }
 
     void compareShowsBothRunsAndTheirDifferences()
