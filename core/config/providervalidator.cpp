@@ -20,7 +20,7 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKey
     static const std::map<std::string, std::vector<std::string_view>, std::less<>> keys = {
         // An emulated platform speaks a real protocol, so it takes that protocol's own keys too.
         { "emulated", { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms" } },
-        { "runpod", { "endpoint_id", "mode", "runsync_wait_ms", "bearer" } },
+        { "runpod", { "endpoint_id", "mode", "runsync_wait_ms", "auth_scheme" } },
         { "replicate", { "model", "deployment", "version", "wait_s" } },
         { "fal", { "app", "mode" } },
         { "modal", { "url", "mode", "headers" } },
@@ -88,8 +88,7 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
         requireString("endpoint_id", "the RunPod endpoint id");
         check.choice(p, path, "mode", { "run", "runsync" });
         check.integer(p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
-        if (p.contains("bearer") && !p["bearer"].is_boolean())
-            check.error(child(path, "bearer"), "must be true (\"Authorization: Bearer KEY\") or false (the bare key)");
+        check.choice(p, path, "auth_scheme", { "bearer", "bare" });
     } else if (type == "replicate") {
         const int given = int(p.contains("model")) + int(p.contains("deployment")) + int(p.contains("version"));
         if (given != 1)

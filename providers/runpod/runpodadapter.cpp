@@ -74,7 +74,7 @@ RunPodOptions RunPodOptions::fromConfig(const ProviderConfig& provider, const Ad
     options.mode = provider.settings.value("mode", std::string("run"));
     options.pollIntervalMs = context.pollIntervalMs;
     options.runsyncWaitMs = provider.settings.value("runsync_wait_ms", options.runsyncWaitMs);
-    options.bearerPrefix = provider.settings.value("bearer", true);
+    options.bearerPrefix = provider.settings.value("auth_scheme", std::string("bearer")) != "bare";
     return options;
 }
 

@@ -102,8 +102,11 @@ void TestConfigRules::refused_data()
         "must be a number >= 0");
     row("misspelt endpoint_id is named with a suggestion", "/providers/1/endpiont_id", "\"x\"",
         "providers[1].endpiont_id", "unknown key for type \"runpod\"; did you mean \"endpoint_id\"?");
-    row("key of another type is unknown", "/providers/0/endpoint_id", "\"x\"", "providers[0].endpoint_id",
+    row("key of another type is unknown", "/providers/0/app", "\"fal-ai/flux/dev\"", "providers[0].app",
         "unknown key for type \"emulated\"");
+    row("emulated mode async is refused", "/providers/0/mode", "\"async\"", "providers[0].mode", "one of");
+    row("runpod auth_scheme token is refused", "/providers/1/auth_scheme", "\"token\"", "providers[1].auth_scheme", "one of");
+    row("http_version 3 is refused", "/providers/1/http_version", "\"3\"", "providers[1].http_version", "one of");
 
     // Providers: each type's own keys.
     row("emulated without profile", "/providers/0/profile", "-", "providers[0].profile", "required");
