@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// t2ibench-emulator: a serverless GPU platform on loopback that speaks RunPod's protocol and
-// writes the ground truth of every job (shared/spec/cli.md, docs/emulator.md).
+// t2ibench-emulator: a serverless GPU platform on loopback that speaks RunPod's protocol (or
+// OpenAI's Images API) and writes the ground truth of every job (shared/spec/cli.md, docs/emulator.md).
+#include "openaifront.h"
 #include "platformdriver.h"
 #include "platformprofile.h"
 #include "runpodfront.h"
@@ -49,7 +50,7 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(T2I_VERSION);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription("The built-in emulated serverless GPU platform of t2ibench (RunPod protocol).");
+    parser.setApplicationDescription("The built-in emulated serverless GPU platform of t2ibench (RunPod or OpenAI protocol).");
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -59,7 +60,9 @@ int main(int argc, char** argv)
         { "truth", "Write the ground truth (one JSON line per finished job, then the ledger) here.", "file" },
         { "time-scale", "Multiply every platform duration by this factor.", "factor", "1" },
         { "api-key-env", "Require the key held by this environment variable.", "name" },
-        { "endpoint", "Serve only this endpoint id (default: any).", "id" },
+        { "endpoint", "Serve only this endpoint id (default: any; RunPod protocol only).", "id" },
+        { "protocol", "The API served: runpod (/v2/<endpoint>/...) or openai (/v1/images/generations).", "runpod|openai",
+            "runpod" },
         { "exit-with-stdin", "Quit (writing the ledger) when standard input closes: t2ibench-cli holds it open, so "
                              "the emulator never outlives a client that was killed." },
     });
@@ -77,6 +80,9 @@ int main(int argc, char** argv)
     const auto timeScale = parseNumber<double>(parser.value("time-scale"), 1e-6, 1e6);
     if (!port || !seed || !timeScale)
         return usageError("--port, --seed and --time-scale take numbers (port 0-65535, time scale > 0)");
+    const QString protocol = parser.value("protocol");
+    if (protocol != "runpod" && protocol != "openai")
+        return usageError("--protocol takes runpod or openai (got " + protocol + ")");
 
     t2i::PlatformProfile profile;
     try {
@@ -89,9 +95,7 @@ int main(int argc, char** argv)
     // The key: the variable named by --api-key-env, else T2IBENCH_EMULATOR_KEY; none means any key.
     const QByteArray keyVariable
         = parser.isSet("api-key-env") ? parser.value("api-key-env").toLocal8Bit() : QByteArray("T2IBENCH_EMULATOR_KEY");
-    t2i::RunPodFront::Options options;
-    options.apiKey = qgetenv(keyVariable.constData());
-    options.endpoint = parser.value("endpoint");
+    const QByteArray apiKey = qgetenv(keyVariable.constData());
 
     t2i::PlatformDriver driver(profile, *seed);
     if (parser.isSet("truth")) {
@@ -101,8 +105,17 @@ int main(int argc, char** argv)
             return usageError(QString::fromStdString(error.what()));
         }
     }
-    t2i::RunPodFront front(driver, options);
-    const quint16 bound = front.listen(static_cast<quint16>(*port));
+    // One front per process: the platform behind it is the same either way.
+    std::unique_ptr<t2i::RunPodFront> runpodFront;
+    std::unique_ptr<t2i::OpenAIFront> openaiFront;
+    quint16 bound = 0;
+    if (protocol == "openai") {
+        openaiFront = std::make_unique<t2i::OpenAIFront>(driver, t2i::OpenAIFront::Options { apiKey });
+        bound = openaiFront->listen(static_cast<quint16>(*port));
+    } else {
+        runpodFront = std::make_unique<t2i::RunPodFront>(driver, t2i::RunPodFront::Options { parser.value("endpoint"), apiKey });
+        bound = runpodFront->listen(static_cast<quint16>(*port));
+    }
     if (bound == 0) {
         std::fprintf(stderr, "t2ibench-emulator: cannot listen on 127.0.0.1:%u\n", *port);
         return 1;
@@ -122,8 +135,9 @@ int main(int argc, char** argv)
 
     std::printf("listening on http://127.0.0.1:%u\n", unsigned { bound });
     std::fflush(stdout); // scripts and tests wait for this line
-    std::fprintf(stderr, "t2ibench-emulator: profile %s (%s), RunPod API at http://127.0.0.1:%u/v2/<endpoint>\n",
-        profile.name.c_str(), profile.source.c_str(), unsigned { bound });
+    std::fprintf(stderr, "t2ibench-emulator: profile %s (%s), %s at http://127.0.0.1:%u%s\n", profile.name.c_str(),
+        profile.source.c_str(), protocol == "openai" ? "OpenAI Images API" : "RunPod API", unsigned { bound },
+        protocol == "openai" ? "/v1/images/generations" : "/v2/<endpoint>");
 
     const int status = app.exec();
     const t2i::Ledger ledger = driver.shutdown();

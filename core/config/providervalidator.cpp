@@ -19,7 +19,9 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKey
 {
     static const std::map<std::string, std::vector<std::string_view>, std::less<>> keys = {
         // An emulated platform speaks a real protocol, so it takes that protocol's own keys too.
-        { "emulated", { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms" } },
+        { "emulated",
+          { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms", "model",
+            "response_format" } },
         { "runpod", { "endpoint_id", "mode", "runsync_wait_ms", "auth_scheme" } },
         { "replicate", { "model", "deployment", "version", "wait_s" } },
         { "fal", { "app", "mode" } },
@@ -84,6 +86,8 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
         check.string(p, path, "endpoint_id");
         check.choice(p, path, "mode", { "run", "runsync" });
         check.integer(p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
+        check.string(p, path, "model");
+        check.choice(p, path, "response_format", { "b64_json", "url" });
     } else if (type == "runpod") {
         requireString("endpoint_id", "the RunPod endpoint id");
         check.choice(p, path, "mode", { "run", "runsync" });

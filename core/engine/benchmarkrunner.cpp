@@ -35,8 +35,9 @@ std::optional<EmulatorInstance> startEmulator(const ProviderConfig& provider, co
     std::string profile = provider.settings.value("profile", std::string());
     if (profile.find('/') != std::string::npos && !std::filesystem::path(profile).is_absolute())
         profile = (std::filesystem::path(configDir) / profile).string(); // a profile file next to the config
+    const std::string protocol = provider.settings.value("protocol", std::string("runpod"));
     std::vector<std::string> argv { emulatorPath(), "--profile", profile, "--port", "0", "--seed",
-        std::to_string(provider.settings.value("seed", 1)), "--exit-with-stdin" };
+        std::to_string(provider.settings.value("seed", 1)), "--protocol", protocol, "--exit-with-stdin" };
     if (provider.settings.contains("truth")) {
         std::filesystem::path truth = provider.settings["truth"].get<std::string>();
         if (truth.is_relative())
@@ -54,7 +55,9 @@ std::optional<EmulatorInstance> startEmulator(const ProviderConfig& provider, co
         *error = "the built-in emulator (" + argv[0] + ") did not start" + (line ? ": " + *line : std::string());
         return std::nullopt;
     }
-    return EmulatorInstance { std::move(*process), line->substr(prefix.size()) + "/v2" };
+    // Where each protocol's API lives on the emulator, as on the real platform.
+    const std::string apiRoot = protocol == "openai" ? "/v1" : "/v2";
+    return EmulatorInstance { std::move(*process), line->substr(prefix.size()) + apiRoot };
 }
 
 json environmentJson(const RunConfig& config)

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runpodfront.h"
 
+#include "lowdelaytcpserver.h"
 #include "platformdriver.h"
 #include "runpodjson.h"
 
 #include <QPointer>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTcpSocket>
 #include <QUrlQuery>
 
@@ -49,22 +48,6 @@ RunPodFront::RunPodFront(PlatformDriver& driver, Options options, QObject* paren
 }
 
 RunPodFront::~RunPodFront() = default;
-
-namespace {
-// Qt HTTP Server writes a response's head and body separately; with Nagle's algorithm on, the
-// body then waits for the client's delayed ACK (up to 40 ms on Linux), a delay no real platform
-// adds and one that would show up in every measured latency. So: TCP_NODELAY on every connection.
-class LowDelayTcpServer final : public QTcpServer {
-protected:
-    void incomingConnection(qintptr descriptor) override
-    {
-        auto* socket = new QTcpSocket(this);
-        socket->setSocketDescriptor(descriptor);
-        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        addPendingConnection(socket);
-    }
-};
-} // namespace
 
 quint16 RunPodFront::listen(quint16 port)
 {

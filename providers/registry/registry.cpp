@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "registry.h"
 
+#include "openai/openaiadapter.h"
 #include "runpod/runpodadapter.h"
 
 #include <algorithm>
 
 namespace t2i {
 
-std::vector<std::string> knownProviderTypes() { return { "emulated", "runpod" }; }
+std::vector<std::string> knownProviderTypes() { return { "emulated", "runpod", "openai", "openai_compatible" }; }
 
 bool isKnownProviderType(const std::string& type)
 {
@@ -25,6 +26,11 @@ std::unique_ptr<Adapter> makeAdapter(const ProviderConfig& provider, const Adapt
     const std::string protocol = provider.type == "emulated" ? emulatedProtocol(provider) : provider.type;
     if (protocol == "runpod")
         return std::make_unique<RunPodAdapter>(RunPodOptions::fromConfig(provider, context));
+    if (protocol == "openai")
+        return std::make_unique<OpenAIAdapter>(OpenAIOptions::fromConfig(provider, context));
+    // A compatible server has no default address: without one there is nothing to talk to.
+    if (protocol == "openai_compatible" && !context.baseUrl.empty())
+        return std::make_unique<OpenAIAdapter>(OpenAIOptions::fromConfig(provider, context), "openai_compatible");
     return nullptr;
 }
 
