@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // t2ibench-emulator: a serverless GPU platform on loopback that speaks RunPod's protocol (or
-// OpenAI's Images API) and writes the ground truth of every job (shared/spec/cli.md, docs/emulator.md).
+// OpenAI's Images API, or Replicate's predictions API) and writes the ground truth of every job (shared/spec/cli.md, docs/emulator.md).
 #include "openaifront.h"
 #include "platformdriver.h"
 #include "platformprofile.h"
+#include "replicatefront.h"
 #include "runpodfront.h"
 #include "signalwatcher.h"
 #include "truthlog.h"
@@ -50,7 +51,7 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(T2I_VERSION);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription("The built-in emulated serverless GPU platform of t2ibench (RunPod or OpenAI protocol).");
+    parser.setApplicationDescription("The built-in emulated serverless GPU platform of t2ibench (RunPod, OpenAI or Replicate protocol).");
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -61,8 +62,10 @@ int main(int argc, char** argv)
         { "time-scale", "Multiply every platform duration by this factor.", "factor", "1" },
         { "api-key-env", "Require the key held by this environment variable.", "name" },
         { "endpoint", "Serve only this endpoint id (default: any; RunPod protocol only).", "id" },
-        { "protocol", "The API served: runpod (/v2/<endpoint>/...) or openai (/v1/images/generations).", "runpod|openai",
-            "runpod" },
+        { "protocol",
+            "The API served: runpod (/v2/<endpoint>/...), openai (/v1/images/generations) or replicate "
+            "(/v1/predictions).",
+            "runpod|openai|replicate", "runpod" },
         { "exit-with-stdin", "Quit (writing the ledger) when standard input closes: t2ibench-cli holds it open, so "
                              "the emulator never outlives a client that was killed." },
     });
@@ -81,8 +84,8 @@ int main(int argc, char** argv)
     if (!port || !seed || !timeScale)
         return usageError("--port, --seed and --time-scale take numbers (port 0-65535, time scale > 0)");
     const QString protocol = parser.value("protocol");
-    if (protocol != "runpod" && protocol != "openai")
-        return usageError("--protocol takes runpod or openai (got " + protocol + ")");
+    if (protocol != "runpod" && protocol != "openai" && protocol != "replicate")
+        return usageError("--protocol takes runpod, openai or replicate (got " + protocol + ")");
 
     t2i::PlatformProfile profile;
     try {
@@ -108,8 +111,12 @@ int main(int argc, char** argv)
     // One front per process: the platform behind it is the same either way.
     std::unique_ptr<t2i::RunPodFront> runpodFront;
     std::unique_ptr<t2i::OpenAIFront> openaiFront;
+    std::unique_ptr<t2i::ReplicateFront> replicateFront;
     quint16 bound = 0;
-    if (protocol == "openai") {
+    if (protocol == "replicate") {
+        replicateFront = std::make_unique<t2i::ReplicateFront>(driver, t2i::ReplicateFront::Options { apiKey });
+        bound = replicateFront->listen(static_cast<quint16>(*port));
+    } else if (protocol == "openai") {
         openaiFront = std::make_unique<t2i::OpenAIFront>(driver, t2i::OpenAIFront::Options { apiKey });
         bound = openaiFront->listen(static_cast<quint16>(*port));
     } else {
@@ -136,8 +143,10 @@ int main(int argc, char** argv)
     std::printf("listening on http://127.0.0.1:%u\n", unsigned { bound });
     std::fflush(stdout); // scripts and tests wait for this line
     std::fprintf(stderr, "t2ibench-emulator: profile %s (%s), %s at http://127.0.0.1:%u%s\n", profile.name.c_str(),
-        profile.source.c_str(), protocol == "openai" ? "OpenAI Images API" : "RunPod API", unsigned { bound },
-        protocol == "openai" ? "/v1/images/generations" : "/v2/<endpoint>");
+        profile.source.c_str(),
+        protocol == "openai" ? "OpenAI Images API" : protocol == "replicate" ? "Replicate API" : "RunPod API",
+        unsigned { bound },
+        protocol == "openai" ? "/v1/images/generations" : protocol == "replicate" ? "/v1/predictions" : "/v2/<endpoint>");
 
     const int status = app.exec();
     const t2i::Ledger ledger = driver.shutdown();

@@ -21,7 +21,7 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKey
         // An emulated platform speaks a real protocol, so it takes that protocol's own keys too.
         { "emulated",
           { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms", "model",
-            "response_format" } },
+            "response_format", "deployment", "version", "wait_s" } },
         { "runpod", { "endpoint_id", "mode", "runsync_wait_ms", "auth_scheme" } },
         { "replicate", { "model", "deployment", "version", "wait_s" } },
         { "fal", { "app", "mode" } },
@@ -86,8 +86,14 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
         check.string(p, path, "endpoint_id");
         check.choice(p, path, "mode", { "run", "runsync" });
         check.integer(p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
-        check.string(p, path, "model");
         check.choice(p, path, "response_format", { "b64_json", "url" });
+        // Replicate's keys, as the replicate type checks them; none is required (any route works).
+        const bool replicate = p.contains("protocol") && p["protocol"] == "replicate";
+        for (const char* key : { "model", "deployment" })
+            if (auto v = check.string(p, path, key); v && replicate && !isOwnerName(*v))
+                check.error(child(path, key), "must be \"owner/name\" (got \"" + *v + "\")");
+        check.string(p, path, "version");
+        check.integer(p, path, "wait_s", 1, 60, "must be an integer between 1 and 60 (Replicate's Prefer: wait)");
     } else if (type == "runpod") {
         requireString("endpoint_id", "the RunPod endpoint id");
         check.choice(p, path, "mode", { "run", "runsync" });

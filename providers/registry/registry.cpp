@@ -2,13 +2,14 @@
 #include "registry.h"
 
 #include "openai/openaiadapter.h"
+#include "replicate/replicateadapter.h"
 #include "runpod/runpodadapter.h"
 
 #include <algorithm>
 
 namespace t2i {
 
-std::vector<std::string> knownProviderTypes() { return { "emulated", "runpod", "openai", "openai_compatible" }; }
+std::vector<std::string> knownProviderTypes() { return { "emulated", "runpod", "openai", "openai_compatible", "replicate" }; }
 
 bool isKnownProviderType(const std::string& type)
 {
@@ -28,6 +29,8 @@ std::unique_ptr<Adapter> makeAdapter(const ProviderConfig& provider, const Adapt
         return std::make_unique<RunPodAdapter>(RunPodOptions::fromConfig(provider, context));
     if (protocol == "openai")
         return std::make_unique<OpenAIAdapter>(OpenAIOptions::fromConfig(provider, context));
+    if (protocol == "replicate")
+        return std::make_unique<ReplicateAdapter>(ReplicateOptions::fromConfig(provider, context));
     // A compatible server has no default address: without one there is nothing to talk to.
     if (protocol == "openai_compatible" && !context.baseUrl.empty())
         return std::make_unique<OpenAIAdapter>(OpenAIOptions::fromConfig(provider, context), "openai_compatible");
