@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // t2ibench-emulator: a serverless GPU platform on loopback that speaks RunPod's protocol (or
-// OpenAI's Images API, or Replicate's predictions API) and writes the ground truth of every job (shared/spec/cli.md, docs/emulator.md).
+// OpenAI's Images API, Replicate's predictions API or fal.ai's queue API) and writes the ground truth of every job (shared/spec/cli.md, docs/emulator.md).
+#include "falfront.h"
 #include "openaifront.h"
 #include "platformdriver.h"
 #include "platformprofile.h"
@@ -51,7 +52,7 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(T2I_VERSION);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription("The built-in emulated serverless GPU platform of t2ibench (RunPod, OpenAI or Replicate protocol).");
+    parser.setApplicationDescription("The built-in emulated serverless GPU platform of t2ibench (RunPod, OpenAI, Replicate or fal protocol).");
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -63,9 +64,9 @@ int main(int argc, char** argv)
         { "api-key-env", "Require the key held by this environment variable.", "name" },
         { "endpoint", "Serve only this endpoint id (default: any; RunPod protocol only).", "id" },
         { "protocol",
-            "The API served: runpod (/v2/<endpoint>/...), openai (/v1/images/generations) or replicate "
-            "(/v1/predictions).",
-            "runpod|openai|replicate", "runpod" },
+            "The API served: runpod (/v2/<endpoint>/...), openai (/v1/images/generations), replicate "
+            "(/v1/predictions) or fal (/<owner>/<app>, sync at /sync/<owner>/<app>).",
+            "runpod|openai|replicate|fal", "runpod" },
         { "exit-with-stdin", "Quit (writing the ledger) when standard input closes: t2ibench-cli holds it open, so "
                              "the emulator never outlives a client that was killed." },
     });
@@ -84,8 +85,8 @@ int main(int argc, char** argv)
     if (!port || !seed || !timeScale)
         return usageError("--port, --seed and --time-scale take numbers (port 0-65535, time scale > 0)");
     const QString protocol = parser.value("protocol");
-    if (protocol != "runpod" && protocol != "openai" && protocol != "replicate")
-        return usageError("--protocol takes runpod, openai or replicate (got " + protocol + ")");
+    if (protocol != "runpod" && protocol != "openai" && protocol != "replicate" && protocol != "fal")
+        return usageError("--protocol takes runpod, openai, replicate or fal (got " + protocol + ")");
 
     t2i::PlatformProfile profile;
     try {
@@ -112,8 +113,12 @@ int main(int argc, char** argv)
     std::unique_ptr<t2i::RunPodFront> runpodFront;
     std::unique_ptr<t2i::OpenAIFront> openaiFront;
     std::unique_ptr<t2i::ReplicateFront> replicateFront;
+    std::unique_ptr<t2i::FalFront> falFront;
     quint16 bound = 0;
-    if (protocol == "replicate") {
+    if (protocol == "fal") {
+        falFront = std::make_unique<t2i::FalFront>(driver, t2i::FalFront::Options { apiKey });
+        bound = falFront->listen(static_cast<quint16>(*port));
+    } else if (protocol == "replicate") {
         replicateFront = std::make_unique<t2i::ReplicateFront>(driver, t2i::ReplicateFront::Options { apiKey });
         bound = replicateFront->listen(static_cast<quint16>(*port));
     } else if (protocol == "openai") {
@@ -144,9 +149,15 @@ int main(int argc, char** argv)
     std::fflush(stdout); // scripts and tests wait for this line
     std::fprintf(stderr, "t2ibench-emulator: profile %s (%s), %s at http://127.0.0.1:%u%s\n", profile.name.c_str(),
         profile.source.c_str(),
-        protocol == "openai" ? "OpenAI Images API" : protocol == "replicate" ? "Replicate API" : "RunPod API",
+        protocol == "openai"  ? "OpenAI Images API"
+            : protocol == "replicate" ? "Replicate API"
+            : protocol == "fal"       ? "fal queue API"
+                                      : "RunPod API",
         unsigned { bound },
-        protocol == "openai" ? "/v1/images/generations" : protocol == "replicate" ? "/v1/predictions" : "/v2/<endpoint>");
+        protocol == "openai"  ? "/v1/images/generations"
+            : protocol == "replicate" ? "/v1/predictions"
+            : protocol == "fal"       ? "/<owner>/<app>"
+                                      : "/v2/<endpoint>");
 
     const int status = app.exec();
     const t2i::Ledger ledger = driver.shutdown();

@@ -21,7 +21,7 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKey
         // An emulated platform speaks a real protocol, so it takes that protocol's own keys too.
         { "emulated",
           { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms", "model",
-            "response_format", "deployment", "version", "wait_s" } },
+            "response_format", "deployment", "version", "wait_s", "app" } },
         { "runpod", { "endpoint_id", "mode", "runsync_wait_ms", "auth_scheme" } },
         { "replicate", { "model", "deployment", "version", "wait_s" } },
         { "fal", { "app", "mode" } },
@@ -79,14 +79,22 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
     };
     if (type == "emulated") {
         requireString("profile", "an emulator profile name in resources/emulator/ (e.g. \"steady\") or a path");
-        check.choice(p, path, "protocol", { "runpod", "openai", "replicate" });
+        check.choice(p, path, "protocol", { "runpod", "openai", "replicate", "fal" });
         check.integer(p, path, "seed", 0, std::numeric_limits<long long>::max(), "must be an integer >= 0");
         check.string(p, path, "truth", "must be a file path for the ground-truth JSON lines");
         check.number(p, path, "time_scale", 0, true, "must be a positive number");
         check.string(p, path, "endpoint_id");
-        check.choice(p, path, "mode", { "run", "runsync" });
+        // "mode" is the spoken protocol's: fal's queue|sync, else RunPod's run|runsync.
+        const bool fal = p.contains("protocol") && p["protocol"] == "fal";
+        if (fal)
+            check.choice(p, path, "mode", { "queue", "sync" });
+        else
+            check.choice(p, path, "mode", { "run", "runsync" });
         check.integer(p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
         check.choice(p, path, "response_format", { "b64_json", "url" });
+        // fal's app, optional here (the emulator serves any); "owner/app[/path]" when given.
+        if (auto v = check.string(p, path, "app"); v && v->find('/') == std::string::npos)
+            check.error(child(path, "app"), "must be \"owner/app\" or \"owner/app/path\" (got \"" + *v + "\")");
         // Replicate's keys, as the replicate type checks them; none is required (any route works).
         const bool replicate = p.contains("protocol") && p["protocol"] == "replicate";
         for (const char* key : { "model", "deployment" })

@@ -56,7 +56,7 @@ std::optional<EmulatorInstance> startEmulator(const ProviderConfig& provider, co
         return std::nullopt;
     }
     // Where each protocol's API lives on the emulator, as on the real platform.
-    const std::string apiRoot = protocol == "openai" || protocol == "replicate" ? "/v1" : "/v2";
+    const std::string apiRoot = protocol == "fal" ? "" : protocol == "openai" || protocol == "replicate" ? "/v1" : "/v2";
     return EmulatorInstance { std::move(*process), line->substr(prefix.size()) + apiRoot };
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "registry.h"
 
+#include "fal/faladapter.h"
 #include "openai/openaiadapter.h"
 #include "replicate/replicateadapter.h"
 #include "runpod/runpodadapter.h"
@@ -9,7 +10,7 @@
 
 namespace t2i {
 
-std::vector<std::string> knownProviderTypes() { return { "emulated", "runpod", "openai", "openai_compatible", "replicate" }; }
+std::vector<std::string> knownProviderTypes() { return { "emulated", "runpod", "openai", "openai_compatible", "replicate", "fal" }; }
 
 bool isKnownProviderType(const std::string& type)
 {
@@ -31,6 +32,8 @@ std::unique_ptr<Adapter> makeAdapter(const ProviderConfig& provider, const Adapt
         return std::make_unique<OpenAIAdapter>(OpenAIOptions::fromConfig(provider, context));
     if (protocol == "replicate")
         return std::make_unique<ReplicateAdapter>(ReplicateOptions::fromConfig(provider, context));
+    if (protocol == "fal")
+        return std::make_unique<FalAdapter>(FalOptions::fromConfig(provider, context));
     // A compatible server has no default address: without one there is nothing to talk to.
     if (protocol == "openai_compatible" && !context.baseUrl.empty())
         return std::make_unique<OpenAIAdapter>(OpenAIOptions::fromConfig(provider, context), "openai_compatible");

@@ -102,7 +102,7 @@ void TestConfigRules::refused_data()
         "must be a number >= 0");
     row("misspelt endpoint_id is named with a suggestion", "/providers/1/endpiont_id", "\"x\"",
         "providers[1].endpiont_id", "unknown key for type \"runpod\"; did you mean \"endpoint_id\"?");
-    row("key of another type is unknown", "/providers/0/app", "\"fal-ai/flux/dev\"", "providers[0].app",
+    row("key of another type is unknown", "/providers/0/auth_scheme", "\"bearer\"", "providers[0].auth_scheme",
         "unknown key for type \"emulated\"");
     row("emulated mode async is refused", "/providers/0/mode", "\"async\"", "providers[0].mode", "one of");
     row("runpod auth_scheme token is refused", "/providers/1/auth_scheme", "\"token\"", "providers[1].auth_scheme", "one of");
@@ -112,7 +112,7 @@ void TestConfigRules::refused_data()
     row("emulated without profile", "/providers/0/profile", "-", "providers[0].profile", "required");
     row("emulated profile empty", "/providers/0/profile", "\"\"", "providers[0].profile", "non-empty string");
     row("emulated protocol grpc", "/providers/0/protocol", "\"grpc\"", "providers[0].protocol",
-        "must be one of \"runpod\", \"openai\" or \"replicate\" (got \"grpc\")");
+        "must be one of \"runpod\", \"openai\", \"replicate\" or \"fal\" (got \"grpc\")");
     row("emulated seed 1.5", "/providers/0/seed", "1.5", "providers[0].seed", "must be an integer >= 0");
     row("emulated time_scale 0", "/providers/0/time_scale", "0", "providers[0].time_scale", "must be a positive number");
     row("emulated truth empty", "/providers/0/truth", "\"\"", "providers[0].truth", "file path");
