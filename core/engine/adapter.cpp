@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "adapter.h"
 
+#include "util/base64.h"
+
 #include <charconv>
 
 namespace t2i {
@@ -22,6 +24,38 @@ std::optional<double> Adapter::retryAfterMs(const HttpResponse& response) const
     if (value.empty() || ec != std::errc() || seconds < 0)
         return std::nullopt;
     return seconds * 1000.0;
+}
+
+bool JobState::takeImage(std::string_view text)
+{
+    if (looksLikeUrl(text)) {
+        imageUrls.emplace_back(text);
+        return true;
+    }
+    if (auto bytes = decodeInlineImage(text)) {
+        images.push_back(std::move(*bytes));
+        return true;
+    }
+    return false;
+}
+
+HttpRequest jsonRequest(std::string method, std::string url, const std::string& authorization, std::string body)
+{
+    HttpRequest request;
+    request.method = std::move(method);
+    request.url = std::move(url);
+    request.headers.emplace_back("Authorization", authorization);
+    if (!body.empty())
+        request.headers.emplace_back("Content-Type", "application/json");
+    request.body = std::move(body);
+    return request;
+}
+
+std::string withoutTrailingSlashes(std::string url)
+{
+    while (url.ends_with('/'))
+        url.pop_back();
+    return url;
 }
 
 ErrorClass classifyHttpStatus(int status)

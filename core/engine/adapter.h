@@ -55,6 +55,10 @@ struct JobState {
     bool accepted = false; // the submit call was answered with a job id
     int polls = 0;
     std::string scratch; // adapter-private notes (e.g. the status URL)
+
+    // An image as platforms name it: a URL goes to imageUrls (downloaded and timed apart by the
+    // engine), a data URI or raw base64 is decoded into images. False when it is neither.
+    bool takeImage(std::string_view text);
 };
 
 // What happens after a response.
@@ -98,5 +102,10 @@ public:
 
 // The error class an HTTP status means when the platform's body says nothing more specific.
 ErrorClass classifyHttpStatus(int status);
+
+// A request with the platform's Authorization header and, when there is a body, a JSON content type.
+HttpRequest jsonRequest(std::string method, std::string url, const std::string& authorization, std::string body = {});
+// A base URL without trailing slashes, so paths can be appended with one "/".
+std::string withoutTrailingSlashes(std::string url);
 
 } // namespace t2i

@@ -63,9 +63,7 @@ std::string falAppId(const std::string& app)
 FalOptions FalOptions::fromConfig(const ProviderConfig& provider, const AdapterContext& context)
 {
     FalOptions options;
-    std::string base = context.baseUrl;
-    while (base.ends_with('/'))
-        base.pop_back();
+    const std::string base = withoutTrailingSlashes(context.baseUrl);
     if (!base.empty()) {
         options.queueBase = base;
         // The emulator serves the queue at its root and the sync route under /sync (docs/emulator.md).
@@ -95,14 +93,7 @@ std::string FalAdapter::requestBody(const Job& job) const
 
 HttpRequest FalAdapter::make(std::string method, std::string url, std::string body) const
 {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.url = std::move(url);
-    request.headers.emplace_back("Authorization", "Key " + m_options.apiKey);
-    if (!body.empty())
-        request.headers.emplace_back("Content-Type", "application/json");
-    request.body = std::move(body);
-    return request;
+    return jsonRequest(std::move(method), std::move(url), "Key " + m_options.apiKey, std::move(body));
 }
 
 HttpRequest FalAdapter::submit(JobState& job)
@@ -200,11 +191,8 @@ Action FalAdapter::onResult(JobState& job, const json& body)
             job.execMs = secondsAsMs(*timings, "inference");
     if (const auto images = body.find("images"); images != body.end() && images->is_array()) {
         for (const json& image : *images) {
-            const std::string url = image.is_object() ? text(image, "url") : std::string();
-            if (looksLikeUrl(url))
-                job.imageUrls.push_back(url);
-            else if (auto bytes = decodeInlineImage(url)) // sync_mode answers data URIs (§3.5)
-                job.images.push_back(std::move(*bytes));
+            if (image.is_object()) // sync_mode answers data URIs in `url` (§3.5)
+                job.takeImage(text(image, "url"));
         }
     }
     if (job.images.empty() && job.imageUrls.empty())

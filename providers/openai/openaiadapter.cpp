@@ -62,8 +62,7 @@ OpenAIOptions OpenAIOptions::fromConfig(const ProviderConfig& provider, const Ad
     OpenAIOptions options;
     if (!context.baseUrl.empty())
         options.baseUrl = context.baseUrl;
-    while (options.baseUrl.ends_with('/'))
-        options.baseUrl.pop_back();
+    options.baseUrl = withoutTrailingSlashes(std::move(options.baseUrl));
     options.apiKey = context.apiKey;
     options.model = provider.settings.value("model", std::string());
     options.responseFormat = provider.settings.value("response_format", std::string());
@@ -94,13 +93,7 @@ std::string OpenAIAdapter::requestBody(const Job& job) const
 
 HttpRequest OpenAIAdapter::submit(JobState& job)
 {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = m_options.baseUrl + "/images/generations";
-    request.headers.emplace_back("Authorization", "Bearer " + m_options.apiKey);
-    request.headers.emplace_back("Content-Type", "application/json");
-    request.body = requestBody(job.job);
-    return request;
+    return jsonRequest("POST", m_options.baseUrl + "/images/generations", "Bearer " + m_options.apiKey, requestBody(job.job));
 }
 
 Action OpenAIAdapter::onResponse(JobState& job, const HttpResponse& response)

@@ -40,11 +40,7 @@ void collectImages(const json& output, JobState& job)
     auto take = [&job](const json& item) {
         if (!item.is_string())
             return;
-        const std::string value = item.get<std::string>();
-        if (looksLikeUrl(value))
-            job.imageUrls.push_back(value);
-        else if (auto bytes = decodeInlineImage(value))
-            job.images.push_back(std::move(*bytes));
+        job.takeImage(item.get<std::string>());
     };
     if (output.is_array()) {
         for (const json& item : output)
@@ -61,8 +57,7 @@ ReplicateOptions ReplicateOptions::fromConfig(const ProviderConfig& provider, co
     ReplicateOptions options;
     if (!context.baseUrl.empty())
         options.baseUrl = context.baseUrl;
-    while (options.baseUrl.ends_with('/'))
-        options.baseUrl.pop_back();
+    options.baseUrl = withoutTrailingSlashes(std::move(options.baseUrl));
     options.apiKey = context.apiKey;
     options.model = provider.settings.value("model", std::string());
     options.deployment = provider.settings.value("deployment", std::string());
@@ -95,14 +90,7 @@ std::string ReplicateAdapter::requestBody(const Job& job) const
 
 HttpRequest ReplicateAdapter::make(std::string method, std::string url, std::string body) const
 {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.url = std::move(url);
-    request.headers.emplace_back("Authorization", "Bearer " + m_options.apiKey);
-    if (!body.empty())
-        request.headers.emplace_back("Content-Type", "application/json");
-    request.body = std::move(body);
-    return request;
+    return jsonRequest(std::move(method), std::move(url), "Bearer " + m_options.apiKey, std::move(body));
 }
 
 HttpRequest ReplicateAdapter::submit(JobState& job)

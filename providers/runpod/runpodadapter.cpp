@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runpodadapter.h"
 
-#include "util/base64.h"
-
 #include <nlohmann/json.hpp>
 
 namespace t2i {
@@ -27,12 +25,7 @@ std::optional<double> msField(const json& body, const char* key)
 // public endpoints: {"image_url": "https://..."}; a bare string output is accepted too.
 void collectImages(const json& output, JobState& job)
 {
-    auto take = [&job](const std::string& text) {
-        if (looksLikeUrl(text))
-            job.imageUrls.push_back(text);
-        else if (auto bytes = decodeInlineImage(text))
-            job.images.push_back(std::move(*bytes));
-    };
+    auto take = [&job](const std::string& text) { job.takeImage(text); };
     if (output.is_string()) {
         take(output.get<std::string>());
         return;
@@ -67,8 +60,7 @@ RunPodOptions RunPodOptions::fromConfig(const ProviderConfig& provider, const Ad
     RunPodOptions options;
     if (!context.baseUrl.empty())
         options.baseUrl = context.baseUrl;
-    while (options.baseUrl.ends_with('/'))
-        options.baseUrl.pop_back();
+    options.baseUrl = withoutTrailingSlashes(std::move(options.baseUrl));
     options.endpointId = provider.settings.value("endpoint_id", std::string("emulated"));
     options.apiKey = context.apiKey;
     options.mode = provider.settings.value("mode", std::string("run"));
@@ -87,14 +79,8 @@ std::string RunPodAdapter::endpointUrl() const { return m_options.baseUrl + "/" 
 
 HttpRequest RunPodAdapter::make(std::string method, const std::string& path, std::string body) const
 {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.url = endpointUrl() + path;
-    request.headers.emplace_back("Authorization", (m_options.bearerPrefix ? "Bearer " : "") + m_options.apiKey);
-    if (!body.empty())
-        request.headers.emplace_back("Content-Type", "application/json");
-    request.body = std::move(body);
-    return request;
+    return jsonRequest(std::move(method), endpointUrl() + path, (m_options.bearerPrefix ? "Bearer " : "") + m_options.apiKey,
+        std::move(body));
 }
 
 HttpRequest RunPodAdapter::statusRequest(const JobState& job) const { return make("GET", "/status/" + job.jobId); }
