@@ -20,6 +20,7 @@ struct ProviderConfig {
     std::string apiKeyEnv; // name of the environment variable holding the key (never the key)
     std::optional<double> timeoutS; // overrides workload.timeout_s
     nlohmann::json settings; // the whole provider object, for type-specific keys (profile, endpoint_id, mode, ...)
+    std::string configDir; // the folder relative paths in settings resolve against (a ComfyUI workflow)
 };
 
 struct VariantConfig {

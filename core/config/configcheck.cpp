@@ -331,7 +331,7 @@ void checkSecrets(Checker& check, const json& value, const std::string& path, bo
                                           + " (the name of the environment variable that holds it)");
                 continue;
             }
-            checkSecrets(check, item, itemPath, key == "headers");
+            checkSecrets(check, item, itemPath, key == "headers" || key == "ready_headers");
         }
     } else if (value.is_array()) {
         for (std::size_t i = 0; i < value.size(); ++i)

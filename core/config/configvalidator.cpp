@@ -166,6 +166,8 @@ ConfigResult validateConfig(const nlohmann::json& document, const std::string& f
     check.string(document, "", "description", "must be a string");
 
     config.providers = validateProviders(check, document, supportedTypes);
+    for (ProviderConfig& provider : config.providers)
+        provider.configDir = configDir(config);
     config.variants = validateVariants(check, document);
     config.prompts = validatePrompts(check, document);
     config.workload = validateWorkload(check, document);

@@ -9,6 +9,11 @@
 
 namespace t2i::configcheck {
 
+// The hosted image APIs' own keys (hostedvalidator.cpp).
+void validateHttpProvider(Checker& check, const json& p, const std::string& path);
+void validateTogetherKeys(Checker& check, const json& p, const std::string& path);
+void validateStabilityKeys(Checker& check, const json& p, const std::string& path);
+
 namespace {
 
 const std::vector<std::string_view> kCommonKeys = { "id", "type", "base_url", "api_key_env", "api_key_keyring",
@@ -20,25 +25,31 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKey
     static const std::map<std::string, std::vector<std::string_view>, std::less<>> keys = {
         // An emulated platform speaks a real protocol, so it takes that protocol's own keys too.
         { "emulated",
-          { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms", "model",
+          { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms", "poll",
+            "status_sync_wait_ms", "input_format", "image_format", "model",
             "response_format", "deployment", "version", "wait_s", "app" } },
-        { "runpod", { "endpoint_id", "mode", "runsync_wait_ms", "auth_scheme" } },
+        { "runpod",
+          { "endpoint_id", "mode", "runsync_wait_ms", "auth_scheme", "poll", "status_sync_wait_ms", "input_format",
+            "image_format" } },
         { "replicate", { "model", "deployment", "version", "wait_s" } },
         { "fal", { "app", "mode" } },
-        { "modal", { "url", "mode", "headers" } },
+        { "modal", { "url", "mode", "headers", "auth_scheme", "body_template", "extract", "spawn" } },
         { "sagemaker",
           { "region", "endpoint_name", "mode", "access_key_env", "secret_key_env", "session_token_env",
-            "body_template" } },
-        { "hf_endpoint", { "url", "scale_up_timeout_s" } },
-        { "baseten", { "model_id", "environment", "mode" } },
+            "body_template", "content_type", "accept", "extract", "s3_input_prefix", "input_location", "s3_endpoint",
+            "s3_path_style", "control_endpoint", "describe_endpoint", "custom_attributes", "target_variant",
+            "target_model", "target_container_hostname", "inference_component", "request_ttl_s",
+            "invocation_timeout_s" } },
+        { "hf_endpoint", { "url", "scale_up_timeout_s", "response_format", "extract", "scale_up_retry", "management" } },
+        { "baseten", { "model_id", "environment", "mode", "deployment_id", "body_template", "extract", "async" } },
         { "openai", { "model", "response_format" } },
         { "openai_compatible", { "model", "response_format" } },
-        { "together", { "model" } },
-        { "stability", { "engine" } },
-        { "comfyui", { "workflow", "progress" } },
+        { "together", { "model", "response_format", "output_format", "send_guidance", "exec_s_pointer", "filtered_codes" } },
+        { "stability", { "engine", "model", "accept", "output_format", "aspect_ratio" } },
+        { "comfyui", { "workflow", "progress", "inputs" } },
         { "a1111", { "sampler" } },
-        { "sdcpp", { "mode" } },
-        { "http", { "method", "url", "headers", "body", "extract", "poll" } },
+        { "sdcpp", { "mode", "sampler" } },
+        { "http", { "method", "url", "headers", "body", "extract", "poll", "cancel" } },
     };
     return keys;
 }
@@ -56,6 +67,14 @@ void validatePricing(Checker& check, const json& pricing, const std::string& pat
     check.string(pricing, path, "ref", "must name a catalog entry, e.g. \"runpod.flex.A100-80GB\"");
     for (const char* key : { "per_second", "per_image", "per_megapixel", "per_hour", "egress_per_gb" })
         check.number(pricing, path, key, 0, false, "must be a price >= 0 in USD");
+    // How the platform bills beyond the price (docs/cost.md): its scale-down window, its
+    // always-on workers, whether booting is billed, and the dedicated instance to compare with.
+    check.number(pricing, path, "idle_timeout_s", 0, false, "must be a number of seconds >= 0");
+    check.integer(pricing, path, "min_workers", 0, 100000, "must be a whole number of workers >= 0");
+    if (pricing.contains("boot_billed") && !pricing["boot_billed"].is_boolean())
+        check.error(child(path, "boot_billed"), "must be true or false");
+    if (const json* dedicated = check.object(pricing, path, "dedicated"))
+        validatePricing(check, *dedicated, child(path, "dedicated"));
 }
 
 void validateLaunch(Checker& check, const json& launch, const std::string& path)
@@ -67,8 +86,139 @@ void validateLaunch(Checker& check, const json& launch, const std::string& path)
         if (!ok)
             check.error(child(path, "command"), "must be a non-empty list of strings (got " + describe(command) + ")");
     }
-    check.url(launch, path, "ready_url");
+    if (check.require(launch, path, "ready_url", "the URL that answers HTTP 200 once the server is ready"))
+        check.url(launch, path, "ready_url");
+    check.stringMap(launch, path, "ready_headers"); // "{{api_key}}" in a value is the provider's key
     check.number(launch, path, "ready_timeout_s", 0, true, "must be a positive number");
+    check.checkKeys(launch, path, { "command", "ready_url", "ready_headers", "ready_timeout_s" }, "launch");
+}
+
+// An app-defined body (Modal, Baseten): a JSON object whose strings may hold the placeholders
+// {{prompt}}, {{seed}}, {{width}}, {{height}}, {{steps}}, {{guidance}}, {{images}}.
+void checkPlaceholders(Checker& check, const json& value, const std::string& path)
+{
+    static const std::regex placeholder(R"(\{\{([^}]*)\}\})");
+    static const std::vector<std::string> known = { "prompt", "seed", "width", "height", "steps", "guidance", "images" };
+    if (value.is_object()) {
+        for (const auto& [key, item] : value.items())
+            checkPlaceholders(check, item, child(path, key));
+    } else if (value.is_array()) {
+        for (std::size_t i = 0; i < value.size(); ++i)
+            checkPlaceholders(check, value[i], element(path, i));
+    } else if (value.is_string()) {
+        const std::string& text = value.get_ref<const std::string&>();
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), placeholder); it != std::sregex_iterator(); ++it)
+            if (std::find(known.begin(), known.end(), (*it)[1].str()) == known.end())
+                check.error(path, "unknown placeholder {{" + (*it)[1].str() + "}} (known: " + joinQuoted(known) + ")");
+    }
+}
+
+void checkBodyTemplate(Checker& check, const json& p, const std::string& path)
+{
+    if (const json* body = check.object(p, path, "body_template"))
+        checkPlaceholders(check, *body, child(path, "body_template"));
+}
+
+// "extract": JSON pointers ("" switches a default off) under the names the type reads.
+void checkExtract(Checker& check, const json& p, const std::string& path, const std::vector<std::string_view>& names)
+{
+    const json* extract = check.object(p, path, "extract");
+    if (!extract)
+        return;
+    const std::string at = child(path, "extract");
+    for (const auto& [name, pointer] : extract->items()) {
+        const bool ok = pointer.is_string()
+            && (pointer.get_ref<const std::string&>().empty() || pointer.get_ref<const std::string&>()[0] == '/');
+        if (!ok)
+            check.error(child(at, name), "must be a JSON pointer such as \"/images/0\", or \"\" (got " + describe(pointer) + ")");
+    }
+    check.checkKeys(*extract, at, names, "extract");
+}
+
+// ComfyUI: workflow (optional: the shipped SDXL workflow otherwise), progress, and an `inputs`
+// mapping of job fields to "<node id>.inputs.<input name>" (a string or a list of them). Whether
+// the nodes exist is checked when the workflow is read, where its folder is known.
+void validateComfyUI(Checker& check, const json& p, const std::string& path)
+{
+    check.string(p, path, "workflow", "must be the path of an API-format workflow JSON (relative to this file's folder)");
+    if (auto progress = check.choice(p, path, "progress", { "websocket", "history" }); progress && *progress == "websocket")
+        check.error(child(path, "progress"),
+                    "\"websocket\" is not available in this build (its HTTP engine, libcurl, has no WebSocket client); "
+                    "use \"history\": /queue and /history/{prompt_id} are polled every poll_interval_ms");
+    const json* inputs = check.object(p, path, "inputs");
+    if (!inputs)
+        return;
+    static const std::regex slot(R"(.+\.inputs\..+)");
+    const std::string at = child(path, "inputs");
+    for (const auto& [field, value] : inputs->items()) {
+        const bool listOk = value.is_array() && !value.empty()
+            && std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); });
+        std::vector<std::string> slots;
+        if (value.is_string())
+            slots.push_back(value.get<std::string>());
+        else if (listOk)
+            for (const json& v : value)
+                slots.push_back(v.get<std::string>());
+        else
+            check.error(child(at, field), "must be \"<node id>.inputs.<input name>\" or a non-empty list of them (got "
+                                              + describe(value) + ")");
+        for (const std::string& s : slots)
+            if (!std::regex_match(s, slot))
+                check.error(child(at, field), "\"" + s + "\" is not \"<node id>.inputs.<input name>\" (e.g. \"3.inputs.seed\")");
+    }
+    check.checkKeys(*inputs, at, { "prompt", "seed", "steps", "cfg", "width", "height", "batch_size", "model" }, "inputs");
+}
+
+// RunPod's own keys beyond the spec's: how jobs are followed and the input's shape.
+void validateRunPodPolling(Checker& check, const json& p, const std::string& path)
+{
+    check.choice(p, path, "poll", { "status", "status-sync" });
+    check.integer(p, path, "status_sync_wait_ms", 1000, 300000,
+        "must be an integer between 1000 and 300000 (the ?wait= of /status-sync)");
+    check.choice(p, path, "input_format", { "worker-sdxl", "public" });
+    check.choice(p, path, "image_format", { "jpeg", "png" });
+}
+
+// SageMaker (providers.md §5): AWS keys by environment variable, the container's payload and
+// where its images are, and for async the S3 objects the payload is read from.
+void validateSageMakerKeys(Checker& check, const json& p, const std::string& path)
+{
+    for (const char* key : { "access_key_env", "secret_key_env" })
+        if (check.require(
+                p, path, key, "the name of the environment variable holding the AWS key, e.g. \"AWS_ACCESS_KEY_ID\""))
+            check.envName(p, path, key);
+    check.envName(p, path, "session_token_env");
+    const auto mode = check.choice(p, path, "mode", { "realtime", "async" });
+    if (p.contains("body_template")) {
+        if (!p["body_template"].is_string() && !p["body_template"].is_object())
+            check.error(child(path, "body_template"), "must be a string or an object");
+        else
+            checkPlaceholders(check, p["body_template"], child(path, "body_template"));
+    }
+    check.string(p, path, "content_type", "must be a MIME type, e.g. \"application/json\"");
+    check.string(p, path, "accept", "must be a MIME type, e.g. \"image/png\"");
+    checkExtract(check, p, path, { "image", "exec_s", "exec_ms", "queue_ms", "worker_id" });
+    for (const char* key : { "s3_input_prefix", "input_location" })
+        if (auto uri = check.string(p, path, key);
+            uri && (!uri->starts_with("s3://") || uri->size() <= 5 || (*uri)[5] == '/'))
+            check.error(child(path, key), "must be an S3 URI such as \"s3://bucket/prefix/\" (got \"" + *uri + "\")");
+    const bool prefix = p.contains("s3_input_prefix");
+    const bool location = p.contains("input_location");
+    if (mode == "async" && prefix == location)
+        check.error(path,
+            prefix ? "give s3_input_prefix or input_location, not both"
+                   : "mode \"async\" reads its payload from S3: give s3_input_prefix (\"s3://bucket/prefix/\", "
+                     "each payload is uploaded there) or input_location (one object already there)");
+    check.url(p, path, "s3_endpoint");
+    check.url(p, path, "control_endpoint");
+    for (const char* key : { "s3_path_style", "describe_endpoint" })
+        if (p.contains(key) && !p[key].is_boolean())
+            check.error(child(path, key), "must be true or false (got " + describe(p[key]) + ")");
+    for (const char* key :
+        { "custom_attributes", "target_variant", "target_model", "target_container_hostname", "inference_component" })
+        check.string(p, path, key);
+    for (const char* key : { "request_ttl_s", "invocation_timeout_s" })
+        check.integer(p, path, key, 1, std::numeric_limits<long long>::max(), "must be a whole number of seconds >= 1");
 }
 
 void validateTypeKeys(Checker& check, const json& p, const std::string& path, const std::string& type)
@@ -91,6 +241,7 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
         else
             check.choice(p, path, "mode", { "run", "runsync" });
         check.integer(p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
+        validateRunPodPolling(check, p, path);
         check.choice(p, path, "response_format", { "b64_json", "url" });
         // fal's app, optional here (the emulator serves any); "owner/app[/path]" when given.
         if (auto v = check.string(p, path, "app"); v && v->find('/') == std::string::npos)
@@ -106,6 +257,7 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
         requireString("endpoint_id", "the RunPod endpoint id");
         check.choice(p, path, "mode", { "run", "runsync" });
         check.integer(p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
+        validateRunPodPolling(check, p, path);
         check.choice(p, path, "auth_scheme", { "bearer", "bare" });
     } else if (type == "replicate") {
         const int given = int(p.contains("model")) + int(p.contains("deployment")) + int(p.contains("version"));
@@ -124,22 +276,68 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
             check.url(p, path, "url");
         check.choice(p, path, "mode", { "sync", "spawn" });
         check.stringMap(p, path, "headers");
+        check.choice(p, path, "auth_scheme", { "proxy", "bearer", "none" });
+        checkBodyTemplate(check, p, path);
+        checkExtract(check, p, path, { "image", "exec_s", "exec_ms", "queue_ms", "worker_id", "call_id" });
+        if (const json* spawn = check.object(p, path, "spawn")) {
+            const std::string at = child(path, "spawn");
+            for (const char* key : { "submit_path", "result_path", "cancel_path" })
+                if (auto v = check.string(*spawn, at, key); v && !v->starts_with("/"))
+                    check.error(child(at, key), "must be a path on the app starting with '/' (got \"" + *v + "\")");
+            check.choice(*spawn, at, "cancel_method", { "POST", "DELETE", "PUT", "GET" });
+            check.checkKeys(*spawn, at, { "submit_path", "result_path", "cancel_path", "cancel_method" }, "spawn");
+        }
     } else if (type == "sagemaker") {
         requireString("region", "the AWS region, e.g. \"us-east-1\"");
         requireString("endpoint_name", "the SageMaker endpoint name");
         check.choice(p, path, "mode", { "realtime", "async" });
-        for (const char* key : { "access_key_env", "secret_key_env", "session_token_env" })
-            check.envName(p, path, key);
-        if (p.contains("body_template") && !p["body_template"].is_string() && !p["body_template"].is_object())
-            check.error(child(path, "body_template"), "must be a string or an object");
+        validateSageMakerKeys(check, p, path);
     } else if (type == "hf_endpoint") {
         if (check.require(p, path, "url", "the endpoint's URL"))
             check.url(p, path, "url");
         check.number(p, path, "scale_up_timeout_s", 0, false, "must be a number >= 0");
+        check.choice(p, path, "response_format", { "binary", "json" });
+        checkExtract(check, p, path, { "image" });
+        if (const json* retry = check.object(p, path, "scale_up_retry")) {
+            const std::string at = child(path, "scale_up_retry");
+            check.choice(*retry, at, "when", { "scale_up", "always", "never" });
+            check.integer(*retry, at, "max", 0, 100000, "must be an integer >= 0");
+            check.number(*retry, at, "delay_ms", 0, false, "must be a number of ms >= 0");
+            check.checkKeys(*retry, at, { "when", "max", "delay_ms" }, "scale_up_retry");
+        }
+        if (const json* management = check.object(p, path, "management")) {
+            const std::string at = child(path, "management");
+            for (const char* key : { "namespace", "name" })
+                if (check.require(*management, at, key, "the endpoint's namespace and name on the management API"))
+                    check.string(*management, at, key);
+            check.url(*management, at, "base_url");
+            check.checkKeys(*management, at, { "namespace", "name", "base_url" }, "management");
+        }
     } else if (type == "baseten") {
         requireString("model_id", "the Baseten model id");
         check.string(p, path, "environment");
         check.choice(p, path, "mode", { "sync", "async" });
+        check.string(p, path, "deployment_id");
+        checkBodyTemplate(check, p, path);
+        checkExtract(check, p, path, { "image", "exec_s", "exec_ms", "queue_ms", "worker_id" });
+        const bool async = p.contains("mode") && p["mode"] == "async";
+        if (async && !p.contains("async"))
+            check.error(child(path, "async"), "mode async needs async.result_url: Baseten sends async outputs only to a webhook");
+        if (const json* a = check.object(p, path, "async")) {
+            const std::string at = child(path, "async");
+            if (async)
+                check.require(*a, at, "result_url", "where your webhook receiver serves outputs, with {request_id}");
+            check.url(*a, at, "result_url");
+            check.url(*a, at, "webhook_endpoint");
+            if (auto v = check.string(*a, at, "output_pointer"); v && !v->starts_with("/"))
+                check.error(child(at, "output_pointer"), "must be a JSON pointer such as \"/data\" (got \"" + *v + "\")");
+            check.integer(*a, at, "priority", 0, 2, "must be 0, 1 or 2");
+            check.integer(*a, at, "max_time_in_queue_seconds", 10, 259200, "must be an integer between 10 and 259200");
+            if (a->contains("queue_status") && !(*a)["queue_status"].is_boolean())
+                check.error(child(at, "queue_status"), "must be true or false");
+            check.checkKeys(*a, at, { "result_url", "webhook_endpoint", "output_pointer", "priority",
+                                      "max_time_in_queue_seconds", "queue_status" }, "async");
+        }
     } else if (type == "openai" || type == "openai_compatible") {
         check.string(p, path, "model");
         check.choice(p, path, "response_format", { "b64_json", "url" });
@@ -147,28 +345,19 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
             check.require(p, path, "base_url", "the server's URL, e.g. \"http://127.0.0.1:8000/v1\"");
     } else if (type == "together") {
         requireString("model", "the Together model, e.g. \"black-forest-labs/FLUX.1-schnell\"");
+        validateTogetherKeys(check, p, path); // hostedvalidator.cpp
     } else if (type == "stability") {
         check.choice(p, path, "engine", { "core", "ultra", "sd3" });
+        validateStabilityKeys(check, p, path); // hostedvalidator.cpp
     } else if (type == "comfyui") {
-        requireString("workflow", "the path of an API-format workflow JSON");
-        check.choice(p, path, "progress", { "websocket", "history" });
+        validateComfyUI(check, p, path);
     } else if (type == "a1111") {
         check.string(p, path, "sampler");
     } else if (type == "sdcpp") {
         check.choice(p, path, "mode", { "async", "openai", "sdapi" });
+        check.string(p, path, "sampler");
     } else if (type == "http") {
-        requireString("url", "the URL the request is sent to");
-        check.choice(p, path, "method", { "GET", "POST", "PUT", "PATCH" });
-        check.stringMap(p, path, "headers");
-        if (const json* extract = check.object(p, path, "extract"))
-            for (const auto& [name, pointer] : extract->items()) {
-                const bool ok = pointer.is_string()
-                    && (pointer.get_ref<const std::string&>().empty() || pointer.get_ref<const std::string&>()[0] == '/');
-                if (!ok)
-                    check.error(child(child(path, "extract"), name),
-                                "must be a JSON pointer such as \"/images/0\" (got " + describe(pointer) + ")");
-            }
-        check.object(p, path, "poll");
+        validateHttpProvider(check, p, path); // hostedvalidator.cpp
     }
 }
 

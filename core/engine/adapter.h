@@ -55,6 +55,8 @@ struct JobState {
     bool accepted = false; // the submit call was answered with a job id
     int polls = 0;
     std::string scratch; // adapter-private notes (e.g. the status URL)
+    std::optional<double> reportedCostUsd; // the platform's own charge, where it reports one
+    std::string reportedUsage; // the platform's usage report (JSON), where it bills by usage
 
     // An image as platforms name it: a URL goes to imageUrls (downloaded and timed apart by the
     // engine), a data URI or raw base64 is decoded into images. False when it is neither.

@@ -166,7 +166,10 @@ void HttpTransport::send(const HttpRequest& request, double timeoutMs, Callback 
     transfer->headers = curl_slist_append(transfer->headers, "Expect:");
 
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    // GET and POST are libcurl's own (POSTFIELDS below makes a POST): a custom method would be kept
+    // on redirects, but a 303 (Modal's long calls) must be followed with GET.
+    if (request.method != "GET" && request.method != "POST")
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "HEAD")
         curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
     if (!transfer->requestBody.empty() || request.method == "POST" || request.method == "PUT") {

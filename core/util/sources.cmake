@@ -3,4 +3,5 @@ target_sources(t2i_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/childprocess.cpp
     ${CMAKE_CURRENT_LIST_DIR}/image.cpp
     ${CMAKE_CURRENT_LIST_DIR}/resources.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/runids.cpp)
+    ${CMAKE_CURRENT_LIST_DIR}/runids.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sigv4.cpp)

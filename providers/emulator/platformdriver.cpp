@@ -13,7 +13,7 @@ PlatformDriver::PlatformDriver(PlatformProfile profile, uint64_t seed, QObject* 
     m_clock.start();
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer); // job timings are reported to the ms
-    connect(&m_timer, &QTimer::timeout, this, &PlatformDriver::sync);
+    connect(&m_timer, &QTimer::timeout, this, &PlatformDriver::advance);
 }
 
 PlatformDriver::~PlatformDriver() = default;
@@ -24,6 +24,15 @@ void PlatformDriver::setTruthLog(std::unique_ptr<TruthLog> log)
 }
 
 void PlatformDriver::sync()
+{
+    const int64_t now = nowMs();
+    if (!m_firstRequestMs)
+        m_firstRequestMs = now;
+    m_lastRequestMs = now;
+    advance();
+}
+
+void PlatformDriver::advance()
 {
     if (m_final)
         return;
@@ -72,7 +81,12 @@ Ledger PlatformDriver::shutdown()
 {
     if (m_final)
         return *m_final;
-    m_final = m_model.shutdown(nowMs());
+    // Min workers are billed for the time clients used the endpoint, not for the emulator's own
+    // start-up and shutdown around a run.
+    std::optional<std::pair<int64_t, int64_t>> inUse;
+    if (m_firstRequestMs)
+        inUse = std::make_pair(*m_firstRequestMs, m_lastRequestMs);
+    m_final = m_model.shutdown(nowMs(), inUse);
     m_timer.stop();
     for (const JobTruth& truth : m_model.takeFinished()) {
         if (m_truth)

@@ -30,7 +30,8 @@ public:
     int64_t nowMs() const { return m_clock.elapsed(); }
     const PlatformProfile& profile() const { return m_model.profile(); }
 
-    // Advances the model to now, announces the jobs that finished, and re-arms the timer.
+    // A client request arrived: advances the model to now, announces the jobs that finished,
+    // and re-arms the timer. The first and last of these bound the time the endpoint was in use.
     void sync();
 
     JobView submit(const JobSpec& spec);
@@ -48,6 +49,7 @@ signals:
     void jobFinished(const t2i::JobTruth& truth);
 
 private:
+    void advance(); // sync() without a client request: the timer's own wake-ups
     void rearm();
 
     PlatformModel m_model;
@@ -55,6 +57,8 @@ private:
     QTimer m_timer;
     std::unique_ptr<TruthLog> m_truth;
     std::optional<Ledger> m_final;
+    std::optional<int64_t> m_firstRequestMs;
+    int64_t m_lastRequestMs = 0;
 };
 
 } // namespace t2i

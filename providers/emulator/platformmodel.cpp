@@ -346,18 +346,47 @@ Ledger PlatformModel::ledger(int64_t nowMs) const
     l.workersStarted = static_cast<int>(m_workers.size());
     for (const WorkerView& w : m_workers) {
         const int64_t end = w.state == WorkerState::Stopped ? w.stopMs : std::max(nowMs, m_now);
-        l.billedS += (std::max<int64_t>(0, end - w.bootStartMs) + 999) / 1000; // per second, rounded up
+        const int64_t lifeMs = std::max<int64_t>(0, end - w.bootStartMs);
+        l.workers.push_back({ w.id, w.bootStartMs, w.readyMs, end, w.alwaysOn });
+        // An always-on worker is billed continuously over a life far longer than any run, so
+        // its share of this one is prorated (over the time the endpoint was in use, when known);
+        // an on-demand worker's life is rounded up once.
+        if (w.alwaysOn)
+            l.keepWarmS += double(m_inUse ? std::max<int64_t>(0, m_inUse->second - m_inUse->first) : lifeMs) / 1000.0;
+        else
+            l.billedS += (lifeMs + 999) / 1000; // per second, rounded up
     }
-    l.costUsd = double(l.billedS) * l.pricePerS;
+    l.costUsd = (double(l.billedS) + l.keepWarmS) * l.pricePerS;
     return l;
 }
 
-Ledger PlatformModel::shutdown(int64_t nowMs)
+// When a worker with nothing more to do would stop: its idle timeout after it became ready or
+// after its last job ends. A platform does not stop workers because a client went away.
+int64_t PlatformModel::naturalStopMs(const WorkerView& w) const
+{
+    const int64_t idle = scaled(m_profile.idleTimeoutMs);
+    if (w.state == WorkerState::Initializing)
+        return w.readyMs + idle;
+    if (w.state == WorkerState::Running) {
+        int64_t lastFinish = m_now;
+        for (const auto& [finishMs, index] : m_finishing)
+            if (m_jobs.at(index).worker == w.index)
+                lastFinish = std::max(lastFinish, finishMs);
+        return lastFinish + idle;
+    }
+    return w.stopMs; // idle: already set to when it will stop
+}
+
+Ledger PlatformModel::shutdown(int64_t nowMs, std::optional<std::pair<int64_t, int64_t>> inUse)
 {
     advanceTo(nowMs);
+    m_inUse = inUse;
     for (WorkerView& w : m_workers) {
-        if (w.state != WorkerState::Stopped)
-            stopWorker(w);
+        if (w.state == WorkerState::Stopped)
+            continue;
+        const int64_t stopAt = w.alwaysOn ? m_now : std::max(m_now, naturalStopMs(w));
+        stopWorker(w);
+        w.stopMs = stopAt;
     }
     // Jobs still queued or running never finish and are not in the truth.
     m_queue.clear();

@@ -48,8 +48,12 @@ public:
     std::vector<WorkerView> workers() const;
     // The bill so far, as if every live worker stopped at nowMs (the model's time is not changed).
     Ledger ledger(int64_t nowMs) const;
-    // Stops every worker at nowMs (min workers included) and returns the final bill.
-    Ledger shutdown(int64_t nowMs);
+    // Ends the platform at nowMs and returns the final bill: every on-demand worker is billed to
+    // when it would have stopped with no further requests (its idle timeout after it becomes
+    // ready or after its jobs end), as a real platform bills a client that left. Min workers
+    // bill continuously; their share is the time the endpoint was in use, inUse = {first, last}
+    // client request (ms), when given, else from the platform's start to nowMs.
+    Ledger shutdown(int64_t nowMs, std::optional<std::pair<int64_t, int64_t>> inUse = std::nullopt);
 
 private:
     struct Job {
@@ -71,6 +75,7 @@ private:
     void processAt(int64_t t);
     void startWorker(bool alwaysOn);
     void stopWorker(WorkerView& worker);
+    int64_t naturalStopMs(const WorkerView& worker) const;
     WorkerView* pickWorker();
     void dispatch();
     void startJob(Job& job, WorkerView& worker);
@@ -91,6 +96,7 @@ private:
     std::set<std::pair<int64_t, uint64_t>> m_finishing; // (finishMs, index) of running jobs
     std::vector<WorkerView> m_workers;
     std::optional<int64_t> m_scaleAtMs; // when a pending scale-up decision takes effect
+    std::optional<std::pair<int64_t, int64_t>> m_inUse; // set by shutdown(): min workers' billed window
     std::vector<JobTruth> m_finished;
     PlatformHealth m_counters;
 };

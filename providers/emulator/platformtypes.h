@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace t2i
 {
@@ -92,9 +93,21 @@ struct PlatformHealth {
     int unhealthy = 0;
 };
 
-// Everything the platform billed: per worker, ceil(lifetime in s), from boot start to stop.
+// Everything the platform billed: per on-demand worker, ceil(lifetime in s), from boot start to
+// stop; min (always-on) workers billed continuously, prorated to the millisecond.
 struct Ledger {
-    int64_t billedS = 0;
+    // One worker's billed life (ms since the platform started): the ground truth a cost model
+    // is checked against.
+    struct Worker {
+        std::string id;
+        int64_t bootStartMs = 0;
+        int64_t readyMs = 0;
+        int64_t stopMs = 0;
+        bool alwaysOn = false;
+    };
+    std::vector<Worker> workers;
+    int64_t billedS = 0; // on-demand workers, each life rounded up
+    double keepWarmS = 0; // min workers, prorated
     double costUsd = 0;
     int workersStarted = 0;
     double pricePerS = 0;

@@ -47,8 +47,13 @@ nlohmann::json TruthLog::toJson(const JobTruth& t)
 
 nlohmann::json TruthLog::toJson(const Ledger& l)
 {
+    nlohmann::json workers = nlohmann::json::array();
+    for (const Ledger::Worker& w : l.workers)
+        workers.push_back({ { "id", w.id }, { "boot_start_ms", w.bootStartMs }, { "ready_ms", w.readyMs },
+            { "stop_ms", w.stopMs }, { "always_on", w.alwaysOn } });
     return { { "ledger",
-        { { "billed_s", l.billedS }, { "cost_usd", l.costUsd }, { "workers_started", l.workersStarted },
+        { { "billed_s", l.billedS }, { "keep_warm_s", l.keepWarmS }, { "cost_usd", l.costUsd },
+            { "workers_started", l.workersStarted }, { "workers", workers },
             { "price_per_s", l.pricePerS } } } };
 }
 

@@ -122,7 +122,7 @@ Action OpenAIAdapter::onResponse(JobState& job, const HttpResponse& response)
     job.providerStatus = "completed";
     // Token usage (GPT image models) is what they bill by: kept verbatim for the cost model.
     if (const auto usage = body.find("usage"); usage != body.end() && usage->is_object())
-        job.scratch = usage->dump();
+        job.scratch = job.reportedUsage = usage->dump();
     if (const auto data = body.find("data"); data != body.end() && data->is_array()) {
         for (const json& item : *data) {
             if (!item.is_object())

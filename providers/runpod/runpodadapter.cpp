@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+
 namespace t2i {
 namespace {
 
@@ -45,6 +47,24 @@ void collectImages(const json& output, JobState& job)
         take(url->get<std::string>());
 }
 
+// A job id as a URL path segment: RunPod's ids (uuid plus "-u1"/"-e1", "sync-" prefix) pass
+// unchanged; anything outside RFC 3986's unreserved set is percent-encoded.
+std::string pathSegment(const std::string& id)
+{
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : id) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += char(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
 std::string errorText(const json& body)
 {
     const auto it = body.find("error");
@@ -67,6 +87,10 @@ RunPodOptions RunPodOptions::fromConfig(const ProviderConfig& provider, const Ad
     options.pollIntervalMs = context.pollIntervalMs;
     options.runsyncWaitMs = provider.settings.value("runsync_wait_ms", options.runsyncWaitMs);
     options.bearerPrefix = provider.settings.value("auth_scheme", std::string("bearer")) != "bare";
+    options.poll = provider.settings.value("poll", options.poll);
+    options.statusSyncWaitMs = provider.settings.value("status_sync_wait_ms", options.statusSyncWaitMs);
+    options.inputFormat = provider.settings.value("input_format", options.inputFormat);
+    options.imageFormat = provider.settings.value("image_format", options.imageFormat);
     return options;
 }
 
@@ -83,16 +107,43 @@ HttpRequest RunPodAdapter::make(std::string method, const std::string& path, std
         std::move(body));
 }
 
-HttpRequest RunPodAdapter::statusRequest(const JobState& job) const { return make("GET", "/status/" + job.jobId); }
+HttpRequest RunPodAdapter::statusRequest(const JobState& job) const
+{
+    if (m_options.poll == "status-sync")
+        return make("GET", "/status-sync/" + pathSegment(job.jobId) + "?wait=" + std::to_string(m_options.statusSyncWaitMs));
+    return make("GET", "/status/" + pathSegment(job.jobId));
+}
+
+// After a non-final answer: /status waits a poll interval; /status-sync asks again at once, since
+// RunPod held the request until something changed, unless it answered early without holding
+// (then it is polled like /status, so a server that ignores wait is not hammered).
+double RunPodAdapter::nextPollDelayMs(const JobState& job, const HttpResponse& response) const
+{
+    if (m_options.poll != "status-sync" || job.polls == 0)
+        return m_options.poll == "status-sync" ? 0 : m_options.pollIntervalMs;
+    const bool held = response.receivedMs - response.sentMs >= 0.5 * m_options.statusSyncWaitMs;
+    return held ? 0 : m_options.pollIntervalMs;
+}
+
+json RunPodAdapter::input(const Job& job) const
+{
+    const VariantConfig& v = job.variant;
+    if (m_options.inputFormat == "public") {
+        // Public endpoints (providers.md §1.1): "guidance", not "guidance_scale"; one image each.
+        json in = { { "prompt", job.prompt }, { "width", v.width }, { "height", v.height },
+            { "num_inference_steps", v.steps }, { "guidance", v.guidance }, { "seed", job.seed } };
+        if (!m_options.imageFormat.empty())
+            in["image_format"] = m_options.imageFormat;
+        return in;
+    }
+    // worker-sdxl's input names (providers.md §1.1); precision is our extension, read by the emulator.
+    return { { "prompt", job.prompt }, { "width", v.width }, { "height", v.height }, { "num_inference_steps", v.steps },
+        { "guidance_scale", v.guidance }, { "seed", job.seed }, { "num_images", v.images }, { "precision", v.precision } };
+}
 
 HttpRequest RunPodAdapter::submit(JobState& job)
 {
-    const VariantConfig& v = job.job.variant;
-    // worker-sdxl's input names (providers.md §1.1); precision is our extension, read by the emulator.
-    const json body = { { "input",
-        { { "prompt", job.job.prompt }, { "width", v.width }, { "height", v.height }, { "num_inference_steps", v.steps },
-            { "guidance_scale", v.guidance }, { "seed", job.job.seed }, { "num_images", v.images },
-            { "precision", v.precision } } } };
+    const json body = { { "input", input(job.job) } };
     const std::string path = m_options.mode == "runsync" ? "/runsync?wait=" + std::to_string(m_options.runsyncWaitMs) : "/run";
     return make("POST", path, body.dump());
 }
@@ -130,12 +181,17 @@ Action RunPodAdapter::onResponse(JobState& job, const HttpResponse& response)
     if (!isTerminal(status)) {
         if (status != "IN_QUEUE" && status != "IN_PROGRESS" && status != "RUNNING")
             return Action::fail(ErrorClass::ServerError, "unknown RunPod status \"" + status + "\"");
-        ++job.polls;
         // A /runsync that came back non-final continues by polling, as the official SDKs do.
-        return Action::send(statusRequest(job), m_options.pollIntervalMs);
+        const double delay = nextPollDelayMs(job, response);
+        ++job.polls;
+        return Action::send(statusRequest(job), delay);
     }
     if (status == "COMPLETED") {
         collectImages(body.value("output", json()), job);
+        // Public endpoints report their charge in USD (providers.md §1.8): kept beside the model's.
+        if (const json output = body.value("output", json()); output.is_object() && output.contains("cost")
+            && output["cost"].is_number() && output["cost"].get<double>() >= 0)
+            job.reportedCostUsd = output["cost"].get<double>();
         if (job.images.empty() && job.imageUrls.empty())
             return Action::fail(ErrorClass::InvalidImage, "COMPLETED without an image in output");
         return Action::done();
@@ -153,7 +209,7 @@ std::optional<HttpRequest> RunPodAdapter::cancel(const JobState& job) const
 {
     if (job.jobId.empty())
         return std::nullopt;
-    return make("POST", "/cancel/" + job.jobId);
+    return make("POST", "/cancel/" + pathSegment(job.jobId));
 }
 
 std::optional<HttpRequest> RunPodAdapter::healthRequest() const { return make("GET", "/health"); }

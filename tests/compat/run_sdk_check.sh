@@ -21,6 +21,7 @@ fi
 # Where each protocol's API lives, and what else its check needs.
 case "$protocol" in
     runpod) root=/v2; extra_flags="--endpoint emulated"; extra_args=emulated ;;
+    fal) root=""; extra_flags=""; extra_args="" ;;
     *) root=/v1; extra_flags=""; extra_args="" ;;
 esac
 

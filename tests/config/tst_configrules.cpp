@@ -92,10 +92,26 @@ void TestConfigRules::refused_data()
     row("negative price names pricing.per_second", "/providers/1/pricing", "{\"per_second\": -1}",
         "providers[1].pricing.per_second", "must be a price >= 0");
     row("launch not an object names launch", "/providers/1/launch", "[]", "providers[1].launch", "must be an object");
-    row("launch with an empty command names launch.command", "/providers/1/launch", "{\"command\": []}",
+    row("launch with an empty command names launch.command", "/providers/1/launch",
+        "{\"command\": [], \"ready_url\": \"http://127.0.0.1:1/\"}",
         "providers[1].launch.command", "non-empty list of strings");
     row("launch ready_url without scheme", "/providers/1/launch", "{\"command\": [\"srv\"], \"ready_url\": \"localhost\"}",
         "providers[1].launch.ready_url", "http://");
+    row("launch without ready_url names it", "/providers/1/launch", "{\"command\": [\"srv\"]}",
+        "providers[1].launch.ready_url", "required");
+    row("launch ready_headers value not a string", "/providers/1/launch",
+        "{\"command\": [\"srv\"], \"ready_url\": \"http://127.0.0.1:1/\", \"ready_headers\": {\"X-Token-Id\": 1}}",
+        "providers[1].launch.ready_headers.X-Token-Id", "must be a string");
+    row("launch ready_headers with a literal key is refused", "/providers/1/launch",
+        "{\"command\": [\"srv\"], \"ready_url\": \"http://127.0.0.1:1/\", \"ready_headers\": {\"Authorization\": \"Bearer sk-1\"}}",
+        "providers[1].launch.ready_headers.Authorization", "must not hold a secret");
+    row("launch unknown key is named with a suggestion", "/providers/1/launch",
+        "{\"command\": [\"srv\"], \"ready_url\": \"http://127.0.0.1:1/\", \"ready_timeout\": 5}",
+        "providers[1].launch.ready_timeout", "did you mean \"ready_timeout_s\"?");
+    row("runpod poll stream is refused", "/providers/1/poll", "\"stream\"", "providers[1].poll", "\"status-sync\"");
+    row("runpod status_sync_wait_ms below 1000", "/providers/1/status_sync_wait_ms", "500",
+        "providers[1].status_sync_wait_ms", "between 1000 and 300000");
+    row("runpod input_format unknown", "/providers/1/input_format", "\"flux\"", "providers[1].input_format", "\"public\"");
     row("poll_interval_ms 5 on a provider", "/providers/1/poll_interval_ms", "5", "providers[1].poll_interval_ms",
         "between 10 and 60000");
     row("negative cold_threshold_ms", "/providers/1/cold_threshold_ms", "-1", "providers[1].cold_threshold_ms",
@@ -135,11 +151,23 @@ void TestConfigRules::refused_data()
     row("modal header not a string", "/providers/1",
         R"({"id":"m","type":"modal","url":"https://x.modal.run","headers":{"X-N":1}})", "providers[1].headers.X-N",
         "must be a string");
-    row("sagemaker without region", "/providers/1", R"({"id":"s","type":"sagemaker","endpoint_name":"e"})",
+    row("sagemaker without region", "/providers/1", R"({"id":"s","type":"sagemaker","endpoint_name":"e","access_key_env":"AWS_ACCESS_KEY_ID","secret_key_env":"AWS_SECRET_ACCESS_KEY"})",
         "providers[1].region", "required");
     row("sagemaker access_key_env not a name", "/providers/1",
-        R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","access_key_env":"AKIA/x"})",
+        R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","access_key_env":"AKIA/x","secret_key_env":"AWS_SECRET_ACCESS_KEY"})",
         "providers[1].access_key_env", "environment variable");
+    row("sagemaker without secret_key_env", "/providers/1",
+        R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","access_key_env":"AWS_ACCESS_KEY_ID"})",
+        "providers[1].secret_key_env", "required");
+    row("sagemaker async without an S3 input", "/providers/1",
+        R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","mode":"async","access_key_env":"A","secret_key_env":"B"})",
+        "providers[1]", "s3_input_prefix");
+    row("sagemaker s3_input_prefix not an S3 URI", "/providers/1",
+        R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","mode":"async","access_key_env":"A","secret_key_env":"B","s3_input_prefix":"https://bucket/in"})",
+        "providers[1].s3_input_prefix", "S3 URI");
+    row("sagemaker unknown placeholder", "/providers/1",
+        R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","access_key_env":"A","secret_key_env":"B","body_template":"{\"p\": \"{{promt}}\"}"})",
+        "providers[1].body_template", "unknown placeholder {{promt}}");
     row("hf_endpoint without url", "/providers/1", R"({"id":"h","type":"hf_endpoint"})", "providers[1].url", "required");
     row("baseten without model_id", "/providers/1", R"({"id":"b","type":"baseten"})", "providers[1].model_id", "required");
     row("openai response_format png", "/providers/1", R"({"id":"o","type":"openai","response_format":"png"})",
@@ -149,7 +177,10 @@ void TestConfigRules::refused_data()
     row("together without model", "/providers/1", R"({"id":"t","type":"together"})", "providers[1].model", "required");
     row("stability engine sdxl", "/providers/1", R"({"id":"s","type":"stability","engine":"sdxl"})",
         "providers[1].engine", "\"core\", \"ultra\" or \"sd3\"");
-    row("comfyui without workflow", "/providers/1", R"({"id":"c","type":"comfyui"})", "providers[1].workflow", "required");
+    row("comfyui progress websocket", "/providers/1", R"({"id":"c","type":"comfyui","progress":"websocket"})",
+        "providers[1].progress", "not available in this build");
+    row("comfyui inputs slot without .inputs.", "/providers/1", R"({"id":"c","type":"comfyui","inputs":{"seed":"3.seed"}})",
+        "providers[1].inputs.seed", "<node id>.inputs.<input name>");
     row("a1111 sampler not a string", "/providers/1", R"({"id":"a","type":"a1111","sampler":5})",
         "providers[1].sampler", "non-empty string");
     row("sdcpp mode sync", "/providers/1", R"({"id":"s","type":"sdcpp","mode":"sync"})", "providers[1].mode",
@@ -169,7 +200,7 @@ void TestConfigRules::refused_data()
         R"({"id":"h","type":"http","url":"http://x/y","headers":{"Authorization":"Bearer sk-1"}})",
         "providers[1].headers.Authorization", "must not hold a secret");
     row("sagemaker secret_key is refused with its _env key", "/providers/1",
-        R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","secret_key":"abc"})",
+        R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","access_key_env":"AWS_ACCESS_KEY_ID","secret_key_env":"AWS_SECRET_ACCESS_KEY","secret_key":"abc"})",
         "providers[1].secret_key", "use secret_key_env");
 
     // Variants.
@@ -300,7 +331,7 @@ void TestConfigRules::accepted_data()
     ok("prompts may be omitted", "/prompts", "{}");
     ok("integral float width", "/variants/0/width", "512.0");
     ok("templated header is no secret", "/providers/1",
-       R"({"id":"h","type":"http","url":"http://x/y","headers":{"Authorization":"Bearer {{api_key}}"}})");
+       R"({"id":"h","type":"http","url":"http://x/y","api_key_env":"H_KEY","headers":{"Authorization":"Bearer {{api_key}}"},"extract":{"image":"/images/0"}})");
     ok("api_key_keyring alone", "/providers/1/api_key_env", "-");
     ok("inline pricing", "/providers/1/pricing", R"({"per_second":0.00076,"egress_per_gb":0.01})");
     ok("emulated with every key", "/providers/0",
@@ -310,19 +341,27 @@ void TestConfigRules::accepted_data()
     ok("fal queue", "/providers/1", R"({"id":"f","type":"fal","app":"fal-ai/flux/dev","mode":"queue"})");
     ok("modal spawn", "/providers/1", R"({"id":"m","type":"modal","url":"https://a.modal.run","mode":"spawn"})");
     ok("sagemaker async", "/providers/1",
-       R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","mode":"async","access_key_env":"AWS_ACCESS_KEY_ID","secret_key_env":"AWS_SECRET_ACCESS_KEY","body_template":{"prompt":"{{prompt}}"}})");
+       R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","mode":"async","access_key_env":"AWS_ACCESS_KEY_ID","secret_key_env":"AWS_SECRET_ACCESS_KEY","s3_input_prefix":"s3://in/bench/","body_template":{"prompt":"{{prompt}}"}})");
+    ok("sagemaker realtime with a binary answer", "/providers/1",
+       R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","access_key_env":"A","secret_key_env":"B","accept":"image/png","extract":{"image":"/generated_images"},"describe_endpoint":true,"custom_attributes":"x=1"})");
     ok("hf_endpoint", "/providers/1", R"({"id":"h","type":"hf_endpoint","url":"https://x.endpoints.huggingface.cloud","scale_up_timeout_s":600})");
-    ok("baseten", "/providers/1", R"({"id":"b","type":"baseten","model_id":"abcd","environment":"production","mode":"async"})");
+    ok("baseten", "/providers/1", R"({"id":"b","type":"baseten","model_id":"abcd","environment":"production","mode":"async","async":{"result_url":"http://127.0.0.1:9/hook"}})");
     ok("openai", "/providers/1", R"({"id":"o","type":"openai","model":"gpt-image-1","api_key_env":"OPENAI_API_KEY"})");
     ok("openai_compatible", "/providers/1", R"({"id":"o","type":"openai_compatible","base_url":"http://127.0.0.1:8000/v1"})");
     ok("together", "/providers/1", R"({"id":"t","type":"together","model":"black-forest-labs/FLUX.1-schnell"})");
     ok("stability", "/providers/1", R"({"id":"s","type":"stability","engine":"sd3"})");
     ok("comfyui with launch", "/providers/1",
        R"({"id":"c","type":"comfyui","workflow":"wf.json","progress":"history","launch":{"command":["python","main.py"],"ready_url":"http://127.0.0.1:8188/","ready_timeout_s":600}})");
+    ok("runpod public endpoint polled with status-sync", "/providers/1",
+       R"({"id":"p","type":"runpod","endpoint_id":"black-forest-labs-flux-1-dev","mode":"runsync","poll":"status-sync","status_sync_wait_ms":20000,"input_format":"public","image_format":"png"})");
+    ok("launch with ready_headers holding the key template", "/providers/1",
+       R"({"id":"l","type":"a1111","base_url":"http://127.0.0.1:7860","launch":{"command":["./webui.sh"],"ready_url":"http://127.0.0.1:7860/sdapi/v1/options","ready_headers":{"Authorization":"Bearer {{api_key}}"}}})");
+    ok("comfyui without workflow, mapped inputs", "/providers/1",
+       R"({"id":"c","type":"comfyui","inputs":{"seed":["3.inputs.seed","10.inputs.noise_seed"],"prompt":"6.inputs.text"}})");
     ok("a1111", "/providers/1", R"({"id":"a","type":"a1111","sampler":"Euler a"})");
     ok("sdcpp", "/providers/1", R"({"id":"s","type":"sdcpp","mode":"sdapi"})");
     ok("http", "/providers/1",
-       R"({"id":"h","type":"http","method":"POST","url":"http://x/gen","body":{"p":"{{prompt}}"},"extract":{"image":"/images/0","status":""},"poll":{"url":"{{id}}"}})");
+       R"({"id":"h","type":"http","method":"POST","url":"http://x/gen","body":{"p":"{{prompt}}"},"extract":{"image":"/images/0","status":"/s","job_id":"/id"},"poll":{"url":"http://x/jobs/{{job_id}}","done_values":["done"]}})");
 }
 
 void TestConfigRules::accepted()

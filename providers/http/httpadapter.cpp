@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "httpadapter.h"
+
+#include "httptemplate.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace t2i {
+namespace {
+
+using nlohmann::json;
+
+std::string text(const json& object, const char* key, std::string fallback = {})
+{
+    if (!object.is_object())
+        return fallback;
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+std::vector<std::string> strings(const json& object, const char* key)
+{
+    std::vector<std::string> out;
+    if (!object.is_object() || !object.contains(key) || !object[key].is_array())
+        return out;
+    for (const json& item : object[key])
+        out.push_back(item.is_string() ? item.get<std::string>() : item.dump()); // numeric states: 2 -> "2"
+    return out;
+}
+
+std::optional<HttpEndpoint> endpoint(const json& object, const std::string& baseUrl, const char* method)
+{
+    if (!object.is_object() || text(object, "url").empty())
+        return std::nullopt;
+    return HttpEndpoint { text(object, "method", method), joinBaseUrl(baseUrl, text(object, "url")) };
+}
+
+// The first value a pointer reaches, if any.
+const json* first(const json& body, const std::string& pointer)
+{
+    if (pointer.empty())
+        return nullptr;
+    const auto found = resolvePointer(body, pointer);
+    return found.empty() ? nullptr : found.front();
+}
+
+// A status or message as text: strings as they are, other scalars as JSON (2, true).
+std::string asText(const json* value)
+{
+    if (!value || value->is_null())
+        return {};
+    return value->is_string() ? value->get<std::string>() : value->dump();
+}
+
+std::optional<double> number(const json& body, const std::string& pointer, double scale)
+{
+    const json* value = first(body, pointer);
+    if (!value || !value->is_number())
+        return std::nullopt;
+    // Rounded to the µs so that a seconds value x1000 adds no binary noise.
+    return std::round(value->get<double>() * scale * 1e3) / 1e3;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& value)
+{
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bool isImageBody(const HttpResponse& response)
+{
+    return response.header("content-type").starts_with("image/");
+}
+
+// "scheme://host[:port]" of a URL ("" when it has none).
+std::string originOf(const std::string& url)
+{
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos)
+        return {};
+    return url.substr(0, url.find('/', scheme + 3));
+}
+
+} // namespace
+
+HttpExtract HttpExtract::fromJson(const json& extract)
+{
+    HttpExtract e;
+    e.image = text(extract, "image");
+    e.images = text(extract, "images");
+    e.status = text(extract, "status");
+    e.queueMs = text(extract, "queue_ms");
+    e.queueS = text(extract, "queue_s");
+    e.execMs = text(extract, "exec_ms");
+    e.execS = text(extract, "exec_s");
+    e.jobId = text(extract, "job_id");
+    e.error = text(extract, "error");
+    e.workerId = text(extract, "worker_id");
+    return e;
+}
+
+std::string joinBaseUrl(const std::string& baseUrl, const std::string& url)
+{
+    const std::string base = withoutTrailingSlashes(baseUrl);
+    if (base.empty())
+        return url;
+    if (url.starts_with("/"))
+        return base + url;
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos)
+        return url;
+    const auto pathStart = url.find('/', scheme + 3);
+    return base + (pathStart == std::string::npos ? std::string() : url.substr(pathStart));
+}
+
+HttpAdapterOptions HttpAdapterOptions::fromConfig(const ProviderConfig& provider, const AdapterContext& context)
+{
+    HttpAdapterOptions options;
+    options.apiKey = context.apiKey;
+    options.pollIntervalMs = context.pollIntervalMs;
+    const json& s = provider.settings;
+    if (!s.is_object())
+        return options;
+    options.submit = { text(s, "method", "POST"), joinBaseUrl(context.baseUrl, text(s, "url")) };
+    if (s.contains("headers") && s["headers"].is_object())
+        for (const auto& [name, value] : s["headers"].items())
+            if (value.is_string())
+                options.headers.emplace_back(name, value.get<std::string>());
+    if (s.contains("body"))
+        options.body = s["body"];
+    if (s.contains("extract"))
+        options.extract = HttpExtract::fromJson(s["extract"]);
+    if (s.contains("poll") && s["poll"].is_object()) {
+        const json& p = s["poll"];
+        if (auto request = endpoint(p, context.baseUrl, "GET")) {
+            HttpPoll poll;
+            poll.request = *request;
+            poll.intervalMs = p.value("interval_ms", 0);
+            poll.doneValues = strings(p, "done_values");
+            poll.failedValues = strings(p, "failed_values");
+            if (p.contains("result"))
+                poll.result = endpoint(p["result"], context.baseUrl, "GET");
+            options.poll = std::move(poll);
+        }
+    }
+    if (s.contains("cancel"))
+        options.cancel = endpoint(s["cancel"], context.baseUrl, "POST");
+    return options;
+}
+
+HttpAdapter::HttpAdapter(HttpAdapterOptions options)
+    : m_options(std::move(options))
+{
+}
+
+std::string HttpAdapter::requestBody(const Job& job) const
+{
+    const TemplateValues values { &job, {}, {} }; // the key never goes into a body (the validator refuses it)
+    if (m_options.body.is_null())
+        return {};
+    if (m_options.body.is_string())
+        return fillText(m_options.body.get_ref<const std::string&>(), values, TemplateEscape::Json);
+    return fillJson(m_options.body, values).dump();
+}
+
+HttpRequest HttpAdapter::make(
+    const HttpEndpoint& endpoint, const Job& job, const std::string& jobId, std::string body) const
+{
+    const TemplateValues values { &job, m_options.apiKey, jobId };
+    HttpRequest request;
+    request.method = endpoint.method;
+    request.url = fillText(endpoint.url, values, TemplateEscape::Url);
+    bool contentType = false;
+    for (const auto& [name, value] : m_options.headers) {
+        request.headers.emplace_back(name, fillText(value, values, TemplateEscape::Header));
+        std::string lower = name;
+        std::transform(
+            lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        contentType = contentType || lower == "content-type";
+    }
+    if (!body.empty() && !contentType)
+        request.headers.emplace_back("Content-Type", "application/json");
+    request.body = std::move(body);
+    return request;
+}
+
+HttpRequest HttpAdapter::submit(JobState& job)
+{
+    job.scratch = "submit";
+    return make(m_options.submit, job.job, {}, requestBody(job.job));
+}
+
+void HttpAdapter::readTimes(JobState& job, const json& body) const
+{
+    const HttpExtract& e = m_options.extract;
+    if (auto ms = number(body, e.queueMs, 1.0))
+        job.queueMs = ms;
+    else if (auto s = number(body, e.queueS, 1000.0))
+        job.queueMs = s;
+    if (auto ms = number(body, e.execMs, 1.0))
+        job.execMs = ms;
+    else if (auto s = number(body, e.execS, 1000.0))
+        job.execMs = s;
+    if (const std::string worker = asText(first(body, e.workerId)); !worker.empty())
+        job.workerId = worker;
+}
+
+Action HttpAdapter::takeImages(JobState& job, const HttpResponse& response, const json& body) const
+{
+    if (isImageBody(response)) {
+        if (response.body.empty())
+            return Action::fail(ErrorClass::InvalidImage, "an empty " + response.header("content-type") + " body");
+        job.images.push_back(response.body);
+        return Action::done();
+    }
+    const HttpExtract& e = m_options.extract;
+    std::vector<std::pair<std::string, const json*>> found; // (pointer, value)
+    if (const json* one = first(body, e.image))
+        found.emplace_back(e.image, one);
+    if (!e.images.empty()) {
+        const auto many = resolvePointer(body, e.images);
+        // "/images" naming the array itself, or "/data/*/url" naming each element.
+        if (many.size() == 1 && many.front()->is_array()) {
+            for (const json& item : *many.front())
+                found.emplace_back(e.images, &item);
+        } else {
+            for (const json* item : many)
+                found.emplace_back(e.images, item);
+        }
+    }
+    for (const auto& [pointer, value] : found) {
+        // A server-relative path ("/files/a.png") is on the server that was asked.
+        std::string image = value->is_string() ? value->get<std::string>() : std::string();
+        if (image.starts_with("/") && !image.starts_with("//"))
+            image = originOf(m_options.submit.url) + image;
+        if (image.empty() || !job.takeImage(image))
+            return Action::fail(ErrorClass::InvalidImage,
+                "the value at " + pointer + " is not an image URL, data URI or base64 (got "
+                    + value->dump().substr(0, 80) + ")");
+    }
+    if (job.images.empty() && job.imageUrls.empty()) {
+        const std::string where = e.image.empty() && e.images.empty()
+            ? "no extract.image or extract.images pointer"
+            : "nothing at " + (e.image.empty() ? e.images : e.image);
+        return Action::fail(ErrorClass::InvalidImage, "no image in the answer: " + where);
+    }
+    return Action::done();
+}
+
+Action HttpAdapter::onResponse(JobState& job, const HttpResponse& response)
+{
+    if (response.status == 0)
+        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
+    const std::string phase = job.scratch;
+    const json body = isImageBody(response) ? json() : json::parse(response.body, nullptr, false);
+    if (response.status >= 400) {
+        std::string message = body.is_discarded() ? std::string() : asText(first(body, m_options.extract.error));
+        if (message.empty())
+            message = response.body.substr(0, 300);
+        if (phase == "poll" && (response.status == 404 || response.status == 410))
+            return Action::fail(ErrorClass::ClientError,
+                "HTTP " + std::to_string(response.status) + " polling job " + job.jobId
+                    + " (unknown or expired): " + message);
+        return Action::fail(
+            classifyHttpStatus(response.status), "HTTP " + std::to_string(response.status) + ": " + message);
+    }
+    if (!isImageBody(response) && body.is_discarded())
+        return Action::fail(ErrorClass::ServerError, "malformed JSON (" + phase + "): " + response.body.substr(0, 200));
+    readTimes(job, body);
+    if (phase == "submit") {
+        job.accepted = true;
+        job.jobId = asText(first(body, m_options.extract.jobId));
+        if (!m_options.poll)
+            return onStatus(job, response, body);
+        const auto names = placeholdersIn(m_options.poll->request.url);
+        if (job.jobId.empty() && std::find(names.begin(), names.end(), "job_id") != names.end())
+            return Action::fail(
+                ErrorClass::ServerError, "no job id at " + m_options.extract.jobId + " in the submit answer");
+        job.scratch = "poll";
+        // The submit answer may already be final (a fast job); else it is the first status.
+        return onStatus(job, response, body);
+    }
+    if (phase == "poll")
+        return onStatus(job, response, body);
+    return takeImages(job, response, body); // "result"
+}
+
+// A status answer (or the submit's): failed, done, or poll again.
+Action HttpAdapter::onStatus(JobState& job, const HttpResponse& response, const json& body)
+{
+    const std::string status = asText(first(body, m_options.extract.status));
+    if (!status.empty())
+        job.providerStatus = status;
+    const std::string error = asText(first(body, m_options.extract.error));
+    if (!m_options.poll) {
+        // Synchronous: the answer is final; an error message in a 200 is the job failing.
+        if (!error.empty() && !isImageBody(response))
+            return Action::fail(ErrorClass::PlatformFailure, error);
+        return takeImages(job, response, body);
+    }
+    const HttpPoll& poll = *m_options.poll;
+    if (contains(poll.failedValues, status))
+        return Action::fail(ErrorClass::PlatformFailure, "status " + status + (error.empty() ? "" : ": " + error));
+    if (contains(poll.doneValues, status)) {
+        if (!poll.result)
+            return takeImages(job, response, body);
+        job.scratch = "result";
+        return Action::send(make(*poll.result, job.job, job.jobId, {}), 0);
+    }
+    ++job.polls;
+    const int interval = poll.intervalMs > 0 ? poll.intervalMs : m_options.pollIntervalMs;
+    return Action::send(make(poll.request, job.job, job.jobId, {}), interval);
+}
+
+std::optional<HttpRequest> HttpAdapter::cancel(const JobState& job) const
+{
+    if (!m_options.cancel || job.jobId.empty())
+        return std::nullopt;
+    return make(*m_options.cancel, job.job, job.jobId, {});
+}
+
+} // namespace t2i

@@ -1,0 +1,3 @@
+target_sources(t2i_providers PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/multipart.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/stabilityadapter.cpp)
