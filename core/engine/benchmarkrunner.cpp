@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "benchmarkrunner.h"
 
+#include "engine/gpusampler.h"
+#include "engine/localserver.h"
 #include "store/recordwriter.h"
 #include "store/store.h"
 #include "util/childprocess.h"
@@ -8,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <unistd.h>
 
 namespace t2i {
 namespace {
@@ -60,6 +64,32 @@ std::optional<EmulatorInstance> startEmulator(const ProviderConfig& provider, co
     return EmulatorInstance { std::move(*process), line->substr(prefix.size()) + apiRoot };
 }
 
+std::string keyringEntry(const ProviderConfig& provider)
+{
+    return provider.settings.value("api_key_keyring", std::string());
+}
+
+// A problem with a launch command's program, found before anything starts; empty when none.
+std::string launchProgramProblem(const ProviderConfig& provider, const std::string& dir)
+{
+    const json command = provider.settings.at("launch").value("command", json::array());
+    if (command.empty() || !command[0].is_string())
+        return {};
+    const std::string program = command[0].get<std::string>();
+    if (program.find('/') == std::string::npos)
+        return findExecutable(program).empty() ? "\"" + program + "\" is not a program on $PATH" : std::string();
+    std::filesystem::path path = program;
+    if (path.is_relative())
+        path = std::filesystem::path(dir) / path;
+    return ::access(path.c_str(), X_OK) == 0 ? std::string() : path.string() + " is not an executable file";
+}
+
+// Milliseconds from origin (the run clock's zero) to t: negative before the workload began.
+double runClockMs(std::chrono::steady_clock::time_point origin, std::chrono::steady_clock::time_point t)
+{
+    return std::chrono::duration<double, std::milli>(t - origin).count();
+}
+
 json environmentJson(const RunConfig& config)
 {
     return { { "tool", "t2ibench" }, { "version", T2I_VERSION }, { "host", hostName() }, { "os", osDescription() },
@@ -84,6 +114,24 @@ std::string redact(std::string text, const std::string& secret)
     return text;
 }
 
+std::map<std::string, std::string> secretsFromEnvironment(const ProviderConfig& provider)
+{
+    std::map<std::string, std::string> secrets;
+    if (!provider.settings.is_object())
+        return secrets;
+    for (const auto& [key, value] : provider.settings.items())
+        if (key.ends_with("_env") && key != "api_key_env" && value.is_string())
+            secrets[key] = envOr(value.get<std::string>().c_str(), "");
+    return secrets;
+}
+
+std::string redact(std::string text, const std::map<std::string, std::string>& secrets)
+{
+    for (const auto& [key, secret] : secrets)
+        text = redact(std::move(text), secret);
+    return text;
+}
+
 BenchmarkRunner::BenchmarkRunner(RunConfig config, std::string dbPath, AdapterFactory factory)
     : m_config(std::move(config))
     , m_dbPath(std::move(dbPath))
@@ -99,12 +147,58 @@ std::vector<std::string> BenchmarkRunner::preflight() const
         const std::string where = m_config.path + ": providers[" + std::to_string(i) + "]";
         if (!provider.apiKeyEnv.empty() && std::getenv(provider.apiKeyEnv.c_str()) == nullptr)
             problems.push_back(where + ".api_key_env: the environment variable " + provider.apiKeyEnv + " is not set");
+        for (const auto& [key, secret] : secretsFromEnvironment(provider)) {
+            const std::string variable = provider.settings[key].get<std::string>();
+            if (std::getenv(variable.c_str()) == nullptr)
+                problems.push_back(where + "." + key + ": the environment variable " + variable + " is not set");
+        }
         if (provider.type == "emulated" && !std::filesystem::exists(emulatorPath()))
             problems.push_back(where + ": the built-in emulator is missing at " + emulatorPath());
-        if (!m_factory(provider, AdapterContext { "http://127.0.0.1", "", 250 }))
-            problems.push_back(where + ".type: no adapter for \"" + provider.type + "\" in this build");
+        if (!keyringEntry(provider).empty()) {
+            std::string error;
+            if (!apiKeyOf(provider, &error))
+                problems.push_back(where + "." + error);
+        }
+        if (provider.settings.contains("launch"))
+            if (const std::string problem = launchProgramProblem(provider, configDir(m_config)); !problem.empty())
+                problems.push_back(where + ".launch.command[0]: " + problem);
+        // An adapter may refuse its settings by throwing (e.g. a ComfyUI workflow that cannot be
+        // read): that is a configuration problem, reported before anything runs.
+        try {
+            if (!m_factory(provider, AdapterContext { "http://127.0.0.1", "", 250 }))
+                problems.push_back(where + ".type: no adapter for \"" + provider.type + "\" in this build");
+        } catch (const std::exception& e) {
+            problems.push_back(where + ": " + e.what());
+        }
     }
     return problems;
+}
+
+std::optional<std::string> BenchmarkRunner::apiKeyOf(const ProviderConfig& provider, std::string* error) const
+{
+    if (!provider.apiKeyEnv.empty())
+        return envOr(provider.apiKeyEnv.c_str(), "");
+    const std::string entry = keyringEntry(provider);
+    if (entry.empty())
+        return std::string();
+    {
+        std::lock_guard lock(m_keyringMutex);
+        if (const auto it = m_keyringKeys.find(provider.id); it != m_keyringKeys.end())
+            return it->second;
+    }
+    if (!m_secretResolver) {
+        *error = "api_key_keyring: this program cannot read the OS keyring (entry \"" + entry + "\"); use api_key_env";
+        return std::nullopt;
+    }
+    std::string why;
+    auto key = m_secretResolver(provider, &why);
+    if (!key || key->empty()) {
+        *error = "api_key_keyring: " + (key ? "the keyring entry \"" + entry + "\" is empty" : why);
+        return std::nullopt;
+    }
+    std::lock_guard lock(m_keyringMutex);
+    m_keyringKeys[provider.id] = *key;
+    return key;
 }
 
 void BenchmarkRunner::cancel()
@@ -159,8 +253,13 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
         return outcome;
     };
 
-    std::string apiKey = provider.apiKeyEnv.empty() ? std::string() : envOr(provider.apiKeyEnv.c_str(), "");
+    std::string keyError;
+    const auto configuredKey = apiKeyOf(provider, &keyError);
+    if (!configuredKey)
+        return finish(RunStatus::Failed, m_config.path + ": " + provider.id + ": " + keyError, 0);
+    std::string apiKey = *configuredKey;
     AdapterContext context { provider.baseUrl, apiKey, provider.settings.value("poll_interval_ms", m_config.workload.pollIntervalMs) };
+    context.secrets = secretsFromEnvironment(provider);
     std::optional<EmulatorInstance> emulator;
     if (provider.type == "emulated") {
         context.apiKey = apiKey = randomToken();
@@ -176,7 +275,12 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     auto prompts = loadPrompts(m_config.prompts, configDir(m_config), &promptError);
     if (!prompts)
         return finish(RunStatus::Failed, promptError, 0);
-    auto adapter = m_factory(provider, context);
+    std::unique_ptr<Adapter> adapter;
+    try {
+        adapter = m_factory(provider, context);
+    } catch (const std::exception& e) {
+        return finish(RunStatus::Failed, redact(e.what(), context.apiKey), 0);
+    }
     if (!adapter)
         return finish(RunStatus::Failed, "no adapter for provider type " + provider.type, 0);
 
@@ -190,9 +294,70 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     settings.transport.httpVersion = provider.settings.value("http_version", std::string("1.1"));
 
     RecordWriter writer(m_dbPath, run.id);
+    // The local GPUs, sampled from before a launched server starts (its model load shows) to the
+    // end of the workload; nothing without nvidia-smi.
+    std::unique_ptr<GpuSampler> gpu;
+    if (runsOnThisMachine(provider)) {
+        gpu = std::make_unique<GpuSampler>([&writer](const GpuSample& sample) { writer.push(sample); });
+        if (gpu->started())
+            environment["gpu_sampling"] = { { "program", GpuSampler::program() }, { "interval_ms", 1000 } };
+        else
+            gpu.reset();
+        run.environmentJson = environment.dump();
+    }
+    // A local server the run starts itself: process start -> ready -> first image is its cold
+    // start (docs/measurement.md, "Local servers"), kept in environment.launch.
+    std::unique_ptr<LocalServer> server;
+    json launch;
+    const auto keepLaunch = [&] {
+        environment["launch"] = launch;
+        run.environmentJson = environment.dump();
+    };
+    // A launch that failed never starts the run's clock: its GPU samples (the model load that
+    // ran out of memory, say) are kept on a clock whose zero is the failure.
+    const auto keepFailedLaunch = [&] {
+        if (gpu) {
+            gpu->stop();
+            gpu->setOrigin(std::chrono::steady_clock::now());
+        }
+        keepLaunch();
+    };
+    if (provider.settings.contains("launch")) {
+        LaunchSettings launchSettings = LaunchSettings::fromConfig(
+            provider, configDir(m_config), launchLogPath(m_dbPath, run.id, provider.id), apiKey);
+        for (const auto& [key, secret] : context.secrets)
+            if (!secret.empty())
+                launchSettings.secrets.push_back(secret); // the server's log never shows them either
+        json command = json::array();
+        for (const std::string& arg : launchSettings.command)
+            command.push_back(redact(redact(arg, apiKey), context.secrets));
+        launch = { { "command", command }, { "ready_url", launchSettings.readyUrl },
+            { "ready_timeout_s", launchSettings.readyTimeoutS }, { "log", launchSettings.logPath } };
+        std::string error;
+        server = LocalServer::start(launchSettings, &error);
+        if (!server) {
+            keepFailedLaunch();
+            return finish(RunStatus::Failed, redact(redact(error, apiKey), context.secrets), 0);
+        }
+        launch["pid"] = server->pid();
+        if (!server->waitUntilReady(m_cancelled, &error)) {
+            launch["exit_status"] = server->stop();
+            keepFailedLaunch();
+            if (m_cancelled)
+                return finish(RunStatus::Cancelled, "cancelled while the local server was starting", 0);
+            return finish(RunStatus::Failed, redact(redact(error, apiKey), context.secrets), 0);
+        }
+    }
+
     EngineCallbacks callbacks;
-    callbacks.record = [&writer, &apiKey](RequestRecord record) {
-        record.errorMessage = redact(std::move(record.errorMessage), apiKey);
+    // The request whose image came first from a server this run launched paid its cold start.
+    std::optional<RequestRecord> firstImage;
+    callbacks.record = [&writer, &apiKey, &context, &firstImage, launched = server != nullptr](RequestRecord record) {
+        record.errorMessage = redact(redact(std::move(record.errorMessage), apiKey), context.secrets);
+        if (launched && record.ok && !firstImage) {
+            record.cold = ColdLabel::Cold;
+            firstImage = record;
+        }
         writer.push(std::move(record));
     };
     callbacks.workerSample = [&writer](const WorkerSample& sample) { writer.push(sample); };
@@ -200,6 +365,10 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
         if (progress)
             progress(RunnerProgress { index, count, run.name, engineProgress });
     };
+    // The engine's clock starts as it is made: this is its zero, within microseconds.
+    const auto origin = std::chrono::steady_clock::now();
+    if (gpu)
+        gpu->setOrigin(origin);
     RunEngine engine(*adapter, std::move(settings), std::move(callbacks));
     {
         std::lock_guard lock(m_engineMutex);
@@ -212,6 +381,21 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
         std::lock_guard lock(m_engineMutex);
         m_engine = nullptr;
     }
+    if (gpu)
+        gpu->stop();
+    if (server) {
+        launch["exit_status"] = server->stop();
+        const double startMs = runClockMs(origin, server->startedAt());
+        const double readyMs = runClockMs(origin, *server->readyAt());
+        launch["process_start_ms"] = startMs;
+        launch["ready_ms"] = readyMs;
+        launch["start_to_ready_ms"] = readyMs - startMs;
+        launch["first_image_seq"] = firstImage ? json(firstImage->seq) : json();
+        launch["first_image_ms"] = firstImage ? json(firstImage->doneMs) : json();
+        launch["ready_to_first_image_ms"] = firstImage ? json(firstImage->doneMs - readyMs) : json();
+        launch["start_to_first_image_ms"] = firstImage ? json(firstImage->doneMs - startMs) : json();
+        keepLaunch();
+    }
     writer.close();
     if (emulator)
         emulator->process.stop();
@@ -223,7 +407,7 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     case EngineOutcome::Cancelled:
         return finish(RunStatus::Cancelled, result.message, result.durationMs);
     default:
-        return finish(RunStatus::Failed, redact(result.message, apiKey), result.durationMs);
+        return finish(RunStatus::Failed, redact(redact(result.message, apiKey), context.secrets), result.durationMs);
     }
 }
 

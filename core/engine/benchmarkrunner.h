@@ -8,8 +8,10 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,12 +19,28 @@ namespace t2i {
 
 // Where an adapter sends its requests and with which key (the key lives only in memory).
 struct AdapterContext {
+    // A constructor, not an aggregate: { baseUrl, apiKey, pollIntervalMs } keeps working as
+    // members are added.
+    AdapterContext(std::string base = {}, std::string key = {}, int pollMs = 250)
+        : baseUrl(std::move(base))
+        , apiKey(std::move(key))
+        , pollIntervalMs(pollMs)
+    {
+    }
     std::string baseUrl;
     std::string apiKey;
     int pollIntervalMs = 250;
+    // The provider's other "<name>_env" keys (e.g. SageMaker's secret_key_env) -> the value of the
+    // variable each names: memory only, redacted from messages like apiKey.
+    std::map<std::string, std::string> secrets;
 };
 
 using AdapterFactory = std::function<std::unique_ptr<Adapter>(const ProviderConfig&, const AdapterContext&)>;
+
+// Reads the key a provider's api_key_keyring names from the OS keyring. nullopt, with *error
+// saying which entry and what failed, when it cannot. The programs inject one (app/secrets):
+// core has no Qt and no keyring of its own.
+using SecretResolver = std::function<std::optional<std::string>(const ProviderConfig&, std::string* error)>;
 
 struct RunnerProgress {
     std::size_t runIndex = 0; // 0-based among the planned runs
@@ -44,8 +62,11 @@ struct RunOutcome {
 class BenchmarkRunner {
 public:
     BenchmarkRunner(RunConfig config, std::string dbPath, AdapterFactory factory);
-    // Problems found before anything runs (missing API keys, missing emulator): the caller
-    // treats them like configuration errors (nothing is written).
+    // Without one, a provider with api_key_keyring is a preflight problem.
+    void setSecretResolver(SecretResolver resolver) { m_secretResolver = std::move(resolver); }
+    // Problems found before anything runs (missing API keys, keyring entries that cannot be read,
+    // missing emulator or launch command): the caller treats them like configuration errors
+    // (nothing is written). Keys read from the keyring here are kept in memory for the runs.
     std::vector<std::string> preflight() const;
     std::vector<RunOutcome> runAll(const std::function<void(const RunnerProgress&)>& progress);
     void cancel(); // any thread: stops the current run (cancelling its jobs) and skips the rest
@@ -53,7 +74,12 @@ public:
 private:
     RunOutcome runOne(const ProviderConfig& provider, const VariantConfig& variant, std::size_t index, std::size_t count,
                       const std::function<void(const RunnerProgress&)>& progress);
+    // The provider's key from api_key_env or api_key_keyring ("" when it names none).
+    std::optional<std::string> apiKeyOf(const ProviderConfig& provider, std::string* error) const;
     RunConfig m_config;
+    SecretResolver m_secretResolver;
+    mutable std::mutex m_keyringMutex;
+    mutable std::map<std::string, std::string> m_keyringKeys; // provider id -> key, memory only
     std::string m_dbPath;
     AdapterFactory m_factory;
     std::atomic<bool> m_cancelled { false };
@@ -65,5 +91,8 @@ private:
 std::string emulatorPath();
 // Replaces every occurrence of secret in text by "***".
 std::string redact(std::string text, const std::string& secret);
+// The values of a provider's "<name>_env" keys other than api_key_env, by key ("" when unset).
+std::map<std::string, std::string> secretsFromEnvironment(const ProviderConfig& provider);
+std::string redact(std::string text, const std::map<std::string, std::string>& secrets);
 
 } // namespace t2i

@@ -414,6 +414,8 @@ struct RunEngine::Impl {
         r.execMs = job.state.execMs;
         r.workerId = job.state.workerId;
         r.polls = job.state.polls;
+        r.reportedCostUsd = job.state.reportedCostUsd;
+        r.reportedUsage = job.state.reportedUsage;
         if (r.queueMs)
             r.startedMs = r.sentMs + *r.queueMs; // the platform counts its wait from receipt, about when we sent
         r.cold = coldTracker.classify(r, job.afterScaleToZero);

@@ -73,6 +73,12 @@ struct RequestRecord {
     std::int64_t seed = 0;
     int promptIndex = 0;
 
+    // What the platform said the request cost, where it says (RunPod public endpoints'
+    // output.cost, in USD); and its usage report verbatim where it bills by usage rather than
+    // in dollars (OpenAI's "usage" token counts, priced with the catalog: docs/cost.md).
+    std::optional<double> reportedCostUsd;
+    std::string reportedUsage; // JSON text; "" when none
+
     // End-to-end latency measured from the intended send time (no coordinated omission).
     double latencyMs() const { return doneMs - intendedMs; }
     // The client's own lag: how late the send was against the plan.

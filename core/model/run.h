@@ -46,4 +46,14 @@ struct WorkerSample {
     int total() const { return idle + running + initializing + ready + throttled + unhealthy; }
 };
 
+// One sample of a local GPU (nvidia-smi) taken while a run was active. A field nvidia-smi could
+// not read ("[N/A]") stays unknown, never 0.
+struct GpuSample {
+    double tMs = 0; // ms on the run's clock; negative before the workload began (a local server loading)
+    int gpu = 0; // nvidia-smi's index
+    std::optional<double> utilizationPct; // utilization.gpu, 0-100
+    std::optional<double> memoryUsedMiB; // memory.used
+    std::optional<double> memoryTotalMiB; // memory.total
+};
+
 } // namespace t2i

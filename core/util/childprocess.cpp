@@ -3,11 +3,15 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <poll.h>
 #include <spawn.h>
+#include <sstream>
+#include <string_view>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -21,6 +25,8 @@ ChildProcess::~ChildProcess() { stop(); }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : m_pid(std::exchange(other.m_pid, -1))
+    , m_group(other.m_group)
+    , m_status(std::exchange(other.m_status, std::nullopt))
     , m_stdout(std::exchange(other.m_stdout, -1))
     , m_stdin(std::exchange(other.m_stdin, -1))
     , m_buffer(std::move(other.m_buffer))
@@ -32,6 +38,8 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept
     if (this != &other) {
         stop();
         m_pid = std::exchange(other.m_pid, -1);
+        m_group = other.m_group;
+        m_status = std::exchange(other.m_status, std::nullopt);
         m_stdout = std::exchange(other.m_stdout, -1);
         m_stdin = std::exchange(other.m_stdin, -1);
         m_buffer = std::move(other.m_buffer);
@@ -40,7 +48,7 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept
 }
 
 std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& argv, const std::vector<std::string>& extraEnv,
-                                                std::string* error)
+                                                std::string* error, const ChildOptions& options)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -59,6 +67,10 @@ std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    if (options.stderrToStdout)
+        posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+    if (!options.workingDir.empty())
+        posix_spawn_file_actions_addchdir_np(&actions, options.workingDir.c_str());
     posix_spawn_file_actions_adddup2(&actions, input[0], STDIN_FILENO);
 
     std::vector<std::string> env;
@@ -103,6 +115,7 @@ std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& 
     }
     ChildProcess child;
     child.m_pid = pid;
+    child.m_group = options.signalGroup;
     child.m_stdout = fds[0];
     child.m_stdin = input[1];
     return child;
@@ -131,27 +144,108 @@ std::optional<std::string> ChildProcess::readLine(std::chrono::milliseconds time
     }
 }
 
-int ChildProcess::stop(std::chrono::milliseconds grace)
+int ChildProcess::takeStdout()
 {
-    if (m_pid <= 0)
-        return 0;
+    m_buffer.clear();
+    return std::exchange(m_stdout, -1);
+}
+
+std::optional<int> ChildProcess::exited()
+{
+    if (m_pid <= 0 || m_status)
+        return m_status;
     int status = 0;
-    ::kill(m_pid, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + grace;
-    pid_t done = 0;
-    while ((done = waitpid(m_pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (done == 0) {
-        ::kill(m_pid, SIGKILL);
-        waitpid(m_pid, &status, 0);
-    }
-    m_pid = -1;
+    if (waitpid(m_pid, &status, WNOHANG) == m_pid)
+        m_status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    return m_status;
+}
+
+void ChildProcess::closePipes()
+{
     if (m_stdout >= 0)
         close(m_stdout);
     if (m_stdin >= 0)
         close(m_stdin);
     m_stdout = m_stdin = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+namespace {
+
+// Whether a process group still has a member that is not a zombie. kill(-group, 0) counts
+// zombies too, and an orphaned zombie waits for whoever adopts it (in a container, a PID 1 that
+// may never reap), so the members are read from /proc.
+bool groupHasLiveMembers(int group)
+{
+    if (::kill(-group, 0) != 0)
+        return false;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        std::ifstream in(entry.path() / "stat");
+        std::string stat;
+        std::getline(in, stat);
+        // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+        const auto close = stat.rfind(')');
+        if (close == std::string::npos)
+            continue;
+        std::istringstream fields(stat.substr(close + 1));
+        char state = 0;
+        long parent = 0, pgrp = 0;
+        if (fields >> state >> parent >> pgrp && pgrp == group && state != 'Z' && state != 'X')
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int ChildProcess::stop(std::chrono::milliseconds grace)
+{
+    if (m_pid <= 0)
+        return 0;
+    // Its process group has its pid as id (see start()); a group outlives its leader while any
+    // member lives, so a server's workers are found even after the server itself exited.
+    const auto signal = [this](int number) { ::kill(m_group ? -m_pid : m_pid, number); };
+    const auto groupAlive = [this] { return m_group && groupHasLiveMembers(m_pid); };
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    if (!exited() || groupAlive()) {
+        signal(SIGTERM);
+        while ((!exited() || groupAlive()) && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (!m_status) {
+        signal(SIGKILL);
+        int status = 0;
+        waitpid(m_pid, &status, 0);
+        m_status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    }
+    if (m_group && ::kill(-m_pid, 0) == 0)
+        ::kill(-m_pid, SIGKILL); // stragglers; harmless to zombies
+    const int result = *m_status;
+    m_pid = -1;
+    m_status.reset();
+    closePipes();
+    return result;
+}
+
+std::string findExecutable(const std::string& name)
+{
+    if (name.empty() || name.find('/') != std::string::npos)
+        return name;
+    const char* path = std::getenv("PATH");
+    std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+    while (true) {
+        const auto colon = dirs.find(':');
+        const std::string dir(dirs.substr(0, colon));
+        const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+        if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate))
+            return candidate;
+        if (colon == std::string_view::npos)
+            return {};
+        dirs.remove_prefix(colon + 1);
+    }
 }
 
 std::string executableDir()
