@@ -11,7 +11,6 @@
 #include <memory>
 
 namespace t2i::cli {
-namespace {
 
 std::unique_ptr<Store> openStore(const std::string& path)
 {
@@ -34,10 +33,9 @@ std::optional<RunReport> loadReport(const Store& store, const std::string& idOrP
         return std::nullopt;
     }
     const auto records = store.records(run->id);
-    return makeReport(*run, records);
+    const auto samples = store.workerSamples(run->id);
+    return makeReport(*run, records, samples);
 }
-
-} // namespace
 
 std::string defaultDatabasePath()
 {

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+namespace t2i {
+class Store;
+struct RunReport;
+} // namespace t2i
 
 namespace t2i::cli {
 
@@ -17,13 +24,24 @@ struct Args {
     bool json = false;
     std::string format;
     std::string out;
+    // cost: the traffic profile of the projection, as given (checked by the command)
+    std::string volume; // --volume N: images per month
+    std::string shape; // --shape steady|diurnal|bursty
+    std::string p95Ms; // --p95-ms X
+    std::string dedicated; // --dedicated REF|USD_PER_HOUR: the dedicated instance compared against
 };
 
 std::string defaultDatabasePath(); // $XDG_DATA_HOME/t2ibench/library.db
+// The library at path (its folder created), or nullptr after printing why it cannot be opened.
+std::unique_ptr<Store> openStore(const std::string& path);
+// A run's report (summary and cost) by id or unique prefix, or nullopt after printing why not.
+std::optional<RunReport> loadReport(const Store& store, const std::string& idOrPrefix);
 int runCommand(const Args& args); // t2ibench-cli run
 int runsCommand(const Args& args);
 int showCommand(const Args& args);
 int compareCommand(const Args& args);
 int exportCommand(const Args& args);
+int costCommand(const Args& args); // clicost.cpp
+int reportCommand(const Args& args); // clireport.cpp: needs Qt (offscreen)
 
 } // namespace t2i::cli

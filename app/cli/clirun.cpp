@@ -2,6 +2,7 @@
 #include "clicommands.h"
 
 #include "engine/benchmarkrunner.h"
+#include "keyringresolver.h"
 #include "registry/registry.h"
 #include "report/runreport.h"
 #include "store/store.h"
@@ -126,6 +127,7 @@ int runCommand(const Args& args)
         return BadUsage;
     }
     BenchmarkRunner runner(*loaded.config, args.db, makeAdapter);
+    runner.setSecretResolver(keyringSecretResolver()); // api_key_keyring, read in preflight()
     if (const auto problems = runner.preflight(); !problems.empty()) {
         for (const std::string& problem : problems)
             std::cerr << problem << '\n';

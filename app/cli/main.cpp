@@ -16,6 +16,13 @@ commands:
   compare RUN RUN... [--db FILE] [--json]  runs side by side, with the significance of differences
   export RUN [--db FILE] --format csv|json [--out FILE]
                                            one row per request, every recorded field
+  report RUN... [--db FILE] --out FILE.pdf|FILE.html
+                                           the dashboard's comparison report, written headless
+  cost RUN... [--db FILE] [--volume N] [--shape steady|diurnal|bursty] [--p95-ms X]
+       [--dedicated REF|USD_PER_HOUR] [--json]
+                                           each run's cost breakdown (price and its date) and a
+                                           monthly projection: serverless against a dedicated
+                                           instance sized for the p95, with the break-even
 
 The library defaults to $XDG_DATA_HOME/t2ibench/library.db (~/.local/share/t2ibench/library.db).
 Exit codes: 0 success, 1 failure, 2 bad usage or configuration, 130 cancelled.
@@ -58,6 +65,18 @@ int main(int argc, char** argv)
         } else if (arg == "--out") {
             if (!value(args.out))
                 return usageError("--out needs a file");
+        } else if (arg == "--volume") {
+            if (!value(args.volume))
+                return usageError("--volume needs a number of images per month");
+        } else if (arg == "--shape") {
+            if (!value(args.shape))
+                return usageError("--shape needs steady, diurnal or bursty");
+        } else if (arg == "--p95-ms") {
+            if (!value(args.p95Ms))
+                return usageError("--p95-ms needs a latency target in ms");
+        } else if (arg == "--dedicated") {
+            if (!value(args.dedicated))
+                return usageError("--dedicated needs a catalog entry or a price per hour in USD");
         } else if (arg.starts_with("--")) {
             return usageError("unknown option " + arg);
         } else if (args.command.empty()) {
@@ -69,7 +88,7 @@ int main(int argc, char** argv)
     if (args.db.empty())
         args.db = defaultDatabasePath();
     const std::map<std::string, int (*)(const Args&)> commands { { "run", runCommand }, { "runs", runsCommand },
-        { "show", showCommand }, { "compare", compareCommand }, { "export", exportCommand } };
+        { "show", showCommand }, { "compare", compareCommand }, { "export", exportCommand }, { "cost", costCommand }, { "report", reportCommand } };
     if (args.command.empty())
         return usageError("no command given");
     const auto it = commands.find(args.command);

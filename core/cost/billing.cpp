@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cost/billing.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -124,6 +126,37 @@ double egressCost(double gigabytes, const std::vector<EgressTier>& tiers)
         cost += inTier * tier.priceUsd;
         floor = tier.upToGb;
     }
+    return cost;
+}
+
+std::optional<double> tokenUsageCost(const std::string& usageJson, const std::map<std::string, double>& usdPerMillion)
+{
+    if (usageJson.empty() || usdPerMillion.empty())
+        return std::nullopt;
+    const nlohmann::json usage = nlohmann::json::parse(usageJson, nullptr, false);
+    if (!usage.is_object())
+        return std::nullopt;
+    const auto count = [](const nlohmann::json& object, const char* key) {
+        const auto it = object.find(key);
+        return it != object.end() && it->is_number() ? std::max(0.0, it->get<double>()) : 0.0;
+    };
+    const auto price = [&](const char* kind) {
+        const auto it = usdPerMillion.find(kind);
+        return it == usdPerMillion.end() ? 0.0 : it->second / 1e6;
+    };
+    if (!usage.contains("input_tokens") && !usage.contains("output_tokens"))
+        return std::nullopt;
+    double cost = 0;
+    const auto in = usage.find("input_tokens_details");
+    if (in != usage.end() && in->is_object())
+        cost += count(*in, "text_tokens") * price("text_input") + count(*in, "image_tokens") * price("image_input");
+    else
+        cost += count(usage, "input_tokens") * price("text_input");
+    const auto out = usage.find("output_tokens_details");
+    if (out != usage.end() && out->is_object())
+        cost += count(*out, "image_tokens") * price("image_output") + count(*out, "text_tokens") * price("text_output");
+    else
+        cost += count(usage, "output_tokens") * price("image_output");
     return cost;
 }
 

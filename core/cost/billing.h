@@ -3,6 +3,9 @@
 
 #include "cost/price.h"
 
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace t2i {
@@ -40,6 +43,13 @@ double instanceCost(double durationS, double hourlyUsd, double incrementS);
 // marginal tiers. A last tier with no bound covers everything beyond.
 double egressCost(double gigabytes, const std::vector<EgressTier>& tiers);
 double bytesToGb(double bytes);
+
+// A usage report priced by token (OpenAI's "usage" of GPT image models):
+//   input_tokens_details.text_tokens x text_input + input_tokens_details.image_tokens x image_input
+//   + output_tokens_details.image_tokens x image_output + output_tokens_details.text_tokens x text_output
+// per million tokens. Without the details, input_tokens count as text input and output_tokens
+// as image output. nullopt when the text is not such a report or no price applies.
+std::optional<double> tokenUsageCost(const std::string& usageJson, const std::map<std::string, double>& usdPerMillion);
 
 // What one output costs under an output unit (per image, megapixel, step or credit) for a
 // request of `images` images at width x height with `steps` steps. 0 for time units.

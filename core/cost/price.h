@@ -2,6 +2,7 @@
 #pragma once
 
 #include <limits>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,9 @@ struct Price {
     bool roundMegapixelsUp = false; // PerMegapixel: bill whole megapixels (fal)
     bool failedCharged = false; // output units: a failed request that ran is still charged
     EgressPrice egress;
+    // Token prices in USD per million tokens (OpenAI GPT image models), keyed "text_input",
+    // "image_input", "image_output": what a request's reported usage is priced with.
+    std::map<std::string, double> tokenUsdPerMillion;
     std::string label; // "catalog:<ref>" or "config"
     std::string read; // YYYY-MM-DD of the catalog entry; "" when the config set the number
     bool unconfirmed = false;

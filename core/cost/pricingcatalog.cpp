@@ -108,6 +108,20 @@ CatalogEntry parseEntry(const std::string& ref, const json& e)
     entry.roundMegapixelsUp = flag(e, ref, "round_megapixels_up");
     entry.failedCharged = flag(e, ref, "failed_charged");
     entry.egressRef = text(e, ref, "egress", false);
+    if (e.contains("tokens_usd_per_million")) {
+        const json& tokens = e["tokens_usd_per_million"];
+        if (!tokens.is_object() || tokens.empty())
+            fail(ref, "tokens_usd_per_million", "must be an object such as {\"image_output\": 40}");
+        for (const auto& [kind, value] : tokens.items()) {
+            if (kind != "text_input" && kind != "image_input" && kind != "image_output" && kind != "text_output")
+                fail(ref, "tokens_usd_per_million",
+                    "has unknown token kind \"" + kind
+                        + "\" (known: text_input, image_input, text_output, image_output)");
+            if (!value.is_number() || value.get<double>() < 0)
+                fail(ref, "tokens_usd_per_million", "must map token kinds to prices >= 0 (USD per million)");
+            entry.tokenUsdPerMillion[kind] = value.get<double>();
+        }
+    }
     if (entry.unit == PriceUnit::PerCredit)
         entry.creditsPerImage = number(e, ref, "credits_per_image", true, 0);
     return entry;
@@ -190,6 +204,7 @@ Price PricingCatalog::price(const std::string& ref) const
     p.creditsPerImage = entry.creditsPerImage;
     p.roundMegapixelsUp = entry.roundMegapixelsUp;
     p.failedCharged = entry.failedCharged;
+    p.tokenUsdPerMillion = entry.tokenUsdPerMillion;
     p.label = "catalog:" + ref;
     p.read = entry.read;
     p.unconfirmed = entry.unconfirmed;

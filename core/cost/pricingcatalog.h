@@ -22,6 +22,7 @@ struct CatalogEntry {
     bool failedCharged = false;
     std::string egressRef; // a per_gb entry this platform's downloads are billed by, if any
     std::vector<EgressTier> tiers; // per_gb only
+    std::map<std::string, double> tokenUsdPerMillion; // "tokens_usd_per_million": prices of reported usage
     std::string read; // YYYY-MM-DD
     std::string source; // URL or repository the price was read from
     std::string notes;

@@ -37,13 +37,13 @@ Activity activity(const ProjectionInput& in)
     return {};
 }
 
-double meanBilledSeconds(const std::vector<double>& ms, double incrementS)
+double meanSeconds(const std::vector<double>& ms)
 {
     if (ms.empty())
         return 0;
     double s = 0;
     for (double v : ms)
-        s += billedSeconds(v, incrementS);
+        s += v / 1000.0;
     return s / static_cast<double>(ms.size());
 }
 
@@ -79,11 +79,16 @@ double serverlessCost(const ProjectionInput& in, Projection& out)
         return out.serverlessMonthlyUsd;
     }
     const Activity a = activity(in);
-    const double s = meanBilledSeconds(in.warmServiceMs, in.billingIncrementS);
-    const double c = meanBilledSeconds(in.coldStartMs, in.billingIncrementS);
+    // A worker's life is rounded up once, not each job: service and boot count as measured,
+    // and each life adds half an increment on average (below).
+    const double s = meanSeconds(in.warmServiceMs);
+    const double c = meanSeconds(in.coldStartMs);
     const double t = in.idleTimeoutS;
     const double lambda = n / a.activeS;
-    const double workers = std::max(1.0, std::ceil(lambda * s - 1e-9));
+    // As many workers as keep each within the p95 target: one worker serves what one dedicated
+    // instance of the same GPU serves at that target (else it is simply kept busy, 1 / s).
+    const double perWorker = in.dedicatedImagesPerSecond > 0 ? in.dedicatedImagesPerSecond : s > 0 ? 1.0 / s : 0;
+    const double workers = perWorker > 0 ? std::max(1.0, std::ceil(lambda / perWorker - 1e-9)) : 1.0;
     const double lambdaW = lambda / workers;
     const double rho = std::min(1.0, lambdaW * s);
     // A worker is left empty after a fraction (1 - rho) of its jobs; the next arrival comes an
@@ -96,7 +101,8 @@ double serverlessCost(const ProjectionInput& in, Projection& out)
     const double periodScaleDowns = a.periods * workers;
     out.scaleDownsPerMonth = inPeriodScaleDowns + periodScaleDowns;
     out.coldStartsPerMonth = n > 0 ? out.scaleDownsPerMonth : 0;
-    const double idleS = inPeriodIdleS + periodScaleDowns * billedSeconds(t * 1000.0, in.billingIncrementS);
+    const double roundingS = out.scaleDownsPerMonth * std::max(0.0, in.billingIncrementS) / 2.0;
+    const double idleS = inPeriodIdleS + periodScaleDowns * t + roundingS;
 
     out.serverlessComputeUsd = n * s * in.perSecondUsd;
     out.serverlessColdUsd = in.coldStartBilled ? out.coldStartsPerMonth * c * in.perSecondUsd : 0;
@@ -184,21 +190,25 @@ Projection projectMonthly(const ProjectionInput& input)
     out.breakEvenImagesPerMonth = breakEvenImagesPerMonth(input);
     out.cheaper = out.serverlessMonthlyUsd <= out.dedicatedMonthlyUsd ? Deployment::Serverless : Deployment::Dedicated;
 
-    const std::string breakEven = out.breakEvenImagesPerMonth
-        ? "the break-even of " + count(*out.breakEvenImagesPerMonth) + " images a month"
-        : "any volume up to 1e12 images a month";
     const std::string instances
         = count(out.dedicatedInstances) + " dedicated instance" + (out.dedicatedInstances == 1 ? "" : "s");
-    if (out.cheaper == Deployment::Serverless)
+    const std::string volume = count(input.imagesPerMonth) + " images a month";
+    if (out.cheaper == Deployment::Serverless) {
         out.reason = "serverless is cheaper: " + money(out.serverlessMonthlyUsd) + " a month against "
-            + money(out.dedicatedMonthlyUsd) + " for " + instances + " sized for the peak, because "
-            + count(input.imagesPerMonth) + " images a month is below " + breakEven
-            + ", so paying per busy second beats paying for every hour";
-    else
+            + money(out.dedicatedMonthlyUsd) + " for " + instances + " sized for the peak, ";
+        out.reason += out.breakEvenImagesPerMonth
+            ? "because " + volume + " is below the break-even of " + count(*out.breakEvenImagesPerMonth)
+                + " images a month, so paying per busy second beats paying for every hour"
+            : "and it stays cheaper at any volume up to 1e12 images a month: its billed seconds cost less than "
+              "reserved hours";
+    } else {
         out.reason = "dedicated is cheaper: " + instances + " cost " + money(out.dedicatedMonthlyUsd)
-            + " a month against " + money(out.serverlessMonthlyUsd) + " serverless, because "
-            + count(input.imagesPerMonth) + " images a month is above " + breakEven
-            + ", so the busy seconds cost more than reserved hours";
+            + " a month against " + money(out.serverlessMonthlyUsd) + " serverless, ";
+        out.reason += out.breakEvenImagesPerMonth
+            ? "because " + volume + " is above the break-even of " + count(*out.breakEvenImagesPerMonth)
+                + " images a month, so the busy seconds cost more than reserved hours"
+            : "and it stays cheaper at any volume up to 1e12 images a month";
+    }
     if (!out.serverlessMeetsP95)
         out.reason += " (serverless misses the p95 target: an estimated " + count(out.serverlessP95Ms) + " ms)";
     out.reason += ".";

@@ -2,6 +2,7 @@
 #include "cost/runcost.h"
 
 #include "cost/billing.h"
+#include "cost/workerlifetimes.h"
 
 #include <algorithm>
 #include <vector>
@@ -40,6 +41,12 @@ double runDurationS(
     return endMs / 1000.0;
 }
 
+// Workers alive in a sample. RunPod's "ready" is idle + running, so it is not added to them.
+int aliveWorkers(const WorkerSample& s)
+{
+    return std::max(s.idle + s.running, s.ready) + s.initializing + s.throttled + s.unhealthy;
+}
+
 // Workers that went away: every fall of the worker total between consecutive samples, plus
 // the workers beyond the keep-warm floor still alive at the end (they idle out after the run).
 // With no samples the platform did not report workers; each cold start then stands for one
@@ -51,8 +58,72 @@ int countScaleDowns(std::span<const RequestRecord> records, std::span<const Work
             records.begin(), records.end(), [](const RequestRecord& r) { return r.cold == ColdLabel::Cold; }));
     int falls = 0;
     for (std::size_t i = 1; i < samples.size(); ++i)
-        falls += std::max(0, samples[i - 1].total() - samples[i].total());
-    return falls + std::max(0, samples.back().total() - keepWarm);
+        falls += std::max(0, aliveWorkers(samples[i - 1]) - aliveWorkers(samples[i]));
+    return falls + std::max(0, aliveWorkers(samples.back()) - keepWarm);
+}
+
+bool hasWorkerTimings(std::span<const RequestRecord> records)
+{
+    return std::any_of(records.begin(), records.end(),
+        [](const RequestRecord& r) { return !r.workerId.empty() && r.startedMs && r.execMs; });
+}
+
+// The execution-only cost of one warm image: per-second prices round each request, coarser
+// grains are not rounded (one request does not buy a replica-minute).
+double marginalWarmPerImage(std::span<const RequestRecord> records, const Price& price)
+{
+    const bool perRequest = price.billingIncrementS <= 1;
+    double seconds = 0;
+    int images = 0;
+    for (const RequestRecord& r : records) {
+        if (r.ok && r.execMs && r.step >= 0 && r.cold != ColdLabel::Cold && r.images > 0) {
+            seconds
+                += billedSeconds(*r.execMs, perRequest ? price.billingIncrementS : 0, perRequest ? price.minimumS : 0);
+            images += r.images;
+        }
+    }
+    return images > 0 ? seconds * price.perSecondUsd() / images : 0;
+}
+
+// Per worker: from its boot (or, where booting is not billed, from ready) to its stop, rounded
+// up once; the billed seconds split into its boot, its jobs' execution (ok and failed) and the
+// rest, idle (gaps, the idle tail and the rounding). Keep-warm workers are paid by keep_warm.
+void lifetimeCosts(std::span<const RequestRecord> records, std::span<const WorkerSample> samples, const Price& price,
+    const CostOptions& options, double durationS, CostBreakdown& out)
+{
+    out.method = CostMethod::WorkerLifetimes;
+    const double perSecond = price.perSecondUsd();
+    const auto lives = reconstructWorkers(records, samples, { options.idleTimeoutS * 1000.0, options.keepWarmWorkers });
+    for (const WorkerLife& life : lives) {
+        if (life.alwaysOn)
+            continue;
+        const double bootMs = std::max(0.0, life.readyMs - life.bootStartMs);
+        const double fromMs = options.coldStartBilled ? life.bootStartMs : life.readyMs;
+        const double billedS
+            = billedSeconds(std::max(0.0, life.stopMs - fromMs), price.billingIncrementS, price.minimumS);
+        const double bootS = options.coldStartBilled ? bootMs / 1000.0 : 0;
+        double okS = life.busyOkMs / 1000.0;
+        double failedS = life.busyFailedMs / 1000.0;
+        // Execution can only be what the billed life holds (clock noise aside).
+        if (const double room = std::max(0.0, billedS - bootS); okS + failedS > room) {
+            const double scale = room / (okS + failedS);
+            okS *= scale;
+            failedS *= scale;
+        }
+        out.coldStart += bootS * perSecond;
+        out.compute += okS * perSecond;
+        out.failed += failedS * perSecond;
+        out.idle += std::max(0.0, billedS - bootS - okS - failedS) * perSecond;
+        out.coldBootS += life.preExisting ? 0 : bootMs / 1000.0;
+        out.billedWorkerS += billedS;
+        ++out.workers;
+        ++out.scaleDowns;
+        out.joblessWorkers += life.jobless;
+        out.bootsEstimated += !life.bootMeasured && !life.preExisting;
+    }
+    out.keepWarmS = options.keepWarmWorkers * durationS;
+    out.keepWarm = out.keepWarmS * perSecond;
+    out.marginalWarmPerImage = marginalWarmPerImage(records, price);
 }
 
 int requestWidth(const RequestRecord& r, const CostOptions& o)
@@ -64,9 +135,10 @@ int requestHeight(const RequestRecord& r, const CostOptions& o)
     return r.height.value_or(o.height);
 }
 
-void timeCosts(std::span<const RequestRecord> records, std::span<const WorkerSample> samples, const Price& price,
+void perRequestCosts(std::span<const RequestRecord> records, std::span<const WorkerSample> samples, const Price& price,
     const CostOptions& options, double durationS, CostBreakdown& out)
 {
+    out.method = CostMethod::PerRequest;
     const double perSecond = price.perSecondUsd();
     // Per-second platforms bill each request's span rounded up; a coarser grain (a replica-
     // minute, an instance-hour) bills a replica's continuous uptime, so the sum is rounded once.
@@ -84,8 +156,7 @@ void timeCosts(std::span<const RequestRecord> records, std::span<const WorkerSam
         return billedSeconds(totalMs, price.billingIncrementS, price.minimumS);
     };
 
-    std::vector<double> okExec, failedExec, warmQueue, coldQueue, marginalExec;
-    int marginalImages = 0;
+    std::vector<double> okExec, failedExec, warmQueue, coldQueue;
     for (const RequestRecord& r : records) {
         if (r.ok && r.execMs)
             okExec.push_back(*r.execMs);
@@ -95,14 +166,12 @@ void timeCosts(std::span<const RequestRecord> records, std::span<const WorkerSam
             warmQueue.push_back(*r.queueMs);
         if (r.queueMs && r.cold == ColdLabel::Cold)
             coldQueue.push_back(*r.queueMs);
-        if (r.ok && r.execMs && r.step >= 0 && r.cold != ColdLabel::Cold && r.images > 0) {
-            marginalExec.push_back(*r.execMs);
-            marginalImages += r.images;
-        }
     }
 
-    const double keepWarmCapacityS = billedSeconds(durationS * 1000.0, price.billingIncrementS, price.minimumS);
-    out.keepWarm = options.keepWarmWorkers * keepWarmCapacityS * perSecond;
+    // Keep-warm workers bill continuously over lives far longer than the run: prorated.
+    const double keepWarmCapacityS = durationS;
+    out.keepWarmS = options.keepWarmWorkers * keepWarmCapacityS;
+    out.keepWarm = out.keepWarmS * perSecond;
     // Work done on always-on workers is already paid by keep_warm: the platform fills them first.
     const double okBilledS = billSpans(okExec);
     out.absorbedS = std::min(okBilledS, options.keepWarmWorkers * keepWarmCapacityS);
@@ -122,13 +191,7 @@ void timeCosts(std::span<const RequestRecord> records, std::span<const WorkerSam
 
     out.scaleDowns = countScaleDowns(records, samples, options.keepWarmWorkers);
     out.idle = out.scaleDowns * billedSeconds(options.idleTimeoutS * 1000.0, price.billingIncrementS) * perSecond;
-
-    if (marginalImages > 0) {
-        double s = 0;
-        for (double ms : marginalExec)
-            s += billedSeconds(ms, perRequest ? price.billingIncrementS : 0, perRequest ? price.minimumS : 0);
-        out.marginalWarmPerImage = s * perSecond / marginalImages;
-    }
+    out.marginalWarmPerImage = marginalWarmPerImage(records, price);
 }
 
 void outputCosts(
@@ -157,16 +220,31 @@ void outputCosts(
 
 } // namespace
 
+std::string_view toString(CostMethod method)
+{
+    switch (method) {
+    case CostMethod::WorkerLifetimes:
+        return "worker_lifetimes";
+    case CostMethod::PerRequest:
+        return "per_request";
+    case CostMethod::PerOutput:
+        break;
+    }
+    return "per_output";
+}
+
 CostBreakdown computeRunCost(std::span<const RequestRecord> records, std::span<const WorkerSample> samples,
     const Price& price, const CostOptions& options)
 {
     CostBreakdown out;
     out.priceLabel = price.label;
     out.priceRead = price.read;
-    if (isTimeUnit(price.unit))
-        timeCosts(records, samples, price, options, runDurationS(records, samples, options), out);
-    else
+    if (!isTimeUnit(price.unit))
         outputCosts(records, price, options, out);
+    else if (hasWorkerTimings(records))
+        lifetimeCosts(records, samples, price, options, runDurationS(records, samples, options), out);
+    else
+        perRequestCosts(records, samples, price, options, runDurationS(records, samples, options), out);
 
     const EgressPrice& egress = options.egress.tiers.empty() ? price.egress : options.egress;
     double bytes = 0;
@@ -176,9 +254,18 @@ CostBreakdown computeRunCost(std::span<const RequestRecord> records, std::span<c
     out.egressLabel = egress.label;
     out.egressRead = egress.read;
 
-    for (const RequestRecord& r : records)
+    for (const RequestRecord& r : records) {
         if (r.ok && r.step >= 0)
             out.images += r.images;
+        // The platform's own figure: its charge in USD, else its usage at the catalog's prices.
+        std::optional<double> reported = r.reportedCostUsd;
+        if (!reported)
+            reported = tokenUsageCost(r.reportedUsage, price.tokenUsdPerMillion);
+        if (reported) {
+            out.reportedUsd = out.reportedUsd.value_or(0) + *reported;
+            ++out.reportedRequests;
+        }
+    }
     out.total = out.compute + out.coldStart + out.idle + out.keepWarm + out.egress + out.failed;
     if (out.images > 0) {
         out.perImage = out.total / out.images;

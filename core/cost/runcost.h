@@ -5,8 +5,10 @@
 #include "model/requestrecord.h"
 #include "model/run.h"
 
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace t2i {
 
@@ -23,6 +25,14 @@ struct CostOptions {
     int steps = 0;
 };
 
+// How the time-priced spend was worked out.
+enum class CostMethod {
+    WorkerLifetimes, // per worker: boot to last job + idle timeout, rounded once (worker ids reported)
+    PerRequest, // per request: execution and estimated boot, idle tails per scale-down (no worker ids)
+    PerOutput, // per image, megapixel, step or credit: what came out
+};
+std::string_view toString(CostMethod method);
+
 // A run's spend, split by where it went. All amounts are USD.
 struct CostBreakdown {
     double total = 0; // compute + cold_start + idle + keep_warm + egress + failed
@@ -36,9 +46,19 @@ struct CostBreakdown {
     double perImage = 0; // total / images
     double per1000 = 0;
     double marginalWarmPerImage = 0; // execution-only cost of one warm image
-    int scaleDowns = 0; // counted from the health samples (plus workers alive at the end)
-    double coldBootS = 0; // the booting seconds estimated for cold requests (before rounding)
-    double absorbedS = 0; // billed execution already paid for by keep-warm workers
+    int scaleDowns = 0; // workers that stopped (or will, after the run)
+    double coldBootS = 0; // booting seconds (before rounding): measured from samples, or estimated
+    double absorbedS = 0; // per request: billed execution already paid for by keep-warm workers
+    CostMethod method = CostMethod::PerOutput;
+    int workers = 0; // worker lifetimes: on-demand workers billed (keep-warm ones apart)
+    int joblessWorkers = 0; // of those, booted and stopped without a job (seen in the health samples)
+    int bootsEstimated = 0; // of those, boots not seen in the samples (the typical measured boot used)
+    double billedWorkerS = 0; // worker lifetimes: their billed seconds, each rounded once
+    double keepWarmS = 0; // keep-warm workers x the run's duration (prorated: they bill continuously)
+    // What the platform itself said it charged (RunPod public endpoints' output.cost, OpenAI
+    // usage x the catalog's token prices), summed over the requests that reported it.
+    std::optional<double> reportedUsd;
+    int reportedRequests = 0;
     std::string priceLabel; // "catalog:<ref>" or "config"
     std::string priceRead; // the price's date, "" for a config number
     std::string egressLabel;

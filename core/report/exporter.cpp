@@ -28,7 +28,7 @@ std::vector<Cell> cellsOf(const RequestRecord& r)
         r.cold == ColdLabel::Unknown ? Cell() : Cell(r.cold == ColdLabel::Cold), str(r.workerId), Cell(r.bytes),
         optInt(r.width), optInt(r.height), str(r.imageHash), Cell(std::int64_t(r.images)), Cell(r.pollUncertaintyMs),
         Cell(std::int64_t(r.polls)), Cell(std::int64_t(r.throttled)), Cell(r.seed), Cell(std::int64_t(r.promptIndex)),
-        Cell(r.sendLagMs()),
+        Cell(r.sendLagMs()), r.reportedCostUsd ? Cell(*r.reportedCostUsd) : Cell(), str(r.reportedUsage),
     };
 }
 
@@ -72,7 +72,7 @@ const std::vector<std::string>& exportColumns()
         "error_class", "error_message", "http_status", "provider_status", "intended_ms", "sent_ms", "accepted_ms",
         "started_ms", "finished_ms", "downloaded_ms", "done_ms", "latency_ms", "queue_ms", "exec_ms", "download_ms",
         "cold", "worker_id", "bytes", "width", "height", "image_hash", "images", "poll_uncertainty_ms", "polls",
-        "throttled", "seed", "prompt_index", "send_lag_ms" };
+        "throttled", "seed", "prompt_index", "send_lag_ms", "reported_cost_usd", "reported_usage" };
     return columns;
 }
 

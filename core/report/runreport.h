@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "cost/runcost.h"
 #include "model/requestrecord.h"
 #include "model/run.h"
 #include "stats/summary.h"
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
@@ -18,9 +20,23 @@ namespace t2i {
 struct RunReport {
     RunInfo run;
     RunSummary summary;
+    std::optional<CostBreakdown> cost; // costOfRun (core/cost/runcostfor.h); nullopt: see costError
+    std::string costError; // why the run has no cost (no price for its provider, a bad pricing)
 };
 
+// The summary and the cost. The cost needs the platform's worker samples to see every worker
+// it paid for; without them (the first form) workers that never got a job are not counted.
 RunReport makeReport(const RunInfo& run, std::span<const RequestRecord> records);
+RunReport makeReport(const RunInfo& run, std::span<const RequestRecord> records, std::span<const WorkerSample> samples);
+
+// `show --json`'s cost keys: "cost_usd" {total, per_image, per_1000, compute, cold_start, idle,
+// keep_warm, egress, failed} (null without a price), "price_date" and a "cost" object with the
+// price label, method, marginal warm cost, workers and what the platform reported.
+void addCostJson(nlohmann::json& show, const RunReport& report);
+// The cost lines of `show`: the breakdown, the price and its date, and what the platform reported.
+void printCostSection(std::ostream& out, const RunReport& report);
+std::string usd(double value); // "$0.000760", "$1.2345", "$1080.40"
+std::string priceText(const CostBreakdown& cost); // "catalog:runpod.flex.A100-80GB (read 2026-07-01)"
 
 // `show --json` (shared/spec/cli.md): id, name, status, provider, variant, requests, ok, errors,
 // error_rate, throughput_ips, latency_ms, latency_ci95_ms, cold_starts, cold_latency_ms,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runreport.h"
 
+#include "cost/runcostfor.h"
+
 #include <cmath>
 
 namespace t2i {
@@ -47,7 +49,17 @@ json difference(const std::string& metric, double base, double other, Interval b
 
 } // namespace
 
-RunReport makeReport(const RunInfo& run, std::span<const RequestRecord> records) { return { run, summarize(records) }; }
+RunReport makeReport(const RunInfo& run, std::span<const RequestRecord> records)
+{
+    return makeReport(run, records, {});
+}
+
+RunReport makeReport(const RunInfo& run, std::span<const RequestRecord> records, std::span<const WorkerSample> samples)
+{
+    RunReport report { run, summarize(records), std::nullopt, {} };
+    report.cost = costOfRun(run, records, samples, &report.costError);
+    return report;
+}
 
 json showJson(const RunReport& report)
 {
@@ -58,7 +70,7 @@ json showJson(const RunReport& report)
         levels.push_back({ { "step", p.step }, { "level", p.level }, { "kind", p.stepKind }, { "offered", p.offered },
             { "requests", p.requests }, { "ok", p.ok }, { "achieved_ips", round3(p.achievedIps) },
             { "p50_ms", p.ok ? json(round3(p.p50)) : json(nullptr) }, { "p95_ms", p.ok ? json(round3(p.p95)) : json(nullptr) } });
-    return {
+    json show = {
         { "id", run.id },
         { "name", run.name },
         { "status", std::string(toString(run.status)) },
@@ -89,6 +101,8 @@ json showJson(const RunReport& report)
         { "client_lag_ms", twoPercentiles(s.sendLagMs) },
         { "levels", levels },
     };
+    addCostJson(show, report);
+    return show;
 }
 
 json compareJson(std::span<const RunReport> reports)
@@ -110,6 +124,12 @@ json compareJson(std::span<const RunReport> reports)
                 difference("error_rate", base.errorRate, other.errorRate, {}, {}, false),
                 difference("cold_starts", double(base.coldStarts), double(other.coldStarts), {}, {}, false),
             });
+            if (reports.front().cost && reports[i].cost)
+                entry["metrics"].push_back({ { "metric", "cost_per_1000_usd" }, { "baseline", reports.front().cost->per1000 },
+                    { "value", reports[i].cost->per1000 }, { "delta", reports[i].cost->per1000 - reports.front().cost->per1000 },
+                    { "ratio", reports.front().cost->per1000 != 0
+                            ? json(reports[i].cost->per1000 / reports.front().cost->per1000)
+                            : json(nullptr) } });
             differences.push_back(entry);
         }
     }

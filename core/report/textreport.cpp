@@ -57,11 +57,11 @@ void printTable(std::ostream& out, const std::vector<std::vector<std::string>>& 
 
 std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> reports)
 {
-    std::vector<std::vector<std::string>> rows(17);
+    std::vector<std::vector<std::string>> rows(19);
     const char* labels[] = { "run", "provider / variant", "status", "requests (ok / errors)", "error rate",
         "throughput", "latency p50 [95% CI]", "latency p95 [95% CI]", "latency p90", "latency p99", "latency max",
         "cold starts", "cold p50 / p95", "warm p50 / p95", "queue p50 (platform)", "exec p50 (platform)",
-        "client lag p99" };
+        "client lag p99", "cost per 1,000 images", "price" };
     for (std::size_t i = 0; i < rows.size(); ++i)
         rows[i].push_back(labels[i]);
     for (const RunReport& r : reports) {
@@ -85,6 +85,8 @@ std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> rep
         rows[i++].push_back(ms(s.queueMs.p50, s.queueMs.n > 0));
         rows[i++].push_back(ms(s.execMs.p50, s.execMs.n > 0));
         rows[i++].push_back(ms(s.sendLagMs.p99, s.sendLagMs.n > 0));
+        rows[i++].push_back(r.cost && r.cost->images > 0 ? usd(r.cost->per1000) : "-");
+        rows[i++].push_back(r.cost ? priceText(*r.cost) : "-");
     }
     return rows;
 }
@@ -109,6 +111,7 @@ void printShow(std::ostream& out, const RunReport& report)
                 ms(p.p50, p.ok > 0), ms(p.p95, p.ok > 0) });
         printTable(out, rows);
     }
+    printCostSection(out, report);
     if (!report.run.message.empty())
         out << "\nnote: " << report.run.message << '\n';
 }

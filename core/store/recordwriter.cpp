@@ -26,6 +26,7 @@ struct RecordWriter::Shared {
     // would copy a million records on the engine's thread), and the writer takes all in O(1).
     std::deque<RequestRecord> queuedRecords;
     std::deque<WorkerSample> queuedSamples;
+    std::deque<GpuSample> queuedGpuSamples;
     bool closeRequested = false;
     bool stopped = false; // the writer ended (closed, or failed: pushes are then dropped)
     std::string error;
@@ -50,6 +51,7 @@ using Clock = std::chrono::steady_clock;
 struct Batch {
     std::deque<RequestRecord> records;
     std::deque<WorkerSample> samples;
+    std::deque<GpuSample> gpuSamples;
 };
 
 // Writes a taken batch, at most kMaxBatch records per transaction, and beats the heartbeat
@@ -62,7 +64,7 @@ void writeBatch(Store& store, const std::string& runId, Batch& batch, Clock::tim
         first = false;
         // Checked per transaction: a long backlog must not starve the heartbeat.
         const bool beat = Clock::now() - lastBeat >= kHeartbeatEvery;
-        if (batch.records.empty() && batch.samples.empty() && !beat)
+        if (batch.records.empty() && batch.samples.empty() && batch.gpuSamples.empty() && !beat)
             return;
         const auto n = std::min(batch.records.size(), RecordWriter::kMaxBatch);
         store.begin();
@@ -70,14 +72,17 @@ void writeBatch(Store& store, const std::string& runId, Batch& batch, Clock::tim
             store.insertRecord(runId, batch.records[i]);
         for (const WorkerSample& sample : batch.samples)
             store.insertWorkerSample(runId, sample);
+        for (const GpuSample& sample : batch.gpuSamples)
+            store.insertGpuSample(runId, sample);
         if (beat)
             store.heartbeat(runId);
         store.commit();
         if (beat)
             lastBeat = Clock::now();
-        const auto samples = static_cast<std::int64_t>(batch.samples.size());
+        const auto samples = static_cast<std::int64_t>(batch.samples.size() + batch.gpuSamples.size());
         batch.records.erase(batch.records.begin(), batch.records.begin() + static_cast<std::ptrdiff_t>(n));
         batch.samples.clear();
+        batch.gpuSamples.clear();
         committed(static_cast<std::int64_t>(n), samples);
     }
 }
@@ -114,6 +119,7 @@ void RecordWriter::Shared::stop(const std::string& why)
         stopped = true;
         queuedRecords.clear(); // nobody will write them: give the memory back
         queuedSamples.clear();
+        queuedGpuSamples.clear();
         pushedRows = committedRows; // what was not written is dropped, not pending
     }
     progress.notify_all();
@@ -142,6 +148,7 @@ void RecordWriter::Shared::run()
             // close() is left behind.
             batch.records.swap(queuedRecords);
             batch.samples.swap(queuedSamples);
+            batch.gpuSamples.swap(queuedGpuSamples);
             closing = closeRequested;
         }
         try {
@@ -190,6 +197,15 @@ void RecordWriter::push(WorkerSample sample)
     if (m_shared->stopped || m_shared->closeRequested)
         return;
     m_shared->queuedSamples.push_back(sample);
+    m_shared->notePush();
+}
+
+void RecordWriter::push(GpuSample sample)
+{
+    std::lock_guard lock(m_shared->mutex);
+    if (m_shared->stopped || m_shared->closeRequested)
+        return;
+    m_shared->queuedGpuSamples.push_back(sample);
     m_shared->notePush();
 }
 

@@ -33,6 +33,7 @@ public:
 
     void push(RequestRecord record); // thread-safe, never blocks on I/O
     void push(WorkerSample sample);
+    void push(GpuSample sample); // from any thread (the GPU sampler's)
     void close(); // writes what is queued, then stops the thread; idempotent
     std::int64_t written() const; // records committed so far
     std::string error() const; // the first store error met, empty if none; later pushes are dropped

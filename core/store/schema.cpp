@@ -93,7 +93,31 @@ CREATE TABLE worker_samples (
 CREATE INDEX worker_samples_run ON worker_samples (run_id, t_ms);
 )sql";
 
-constexpr std::array kMigrations { Migration { 1, kV1 } };
+// Version 2: GPU samples of the machine running a local server (nvidia-smi), beside the
+// platform's worker samples. A field nvidia-smi could not read is NULL.
+constexpr std::string_view kV2GpuSamples = R"sql(
+CREATE TABLE gpu_samples (
+    run_id           TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    t_ms             REAL NOT NULL,
+    gpu              INTEGER NOT NULL,
+    utilization_pct  REAL,
+    memory_used_mib  REAL,
+    memory_total_mib REAL
+);
+
+CREATE INDEX gpu_samples_run ON gpu_samples (run_id, t_ms);
+)sql";
+
+// Version 3: what the platform itself said a request cost (RunPod public endpoints'
+// output.cost, USD) and its usage report where it bills by usage (OpenAI's token counts, JSON);
+// NULL where it said nothing.
+constexpr std::string_view kV3ReportedCost = R"sql(
+ALTER TABLE requests ADD COLUMN reported_cost_usd REAL;
+ALTER TABLE requests ADD COLUMN reported_usage TEXT;
+)sql";
+
+constexpr std::array kMigrations { Migration { 1, kV1 }, Migration { 2, kV2GpuSamples },
+    Migration { 3, kV3ReportedCost } };
 
 } // namespace
 

@@ -3,14 +3,17 @@
 
 #include "model/requestrecord.h"
 #include "model/run.h"
+#include "model/runcolumns.h"
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct sqlite3;
@@ -66,7 +69,15 @@ public:
     void insertWorkerSample(const std::string& runId, const WorkerSample& sample);
     std::int64_t recordCount(const std::string& runId) const;
     std::vector<RequestRecord> records(const std::string& runId) const; // ordered by seq
+    // A run's numeric columns for charts (storecolumns.cpp), rows with seq in [fromSeq, toSeq);
+    // the cost model's columns too when withCost, else later through addCostColumns.
+    RunColumns runColumns(const std::string& runId, bool withCost = true, std::int64_t fromSeq = 0,
+        std::int64_t toSeq = std::numeric_limits<std::int64_t>::max()) const;
+    void addCostColumns(const std::string& runId, RunColumns& columns) const;
+    std::pair<std::int64_t, std::int64_t> seqRange(const std::string& runId) const; // min, max; (0, -1) when none
     std::vector<WorkerSample> workerSamples(const std::string& runId) const; // ordered by time
+    void insertGpuSample(const std::string& runId, const GpuSample& sample); // storegpu.cpp
+    std::vector<GpuSample> gpuSamples(const std::string& runId) const; // ordered by time, then GPU
 
     // Transactions for callers that batch several inserts (the writer thread).
     void begin();

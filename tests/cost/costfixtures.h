@@ -70,6 +70,10 @@ inline std::vector<BadCatalog> badCatalogs()
             R"({"entries": {"e": {"unit": "per_gb", "read": "2026-01-01", "source": "s",
                                   "tiers": [{"up_to_gb": 100, "price_usd": 0.1}, {"up_to_gb": 50, "price_usd": 0.05}]}}})",
             "entry \"e\": key \"tiers\" must have increasing up_to_gb bounds" },
+        { "unknown token kind",
+            R"({"entries": {"o": {"unit": "per_image", "price_usd": 0.04, "read": "2026-01-01", "source": "s",
+                                  "tokens_usd_per_million": {"audio_output": 1}}}})",
+            "entry \"o\": key \"tokens_usd_per_million\" has unknown token kind \"audio_output\"" },
         { "unbounded tier before the last",
             R"({"entries": {"e": {"unit": "per_gb", "read": "2026-01-01", "source": "s",
                                   "tiers": [{"price_usd": 0.1}, {"up_to_gb": 50, "price_usd": 0.05}]}}})",
@@ -129,6 +133,80 @@ inline std::vector<t2i::WorkerSample> runSamples()
         s.running = total;
         samples.push_back(s);
         t += 10'000;
+    }
+    return samples;
+}
+
+// A job as a platform that names its workers reports it (RunPod: workerId, delayTime,
+// executionTime): sent at sentMs, started queueMs later, ran execMs.
+inline t2i::RequestRecord workerJob(
+    const std::string& workerId, double sentMs, double queueMs, double execMs, bool ok = true, int step = 0)
+{
+    t2i::RequestRecord r = record(step, ok, queueMs > 250 ? t2i::ColdLabel::Cold : t2i::ColdLabel::Warm, queueMs,
+        execMs, ok ? 1 : 0, 0, ok ? t2i::ErrorClass::None : t2i::ErrorClass::PlatformFailure);
+    r.workerId = workerId;
+    r.sentMs = sentMs;
+    r.startedMs = sentMs + queueMs;
+    r.finishedMs = r.doneMs = sentMs + queueMs + execMs;
+    return r;
+}
+
+// A stored run of the given provider object, as the runner writes it (runs.config_json).
+inline t2i::RunInfo storedRun(const nlohmann::json& provider, double durationMs = 0)
+{
+    t2i::RunInfo run;
+    run.id = "r-test";
+    run.providerId = provider.value("id", std::string("p"));
+    run.providerType = provider.value("type", std::string());
+    run.configJson = nlohmann::json {
+        { "provider", provider },
+        { "variant", { { "id", "v" }, { "width", 512 }, { "height", 512 }, { "steps", 20 }, { "images", 1 } } }
+    }.dump();
+    run.durationMs = durationMs;
+    return run;
+}
+
+// A measured run on the steady profile: one cold start (the first job waited 4300 ms), then
+// nine warm jobs of 440 ms, one every 500 ms, all on one worker.
+inline std::vector<t2i::RequestRecord> steadyMeasuredRun()
+{
+    std::vector<t2i::RequestRecord> records { workerJob("w1", 0, 4300, 440) };
+    for (int i = 0; i < 9; ++i)
+        records.push_back(workerJob("w1", 4800 + 500.0 * i, 0, 440));
+    return records;
+}
+
+// One worker as the health route sees it: booting from bootMs, ready from readyMs, running
+// over the given spans, stopped from stopMs.
+struct SeenWorker {
+    double bootMs = 0;
+    double readyMs = 0;
+    double stopMs = 0;
+    std::vector<std::pair<double, double>> running;
+};
+
+// The health route sampled every intervalMs from 0 to untilMs over the given workers.
+inline std::vector<t2i::WorkerSample> healthOf(
+    const std::vector<SeenWorker>& workers, double intervalMs, double untilMs)
+{
+    std::vector<t2i::WorkerSample> samples;
+    for (double t = 0; t <= untilMs; t += intervalMs) {
+        t2i::WorkerSample s;
+        s.tMs = t;
+        for (const SeenWorker& w : workers) {
+            if (t < w.bootMs || t >= w.stopMs)
+                continue;
+            if (t < w.readyMs) {
+                ++s.initializing;
+                continue;
+            }
+            bool busy = false;
+            for (const auto& [from, to] : w.running)
+                busy = busy || (t >= from && t < to);
+            ++(busy ? s.running : s.idle);
+        }
+        s.ready = s.idle + s.running;
+        samples.push_back(s);
     }
     return samples;
 }

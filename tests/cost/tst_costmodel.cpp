@@ -39,6 +39,8 @@ private slots:
     void badCatalogNamesEntryAndKey();
     void resolveForms();
     void resolveErrors();
+    void tokenUsagePricing_data();
+    void tokenUsagePricing();
 };
 
 void TestCostModel::billedSecondsRounding_data()
@@ -284,6 +286,47 @@ void TestCostModel::resolveErrors()
         message(json { { "per_second", -1 } }).find("key \"per_second\" must be a price >= 0") != std::string::npos);
     QVERIFY(message(json { { "per_second", 1 }, { "per_image", 1 } }).find("give one of") != std::string::npos);
     QVERIFY(message(json::object()).find("needs \"ref\"") != std::string::npos);
+}
+
+void TestCostModel::tokenUsagePricing_data()
+{
+    // gpt-image-1's prices per million tokens: text input $5, image input $10, image output $40.
+    QTest::addColumn<QString>("usage");
+    QTest::addColumn<double>("expected"); // < 0: not a usage report
+    const auto text = [](const json& j) { return QString::fromStdString(j.dump()); };
+    // 50 x 5e-6 + 1056 x 40e-6 = 0.00025 + 0.04224
+    QTest::newRow("details: 50 text tokens in, 1056 image tokens out") << text({ { "input_tokens", 50 },
+        { "input_tokens_details", { { "text_tokens", 50 }, { "image_tokens", 0 } } }, { "output_tokens", 1056 },
+        { "output_tokens_details", { { "image_tokens", 1056 }, { "text_tokens", 0 } } } })
+                                                                       << 0.04249;
+    // 100 x 10e-6 (image input) + 200 x 5e-6 + 4160 x 40e-6 = 0.001 + 0.001 + 0.1664
+    QTest::newRow("image input priced apart from text") << text(
+        { { "input_tokens", 300 }, { "input_tokens_details", { { "text_tokens", 200 }, { "image_tokens", 100 } } },
+            { "output_tokens", 4160 }, { "output_tokens_details", { { "image_tokens", 4160 } } } })
+                                                        << 0.1684;
+    // Without details: input as text, output as image: 100 x 5e-6 + 272 x 40e-6 = 0.0005 + 0.01088
+    QTest::newRow("no details: input is text, output is image")
+        << text({ { "input_tokens", 100 }, { "output_tokens", 272 } }) << 0.01138;
+    QTest::newRow("an object without token counts is no report") << text(json::object()) << -1.0;
+    QTest::newRow("text that is not JSON is no report") << QString("tokens: 12") << -1.0;
+}
+
+void TestCostModel::tokenUsagePricing()
+{
+    QFETCH(QString, usage);
+    QFETCH(double, expected);
+    const PricingCatalog catalog = PricingCatalog::loadDefault();
+    const Price medium = catalog.price("openai.gpt-image-1.medium-1024");
+    QCOMPARE(medium.tokenUsdPerMillion.at("image_output"), 40.0);
+    const auto cost = tokenUsageCost(usage.toStdString(), medium.tokenUsdPerMillion);
+    if (expected < 0) {
+        QVERIFY(!cost);
+        return;
+    }
+    QVERIFY(cost);
+    QVERIFY2(near(*cost, expected), qPrintable(QString::number(*cost, 'g', 17)));
+    // No token prices: nothing to price it with.
+    QVERIFY(!tokenUsageCost(usage.toStdString(), {}));
 }
 
 QTEST_APPLESS_MAIN(TestCostModel)

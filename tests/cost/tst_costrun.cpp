@@ -4,6 +4,7 @@
 #include "cost/billing.h"
 #include "cost/projection.h"
 #include "cost/runcost.h"
+#include "cost/runcostfor.h"
 #include "costfixtures.h"
 
 #include <QtTest>
@@ -50,8 +51,8 @@ CostOptions fixtureOptions()
 }
 
 // The steady profile of the projection tests: an A100 flex worker, warm service 1.5 s and
-// 2.5 s (billed 2 s and 3 s: mean 2.5 s), a 10 s cold start, 5 s idle timeout; against a
-// dedicated instance at $1.48/h that serves 0.5 images/s within the p95 target.
+// 2.5 s (mean 2 s: a worker's life is rounded once, not each job), a 10 s cold start, 5 s idle
+// timeout; against a dedicated instance at $1.48/h that serves 0.5 images/s within the p95 target.
 ProjectionInput steadyProfile(double imagesPerMonth)
 {
     ProjectionInput in;
@@ -81,6 +82,10 @@ private slots:
     void steadyFarAboveBreakEvenPicksDedicated();
     void perImageBreakEvenIsPriceRatio();
     void shapesSizeDedicatedForThePeak();
+    void billingFromTheStoredConfig_data();
+    void billingFromTheStoredConfig();
+    void runWithoutAPriceSaysWhy();
+    void measuredSteadyRunProjectsBothWays();
 };
 
 void TestCostRun::perSecondRunEveryComponent()
@@ -182,23 +187,24 @@ void TestCostRun::perMegapixelRun()
 void TestCostRun::steadyFarBelowBreakEvenPicksServerless()
 {
     const Projection p = projectMonthly(steadyProfile(10'000));
-    // lambda = 10000 / 2628000 s = 0.0038052/s; one worker; rho = lambda x 2.5 = 0.0095129;
+    // lambda = 10000 / 2628000 s = 0.0038052/s; one worker; rho = lambda x 2.0 = 0.0076104;
     // e^(-lambda x 5) = 0.981154.
-    // compute = 10000 x 2.5 s x 0.00076 = 19.00
-    VERIFY_NEAR(p.serverlessComputeUsd, 19.0);
-    // idle = 2628000 x (1 - 0.0095129) x (1 - 0.981154) = 49056.2 s x 0.00076 = 37.283
-    VERIFY_CLOSE(p.serverlessIdleUsd, 37.28272);
-    // cold starts = 10000 x 0.990487 x 0.981154 = 9718.2; x 10 s x 0.00076 = 73.858
-    VERIFY_CLOSE(p.coldStartsPerMonth, 9718.203);
-    VERIFY_CLOSE(p.serverlessColdUsd, 73.85834);
-    VERIFY_CLOSE(p.serverlessMonthlyUsd, 130.14106);
+    // compute = 10000 x 2.0 s x 0.00076 = 15.20
+    VERIFY_NEAR(p.serverlessComputeUsd, 15.2);
+    // cold starts = 10000 x 0.9923896 x 0.981154 = 9736.87; x 10 s x 0.00076 = 74.0002
+    VERIFY_CLOSE(p.coldStartsPerMonth, 9736.870491);
+    VERIFY_CLOSE(p.serverlessColdUsd, 74.000216);
+    // idle = 2628000 x (1 - 0.0076104) x (1 - 0.981154) = 49150.43 s, plus each life's
+    // rounding, 9736.87 x 0.5 s = 4868.44 s: 54018.87 s x 0.00076 = 41.0543
+    VERIFY_CLOSE(p.serverlessIdleUsd, 41.054341);
+    VERIFY_CLOSE(p.serverlessMonthlyUsd, 130.254557);
     // dedicated: 1 instance (0.0038 images/s << 0.5) x $1.48 x 730 h = 1080.40
     QCOMPARE(p.dedicatedInstances, 1);
     VERIFY_NEAR(p.dedicatedMonthlyUsd, 1080.4);
     // Why serverless: at this volume most requests start cold, yet $130 of busy, boot and
     // idle seconds is far below a month of a reserved instance.
     QVERIFY(p.cheaper == Deployment::Serverless);
-    QVERIFY2(p.reason.starts_with("serverless is cheaper: $130.14 a month against $1080.40"), p.reason.c_str());
+    QVERIFY2(p.reason.starts_with("serverless is cheaper: $130.25 a month against $1080.40"), p.reason.c_str());
     QVERIFY2(p.reason.find("below the break-even") != std::string::npos, p.reason.c_str());
     // 97% of requests are cold: the p95 is a cold one, 10000 + 2500 = 12500 ms, within 15000
     VERIFY_NEAR(p.serverlessP95Ms, 12500.0);
@@ -213,19 +219,20 @@ void TestCostRun::steadyFarBelowBreakEvenPicksServerless()
 void TestCostRun::steadyFarAboveBreakEvenPicksDedicated()
 {
     const Projection p = projectMonthly(steadyProfile(1'000'000));
-    // lambda = 0.380518/s, one worker at rho = 0.951294, e^(-lambda x 5) = 0.149182.
-    // compute = 1e6 x 2.5 x 0.00076 = 1900; idle = 2628000 x 0.048706 x 0.850818 = 108904.7 s
-    // -> 82.768; cold = 1e6 x 0.048706 x 0.149182 = 7266.1 x 10 s x 0.00076 = 55.222
-    VERIFY_NEAR(p.serverlessComputeUsd, 1900.0);
-    VERIFY_CLOSE(p.serverlessIdleUsd, 82.76756);
-    VERIFY_CLOSE(p.serverlessColdUsd, 55.22236);
-    VERIFY_CLOSE(p.serverlessMonthlyUsd, 2037.98992);
+    // lambda = 0.380518/s, one worker at rho = 0.761035, e^(-lambda x 5) = 0.149182.
+    // compute = 1e6 x 2.0 x 0.00076 = 1520; cold starts = 1e6 x 0.238965 x 0.149182 = 35649.3,
+    // x 10 s x 0.00076 = 270.935; idle = 2628000 x 0.238965 x 0.850818 = 534313.6 s + 35649.3
+    // x 0.5 s of rounding = 552138.3 s -> 419.625
+    VERIFY_NEAR(p.serverlessComputeUsd, 1520.0);
+    VERIFY_CLOSE(p.serverlessIdleUsd, 419.625098);
+    VERIFY_CLOSE(p.serverlessColdUsd, 270.934690);
+    VERIFY_CLOSE(p.serverlessMonthlyUsd, 2210.559788);
     // dedicated: 0.38 images/s fits one instance at 0.5/s: 1080.40
     QCOMPARE(p.dedicatedInstances, 1);
     VERIFY_NEAR(p.dedicatedMonthlyUsd, 1080.4);
-    // Why dedicated: the busy seconds alone ($1900) already cost more than the reserved hours.
+    // Why dedicated: the busy seconds alone ($1520) already cost more than the reserved hours.
     QVERIFY(p.cheaper == Deployment::Dedicated);
-    QVERIFY2(p.reason.starts_with("dedicated is cheaper: 1 dedicated instance cost $1080.40 a month against $2037.99"),
+    QVERIFY2(p.reason.starts_with("dedicated is cheaper: 1 dedicated instance cost $1080.40 a month against $2210.56"),
         p.reason.c_str());
     QVERIFY2(p.reason.find("above the break-even") != std::string::npos, p.reason.c_str());
 }
@@ -261,9 +268,139 @@ void TestCostRun::shapesSizeDedicatedForThePeak()
     // -> ceil(4.566) = 5 instances = 5402.00
     QCOMPARE(b.dedicatedInstances, 5);
     VERIFY_NEAR(b.dedicatedMonthlyUsd, 5402.0);
-    // serverless: 2.28311 x 2.5 s = 5.71 -> 6 workers, each scaling down after every burst:
-    // at least 730 x 6 = 4380 cold starts
-    QVERIFY(b.coldStartsPerMonth >= 4380.0);
+    // serverless: 2.28311 x 2.0 s = 4.57 -> 5 workers, each scaling down after every burst:
+    // at least 730 x 5 = 3650 cold starts
+    QVERIFY(b.coldStartsPerMonth >= 3650.0);
+}
+
+void TestCostRun::billingFromTheStoredConfig_data()
+{
+    using nlohmann::json;
+    QTest::addColumn<QString>("provider"); // the stored provider object, as JSON
+    QTest::addColumn<QString>("label");
+    QTest::addColumn<double>("perSecond");
+    QTest::addColumn<double>("idleTimeoutS");
+    QTest::addColumn<int>("minWorkers");
+    QTest::addColumn<bool>("bootBilled");
+    const auto text = [](const json& j) { return QString::fromStdString(j.dump()); };
+    // The emulator bills as its profile says: steady $0.00076/s, 3000 ms idle, no min workers.
+    QTest::newRow("emulated: the profile's price and settings")
+        << text({ { "id", "e" }, { "type", "emulated" }, { "profile", "steady" } }) << "emulator profile steady"
+        << 0.00076 << 3.0 << 0 << true;
+    // time_scale 2 doubles every platform duration: 6 s idle.
+    QTest::newRow("emulated at time_scale 2: the idle timeout doubles")
+        << text({ { "id", "e" }, { "type", "emulated" }, { "profile", "steady" }, { "time_scale", 2.0 } })
+        << "emulator profile steady" << 0.00076 << 6.0 << 0 << true;
+    QTest::newRow("emulated instant: 8 always-on workers")
+        << text({ { "id", "e" }, { "type", "emulated" }, { "profile", "instant" } }) << "emulator profile instant"
+        << 0.0001 << 5.0 << 8 << true;
+    // A configured price wins over the profile's; the platform settings stay the profile's.
+    QTest::newRow("emulated with a configured price") << text(
+        { { "id", "e" }, { "type", "emulated" }, { "profile", "steady" }, { "pricing", { { "per_second", 0.001 } } } })
+                                                      << "config" << 0.001 << 3.0 << 0 << true;
+    // RunPod: the catalog entry, RunPod's documented 5 s idle timeout unless configured.
+    QTest::newRow("runpod with a catalog ref: documented 5 s idle")
+        << text({ { "id", "r" }, { "type", "runpod" }, { "pricing", { { "ref", "runpod.flex.A100-80GB" } } } })
+        << "catalog:runpod.flex.A100-80GB" << 0.00076 << 5.0 << 0 << true;
+    QTest::newRow("runpod with its endpoint's settings")
+        << text({ { "id", "r" }, { "type", "runpod" },
+               { "pricing", { { "ref", "runpod.flex.A100-80GB" }, { "idle_timeout_s", 30 }, { "min_workers", 1 } } } })
+        << "catalog:runpod.flex.A100-80GB" << 0.00076 << 30.0 << 1 << true;
+    // Replicate public models bill active time only: booting is not billed unless configured.
+    QTest::newRow("replicate hardware: booting not billed")
+        << text({ { "id", "p" }, { "type", "replicate" }, { "pricing", { { "ref", "replicate.hw.A100-80GB" } } } })
+        << "catalog:replicate.hw.A100-80GB" << 0.0014 << 0.0 << 0 << false;
+    QTest::newRow("openai dall-e-3 without pricing: the catalog's entry for the model")
+        << text({ { "id", "o" }, { "type", "openai" }, { "model", "dall-e-3" } })
+        << "catalog:openai.dall-e-3.standard-1024" << 0.0 << 0.0 << 0 << true;
+}
+
+void TestCostRun::billingFromTheStoredConfig()
+{
+    QFETCH(QString, provider);
+    QFETCH(QString, label);
+    QFETCH(double, perSecond);
+    QFETCH(double, idleTimeoutS);
+    QFETCH(int, minWorkers);
+    QFETCH(bool, bootBilled);
+    std::string error;
+    const auto billing = billingOfRun(
+        costfixtures::storedRun(nlohmann::json::parse(provider.toStdString())), defaultCatalog(), &error);
+    QVERIFY2(billing, error.c_str());
+    QCOMPARE(QString::fromStdString(billing->price.label), label);
+    VERIFY_NEAR(billing->price.perSecondUsd(), perSecond);
+    VERIFY_NEAR(billing->options.idleTimeoutS, idleTimeoutS);
+    QCOMPARE(billing->options.keepWarmWorkers, minWorkers);
+    QCOMPARE(billing->options.coldStartBilled, bootBilled);
+    QCOMPARE(billing->options.width, 512); // the variant's size, for records that lack one
+}
+
+void TestCostRun::runWithoutAPriceSaysWhy()
+{
+    using nlohmann::json;
+    std::string error;
+    const auto records = costfixtures::steadyMeasuredRun();
+    // A RunPod endpoint's GPU is not in its configuration: no price can be guessed.
+    QVERIFY(!costOfRun(costfixtures::storedRun({ { "id", "r" }, { "type", "runpod" } }), records, {}, &error));
+    QVERIFY2(error.find("no price for provider \"r\"") != std::string::npos, error.c_str());
+    QVERIFY2(error.find("give it \"pricing\"") != std::string::npos, error.c_str());
+    // A bad pricing names the key.
+    QVERIFY(!costOfRun(costfixtures::storedRun({ { "id", "r" }, { "type", "runpod" },
+                           { "pricing", { { "ref", "runpod.flex.A100-80GB" }, { "boot_billed", "yes" } } } }),
+        records, {}, &error));
+    QVERIFY2(error.find("\"boot_billed\" must be true or false") != std::string::npos, error.c_str());
+    QVERIFY(!costOfRun(
+        costfixtures::storedRun({ { "id", "r" }, { "type", "runpod" }, { "pricing", { { "ref", "nobody.H100" } } } }),
+        records, {}, &error));
+    QVERIFY2(error.find("no catalog entry \"nobody.H100\"") != std::string::npos, error.c_str());
+}
+
+void TestCostRun::measuredSteadyRunProjectsBothWays()
+{
+    // A run on the steady profile ($0.00076/s, 3 s idle timeout), measured without health
+    // samples: warm service 440 ms (nine jobs), one boot of 4300 ms (the first job's wait beyond
+    // the 0 ms later jobs waited). Projected against a dedicated A100 at $1.48/h, p95 target 2 s.
+    const RunInfo run = costfixtures::storedRun({ { "id", "s" }, { "type", "emulated" }, { "profile", "steady" } });
+    std::string error;
+    const auto billing = billingOfRun(run, defaultCatalog(), &error);
+    QVERIFY2(billing, error.c_str());
+    const auto records = costfixtures::steadyMeasuredRun();
+    ProjectionInput in = projectionInputOf(*billing, records, {});
+    QCOMPARE(in.warmServiceMs.size(), std::size_t { 9 });
+    QCOMPARE(in.coldStartMs, std::vector<double> { 4300.0 });
+    VERIFY_NEAR(in.idleTimeoutS, 3.0);
+    in.p95TargetMs = 2000;
+    dedicatedFor(in, 1.48, 1);
+    // One instance at 1 / 0.44 s = 2.27 jobs/s meets a 2 s p95 up to utilisation 0.408
+    // (440 ms + ln(20 x 0.408) / (2.27 x 0.592) s = 2000 ms): 0.927 images/s.
+    VERIFY_CLOSE(in.dedicatedImagesPerSecond, 0.927146);
+
+    // Far below the break-even: 10,000 images a month. Serverless: 10000 x 0.44 s x 0.00076 =
+    // $3.34 of compute, 9,870 cold starts x 4.3 s = $32.25, 34,714 idle seconds = $26.38:
+    // $61.98, against a whole month of one reserved instance, $1,080.40.
+    in.imagesPerMonth = 10'000;
+    const Projection low = projectMonthly(in);
+    VERIFY_NEAR(low.serverlessComputeUsd, 3.344);
+    VERIFY_CLOSE(low.serverlessMonthlyUsd, 61.981946);
+    VERIFY_NEAR(low.dedicatedMonthlyUsd, 1080.4);
+    QVERIFY(low.cheaper == Deployment::Serverless);
+    QVERIFY2(low.reason.starts_with("serverless is cheaper: $61.98 a month against $1080.40"), low.reason.c_str());
+
+    // Far above: 10,000,000 a month = 3.8 images/s needs 5 workers either way (0.927/s each).
+    // Serverless bills their busy time ($3,344), 678,229 cold starts ($2,216) and the idle gaps
+    // under 3 s ($6,223): $11,783; 5 dedicated instances cost 5 x $1.48 x 730 = $5,402.
+    in.imagesPerMonth = 10'000'000;
+    const Projection high = projectMonthly(in);
+    QCOMPARE(high.dedicatedInstances, 5);
+    VERIFY_NEAR(high.dedicatedMonthlyUsd, 5402.0);
+    VERIFY_CLOSE(high.serverlessMonthlyUsd, 11783.271951);
+    QVERIFY(high.cheaper == Deployment::Dedicated);
+    QVERIFY2(
+        high.reason.starts_with("dedicated is cheaper: 5 dedicated instances cost $5402.00 a month against $11783.27"),
+        high.reason.c_str());
+    // The break-even lies between the two volumes.
+    QVERIFY(low.breakEvenImagesPerMonth);
+    QVERIFY(*low.breakEvenImagesPerMonth > 10'000 && *low.breakEvenImagesPerMonth < 10'000'000);
 }
 
 QTEST_APPLESS_MAIN(TestCostRun)

@@ -66,6 +66,9 @@ private slots:
     void saturationSlowsTheJobsPastTheThreshold();
     void ledgerSumsRoundedUpLifetimes_data();
     void ledgerSumsRoundedUpLifetimes();
+    void shutdownBillsEachWorkerToItsNaturalStop_data();
+    void shutdownBillsEachWorkerToItsNaturalStop();
+    void minWorkersBillTheTimeInUse();
     void minWorkersAreWarmAtTimeZero();
     void cancelQueuedAndRunningJobs();
     void purgeQueueCancelsOnlyQueuedJobs();
@@ -284,17 +287,19 @@ void TestPlatformModel::ledgerSumsRoundedUpLifetimes_data()
 {
     QTest::addColumn<int>("minWorkers");
     QTest::addColumn<qint64>("expectedBilledS");
+    QTest::addColumn<double>("expectedKeepWarmS");
     // Worker 0 boots 0..3000, runs 3000..3500, idles to 8500 and stops: ceil(8.5 s) = 9 s.
     // The second job at 20000 boots a new worker: 20000..23500, idle to 28500: ceil(8.5) = 9 s.
-    QTest::newRow("scale to zero: two lifetimes with idle tails") << 0 << qint64 { 18 };
-    // An always-on worker takes both jobs and is billed for all 40 s; nothing else starts.
-    QTest::newRow("one min worker billed for the whole run") << 1 << qint64 { 40 };
+    QTest::newRow("scale to zero: two lifetimes with idle tails") << 0 << qint64 { 18 } << 0.0;
+    // An always-on worker takes both jobs and is billed (prorated) for all 40 s; nothing else starts.
+    QTest::newRow("one min worker billed for the whole run") << 1 << qint64 { 0 } << 40.0;
 }
 
 void TestPlatformModel::ledgerSumsRoundedUpLifetimes()
 {
     QFETCH(int, minWorkers);
     QFETCH(qint64, expectedBilledS);
+    QFETCH(double, expectedKeepWarmS);
     PlatformProfile p = flat();
     p.minWorkers = minWorkers;
     PlatformModel model(p, 1);
@@ -302,12 +307,50 @@ void TestPlatformModel::ledgerSumsRoundedUpLifetimes()
     model.submit(small(), 20000);
     const Ledger ledger = model.shutdown(40000);
     QCOMPARE(ledger.billedS, expectedBilledS);
-    QCOMPARE(ledger.costUsd, double(expectedBilledS) * 0.001);
+    QCOMPARE(ledger.keepWarmS, expectedKeepWarmS);
+    QCOMPARE(ledger.costUsd, (double(expectedBilledS) + expectedKeepWarmS) * 0.001);
     QCOMPARE(ledger.workersStarted, minWorkers > 0 ? 1 : 2);
     QCOMPARE(ledger.pricePerS, 0.001);
     const auto json = TruthLog::toJson(ledger);
     QCOMPARE(json["ledger"]["billed_s"].get<int64_t>(), expectedBilledS);
     QCOMPARE(json["ledger"]["workers_started"].get<int>(), ledger.workersStarted);
+}
+
+void TestPlatformModel::shutdownBillsEachWorkerToItsNaturalStop_data()
+{
+    QTest::addColumn<qint64>("shutdownMs");
+    QTest::addColumn<qint64>("expectedBilledS");
+    // The worker boots 0..3000, runs 3000..3500 and would idle until 8500 whenever the client leaves.
+    // Booting, it becomes ready at 3000 and stops at 8000 (the queued job went with the client).
+    QTest::newRow("while booting: ready, then the idle timeout") << qint64 { 1000 } << qint64 { 8 };
+    QTest::newRow("while running: the job's end, then the idle timeout") << qint64 { 3200 } << qint64 { 9 };
+    QTest::newRow("while idle: to the end of its idle timeout") << qint64 { 5000 } << qint64 { 9 };
+    QTest::newRow("after it stopped: its life as it was") << qint64 { 20000 } << qint64 { 9 };
+}
+
+void TestPlatformModel::shutdownBillsEachWorkerToItsNaturalStop()
+{
+    QFETCH(qint64, shutdownMs);
+    QFETCH(qint64, expectedBilledS);
+    PlatformModel model(flat(), 1);
+    model.submit(small(), 0);
+    const Ledger ledger = model.shutdown(shutdownMs);
+    QCOMPARE(ledger.billedS, expectedBilledS);
+    QCOMPARE(ledger.keepWarmS, 0.0);
+}
+
+void TestPlatformModel::minWorkersBillTheTimeInUse()
+{
+    // With the endpoint in use from 1000 to 21000 ms, a min worker's share is those 20 s
+    // (prorated), not the 40 s the emulator ran.
+    PlatformProfile p = flat();
+    p.minWorkers = 1;
+    PlatformModel model(p, 1);
+    model.submit(small(), 1000);
+    const Ledger ledger = model.shutdown(40000, std::make_pair(int64_t { 1000 }, int64_t { 21000 }));
+    QCOMPARE(ledger.keepWarmS, 20.0);
+    QCOMPARE(ledger.billedS, int64_t { 0 });
+    QCOMPARE(ledger.costUsd, 20.0 * 0.001);
 }
 
 void TestPlatformModel::minWorkersAreWarmAtTimeZero()

@@ -31,6 +31,7 @@ private slots:
     void runRoundTrip_data();
     void runRoundTrip();
     void workerSamplesRoundTrip();
+    void gpuSamplesRoundTripWithUnknownFields();
     void listRunsNewestFirst();
     void findRun_data();
     void findRun();
@@ -168,6 +169,26 @@ void TestStore::workerSamplesRoundTrip()
     QCOMPARE(got[1].failed, 10L);
 }
 
+void TestStore::gpuSamplesRoundTripWithUnknownFields()
+{
+    QTemporaryDir dir;
+    auto store = Store::open(dbIn(dir));
+    store->createRun(makeRun("r1"));
+    store->insertGpuSample("r1", GpuSample { 500.0, 1, std::nullopt, 3.0, 81559.0 });
+    store->insertGpuSample("r1", GpuSample { -1200.5, 0, 37.0, 1024.0, 81559.0 }); // before the workload: a model loading
+    store->insertGpuSample("r1", GpuSample { 500.0, 0, 99.0, 60000.0, 81559.0 });
+    const auto got = store->gpuSamples("r1");
+    QCOMPARE(got.size(), std::size_t(3));
+    QCOMPARE(got[0].tMs, -1200.5);
+    QCOMPARE(*got[0].utilizationPct, 37.0);
+    QCOMPARE(got[1].gpu, 0); // same time: ordered by GPU
+    QCOMPARE(got[2].gpu, 1);
+    QVERIFY(!got[2].utilizationPct); // NULL, not 0
+    QCOMPARE(*got[2].memoryUsedMiB, 3.0);
+    RawDb raw(dbIn(dir));
+    QCOMPARE(raw.scalar("SELECT count(*) FROM gpu_samples WHERE utilization_pct IS NULL"), std::string("1"));
+}
+
 void TestStore::listRunsNewestFirst()
 {
     QTemporaryDir dir;
@@ -230,6 +251,7 @@ void TestStore::deleteRunRemovesItsRows()
         store->insertRecords(id, records);
         const std::array samples { WorkerSample { 1.0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0 } };
         store->insertWorkerSamples(id, samples);
+        store->insertGpuSample(id, GpuSample { 1.0, 0, 50.0, 1.0, 2.0 });
     }
     QVERIFY(store->deleteRun("drop"));
     QVERIFY(!store->deleteRun("drop"));
@@ -239,6 +261,8 @@ void TestStore::deleteRunRemovesItsRows()
     RawDb raw(dbIn(dir));
     QCOMPARE(raw.scalar("SELECT count(*) FROM worker_samples WHERE run_id = 'drop'"), std::string("0"));
     QCOMPARE(raw.scalar("SELECT count(*) FROM worker_samples WHERE run_id = 'keep'"), std::string("1"));
+    QCOMPARE(raw.scalar("SELECT count(*) FROM gpu_samples WHERE run_id = 'drop'"), std::string("0"));
+    QCOMPARE(raw.scalar("SELECT count(*) FROM gpu_samples WHERE run_id = 'keep'"), std::string("1"));
 }
 
 void TestStore::runNotesRoundTrip()
