@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// The run detail page over a fixture library: summary with confidence intervals, the stored
+// configuration and environment, and a clear message for a run that is not there.
+#include "detail/rundetailpage.h"
+#include "detail/runsummarypanel.h"
+#include "uifixture.h"
+
+#include <QLocale>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace t2i;
+using namespace t2i::ui;
+using t2i::test::FixtureDatabase;
+using t2i::test::FixtureRun;
+
+class TestRunDetailPage : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QLocale::setDefault(QLocale::c());
+        m_db = std::make_unique<FixtureDatabase>();
+        for (const FixtureRun& run : FixtureDatabase::threeRuns())
+            m_db->add(run);
+    }
+
+    void summaryValue_data()
+    {
+        QTest::addColumn<QString>("runId");
+        QTest::addColumn<QString>("label");
+        QTest::addColumn<QString>("prefix");
+        const QString steady = QStringLiteral("r20260101-120000-aaaa01");
+        const QString cheap = QStringLiteral("r20260101-120200-cccc03");
+        QTest::newRow("p50 with its interval") << steady << "p50"
+                                               << "2.15 s  [";
+        QTest::newRow("p95 with its interval") << steady << "p95"
+                                               << "2.29 s  [";
+        QTest::newRow("max is the cold start") << steady << "min – max"
+                                               << "2.01 s – 8.00 s";
+        QTest::newRow("measured requests") << steady << "requests"
+                                           << "30";
+        QTest::newRow("one cold start of 30") << steady << "cold starts"
+                                              << "1  (3.3 %)";
+        QTest::newRow("cold apart from warm") << steady << "cold p50"
+                                              << "8.00 s";
+        QTest::newRow("warm p50 of 29") << steady << "warm p50"
+                                        << "2.15 s";
+        QTest::newRow("queue stage p50") << steady << "queue"
+                                         << "0.10 s";
+        QTest::newRow("download stage p50") << steady << "download"
+                                            << "0.05 s";
+        QTest::newRow("errors with rate") << cheap << "errors"
+                                          << "3  (10.0 %)";
+    }
+    void summaryValue()
+    {
+        QFETCH(QString, runId);
+        QFETCH(QString, label);
+        QFETCH(QString, prefix);
+        RunDetailPage page;
+        page.setDatabase(m_db->path());
+        QSignalSpy loaded(&page, &RunDetailPage::loaded);
+        page.showRun(runId);
+        QVERIFY(loaded.wait(30000));
+        const QString value = page.summaryPanel()->valueText(label);
+        QVERIFY2(value.startsWith(prefix), qPrintable(label + QStringLiteral(": ") + value));
+    }
+
+    void showsTheStoredConfigurationAndEnvironment()
+    {
+        RunDetailPage page;
+        page.setDatabase(m_db->path());
+        QSignalSpy loaded(&page, &RunDetailPage::loaded);
+        page.showRun(QStringLiteral("r20260101-120100-bbbb02"));
+        QVERIFY(loaded.wait(30000));
+        QVERIFY2(page.configurationText().contains(QLatin1String("\"profile\": \"fast\"")),
+            qPrintable(page.configurationText()));
+        QCOMPARE(page.environmentValue(QStringLiteral("host")), QStringLiteral("fixture-host"));
+        QCOMPARE(page.environmentValue(QStringLiteral("version")), QStringLiteral("0.1.0"));
+    }
+
+    void aMissingRunIsReportedByName()
+    {
+        RunDetailPage page;
+        page.setDatabase(m_db->path());
+        QSignalSpy error(&page, &RunDetailPage::errorOccurred);
+        QSignalSpy loaded(&page, &RunDetailPage::loaded);
+        page.showRun(QStringLiteral("r19990101-000000-0000"));
+        QVERIFY(error.wait(30000));
+        QVERIFY(error.at(0).at(0).toString().contains(QLatin1String("r19990101-000000-0000")));
+        QCOMPARE(loaded.count(), 0);
+    }
+
+    void onlyTheLatestRunIsShown()
+    {
+        RunDetailPage page;
+        page.setDatabase(m_db->path());
+        QSignalSpy loaded(&page, &RunDetailPage::loaded);
+        page.showRun(QStringLiteral("r20260101-120000-aaaa01"));
+        page.showRun(QStringLiteral("r20260101-120200-cccc03"));
+        QVERIFY(loaded.wait(30000));
+        QTest::qWait(50); // a stale delivery would land now
+        QCOMPARE(loaded.count(), 1);
+        QVERIFY(page.summaryPanel()->valueText(QStringLiteral("p50")).startsWith(QLatin1String("3.14 s")));
+    }
+
+private:
+    std::unique_ptr<FixtureDatabase> m_db;
+};
+
+QTEST_MAIN(TestRunDetailPage)
+#include "tst_rundetailpage.moc"
