@@ -123,7 +123,17 @@ void lifetimeCosts(std::span<const RequestRecord> records, std::span<const Worke
     }
     out.keepWarmS = options.keepWarmWorkers * durationS;
     out.keepWarm = out.keepWarmS * perSecond;
-    out.marginalWarmPerImage = marginalWarmPerImage(records, price);
+    // A worker that runs several jobs at once bills its busy time once for all of them: the
+    // warm image's share is its execution scaled by busy time / summed execution (<= 1).
+    double busyOkMs = 0;
+    for (const WorkerLife& life : lives)
+        busyOkMs += life.busyOkMs;
+    double execOkMs = 0;
+    for (const RequestRecord& r : records)
+        if (r.ok && r.execMs && !r.workerId.empty())
+            execOkMs += *r.execMs;
+    const double share = execOkMs > 0 ? std::min(1.0, busyOkMs / execOkMs) : 1.0;
+    out.marginalWarmPerImage = marginalWarmPerImage(records, price) * share;
 }
 
 int requestWidth(const RequestRecord& r, const CostOptions& o)

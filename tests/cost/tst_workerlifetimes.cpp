@@ -79,6 +79,7 @@ private slots:
     void concurrentJobsShareTheBusyTime();
     void runCostBillsEachWorkerOnce();
     void keepWarmIsProratedOverTheRun();
+    void marginalWarmCostSharesAWorkerRunningJobsAtOnce();
 };
 
 void TestWorkerLifetimes::coldWorkerBootSeenInSamples()
@@ -212,6 +213,27 @@ void TestWorkerLifetimes::keepWarmIsProratedOverTheRun()
     VERIFY_NEAR(c.compute, 0.0); // its jobs ran on time already paid for
     QCOMPARE(c.workers, 0);
     VERIFY_NEAR(c.total, c.keepWarm);
+}
+
+void TestWorkerLifetimes::marginalWarmCostSharesAWorkerRunningJobsAtOnce()
+{
+    // A worker that runs 4 jobs at once (the emulator's cheap-saturating profile): four warm
+    // jobs sent together, each queued 100 ms and executing 1 s, side by side on worker "q".
+    std::vector<RequestRecord> records;
+    for (int i = 0; i < 4; ++i)
+        records.push_back(workerJob("q", 0, 100, 1000));
+    CostOptions o;
+    o.idleTimeoutS = 5;
+    const CostBreakdown c = computeRunCost(records, {}, a100(), o);
+    QCOMPARE(int(c.method), int(CostMethod::WorkerLifetimes));
+    // The worker was busy 1 s for all four: compute 1 s x 0.00076.
+    VERIFY_NEAR(c.compute, 0.00076);
+    // Execution alone would say 4 x 1 s x 0.00076 / 4 images = 0.00076 an image; busy time /
+    // summed execution = 1 / 4, so one warm image costs 0.00019 at the margin.
+    VERIFY_NEAR(c.marginalWarmPerImage, 0.00019);
+    // One job alone on its worker keeps the whole of its execution.
+    const std::vector single { workerJob("s", 0, 100, 1000) };
+    VERIFY_NEAR(computeRunCost(single, {}, a100(), o).marginalWarmPerImage, 0.00076);
 }
 
 QTEST_APPLESS_MAIN(TestWorkerLifetimes)
