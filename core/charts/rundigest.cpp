@@ -3,6 +3,7 @@
 // docs/statistics.md, and tst_chartdata holds the two equal on the same records. It exists
 // because summarize() takes RequestRecords, and 1,000,000 of those do not fit a chart's budget.
 #include "rundigest.h"
+#include "stats/sortdoubles.h"
 
 #include <algorithm>
 #include <map>
@@ -35,7 +36,7 @@ std::string errorKey(ErrorClass error)
 
 Distribution sortAndDescribe(std::vector<double>& values)
 {
-    std::sort(values.begin(), values.end());
+    sortDoubles(values);
     return describeSorted(values);
 }
 
@@ -45,7 +46,7 @@ void addLevels(RunSummary& s, const RunColumns& c, std::map<std::pair<int, int>,
         groups.begin(), groups.end(), [&](const auto& entry) { return c.stepKinds[entry.second.kind] == kColdProbe; });
     std::size_t throughputImages = 0;
     for (auto& [key, g] : groups) {
-        std::sort(g.okLatencies.begin(), g.okLatencies.end());
+        sortDoubles(g.okLatencies);
         LevelPoint point;
         point.step = key.first;
         point.level = key.second;
@@ -142,9 +143,9 @@ RunDigest digestRun(const RunColumns& c)
     s.sendLagMs = sortAndDescribe(sendLag);
     // Cold, warm and unknown sorted apart and merged: the same sorted sample as sorting all of
     // them, for one sort of the run instead of two.
-    std::sort(cold.begin(), cold.end());
-    std::sort(warm.begin(), warm.end());
-    std::sort(unknown.begin(), unknown.end());
+    sortDoubles(cold);
+    sortDoubles(warm);
+    sortDoubles(unknown);
     std::vector<double> labelled(cold.size() + warm.size());
     std::merge(cold.begin(), cold.end(), warm.begin(), warm.end(), labelled.begin());
     all.resize(labelled.size() + unknown.size());

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "timecharts.h"
+#include "stats/sortdoubles.h"
 
 #include <algorithm>
 #include <cmath>
@@ -140,8 +141,8 @@ TimeSeries timeSeries(const RunColumns& c, std::span<const WorkerSample> samples
     const double endS = endMs / kMsPerS;
 
     // In flight: +1 at each send, -1 at each completion, merged in time order.
-    std::sort(sent.begin(), sent.end());
-    std::sort(done.begin(), done.end());
+    sortDoubles(sent);
+    sortDoubles(done);
     std::vector<XY> inFlight;
     inFlight.reserve(sent.size() + done.size() + 1);
     inFlight.push_back({ 0.0, 0.0 });

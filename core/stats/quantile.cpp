@@ -2,6 +2,7 @@
 // Order statistics: the nearest-rank estimator, the descriptive summary and the exact
 // percentile-bootstrap interval. docs/statistics.md explains every choice made here.
 #include "incompletebeta.h"
+#include "sortdoubles.h"
 #include "summary.h"
 
 #include <algorithm>
@@ -63,7 +64,7 @@ Distribution describeSorted(std::span<const double> sorted)
 
 Distribution describe(std::vector<double> values)
 {
-    std::sort(values.begin(), values.end());
+    sortDoubles(values);
     return describeSorted(values);
 }
 

@@ -2,6 +2,7 @@
 // A run's headline numbers from its request records. What counts as measured, how throughput
 // and the scaling-curve points are defined, and why: docs/statistics.md.
 #include "summary.h"
+#include "sortdoubles.h"
 
 #include <algorithm>
 #include <tuple>
@@ -13,7 +14,7 @@ constexpr std::string_view kColdProbe = "cold_probe";
 
 Distribution describeInPlace(std::vector<double>& values)
 {
-    std::sort(values.begin(), values.end());
+    sortDoubles(values);
     return describeSorted(values);
 }
 
@@ -122,7 +123,7 @@ void addLevels(RunSummary& s, std::vector<Group>& groups)
         = std::all_of(groups.begin(), groups.end(), [](const Group& g) { return g.stepKind == kColdProbe; });
     std::size_t throughputImages = 0;
     for (Group& g : groups) {
-        std::sort(g.okLatencies.begin(), g.okLatencies.end());
+        sortDoubles(g.okLatencies);
         LevelPoint point;
         point.step = g.step;
         point.level = g.level;

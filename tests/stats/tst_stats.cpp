@@ -2,12 +2,14 @@
 // Order statistics, the exact bootstrap interval and the incomplete beta behind it. Every
 // expected value is worked out by hand in the row or the comment beside it.
 #include "stats/incompletebeta.h"
+#include "stats/sortdoubles.h"
 #include "stats/summary.h"
 
 #include <QtTest>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <set>
 #include <vector>
@@ -76,6 +78,8 @@ private slots:
     void bootstrapMatchesMonteCarlo();
     void bootstrapContainsEstimateAndNarrows();
     void bootstrapMillionSamples();
+    void sortDoublesMatchesStdSort_data();
+    void sortDoublesMatchesStdSort();
 };
 
 void TestStats::nearestRank_data()
@@ -316,6 +320,54 @@ void TestStats::bootstrapMillionSamples()
     QVERIFY(p50.lo < 499'999.0 && 499'999.0 < p50.hi);
     QVERIFY2(p50.hi - p50.lo > 1'900 && p50.hi - p50.lo < 2'020, qPrintable(QString::number(p50.hi - p50.lo)));
     QCOMPARE(describe(values).p99, 989'999.0);
+}
+
+void TestStats::sortDoublesMatchesStdSort_data()
+{
+    QTest::addColumn<QString>("shape");
+    QTest::addColumn<int>("n");
+    QTest::newRow("a few values take the small-input path") << "latencies" << 100;
+    QTest::newRow("a million lognormal latencies") << "latencies" << 1'000'000;
+    QTest::newRow("negative and positive send lags") << "signed" << 50'000;
+    QTest::newRow("heavy ties: whole milliseconds") << "ties" << 200'000;
+    QTest::newRow("zeros of both signs, infinities and denormals") << "edges" << 10'000;
+    QTest::newRow("already sorted") << "sorted" << 100'000;
+}
+
+void TestStats::sortDoublesMatchesStdSort()
+{
+    QFETCH(QString, shape);
+    QFETCH(int, n);
+    std::mt19937_64 rng(7);
+    std::lognormal_distribution<double> latency(7.5, 0.6);
+    std::normal_distribution<double> lag(0.0, 50.0);
+    const double edges[] = { 0.0, -0.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+        std::numeric_limits<double>::denorm_min(), -std::numeric_limits<double>::denorm_min(),
+        std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest(), 1.0, -1.0 };
+    std::vector<double> values(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (shape == "signed")
+            values[i] = lag(rng);
+        else if (shape == "ties")
+            values[i] = std::round(latency(rng) / 100.0);
+        else if (shape == "edges")
+            values[i] = edges[rng() % std::size(edges)];
+        else if (shape == "sorted")
+            values[i] = static_cast<double>(i) * 0.5;
+        else
+            values[i] = latency(rng);
+    }
+    std::vector<double> expected = values;
+    std::sort(expected.begin(), expected.end());
+    sortDoubles(values);
+    QVERIFY(std::is_sorted(values.begin(), values.end()));
+    // The same multiset in the same order; -0 and +0 compare equal, so compare values, and
+    // check that no sign of zero was lost either.
+    QVERIFY(values == expected);
+    const auto negativeZeros = [](const std::vector<double>& v) {
+        return std::count_if(v.begin(), v.end(), [](double x) { return x == 0.0 && std::signbit(x); });
+    };
+    QCOMPARE(negativeZeros(values), negativeZeros(expected));
 }
 
 QTEST_APPLESS_MAIN(TestStats)
