@@ -5,6 +5,8 @@
 
 #include "store/store.h"
 
+#include <QFileInfo>
+
 #include <algorithm>
 #include <cmath>
 
@@ -197,6 +199,34 @@ private slots:
         const CliResult run = runCli({ "run", path, "--db", db });
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains("T2I_TEST_UNSET_KEY_VAR"), run.err.constData());
+        QVERIFY(!QFile::exists(db));
+    }
+    void unreadableComfyUiWorkflowIsRefusedNamingTheFile_data()
+    {
+        QTest::addColumn<QString>("workflowText"); // empty: the file does not exist
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("a workflow file that does not exist") << QString() << "cannot be read";
+        QTest::newRow("a workflow file that is not JSON") << "{not json" << "is not valid JSON";
+    }
+
+    // The adapter reads its workflow when it is made; a bad one once aborted the CLI (exit 134).
+    void unreadableComfyUiWorkflowIsRefusedNamingTheFile()
+    {
+        QFETCH(QString, workflowText);
+        QFETCH(QString, expected);
+        const QString workflow = m_dir.filePath(workflowText.isEmpty() ? "absent-workflow.json" : "broken-workflow.json");
+        if (!workflowText.isEmpty())
+            writeFile(workflow, workflowText.toStdString());
+        json config = json::parse(smallConfig("fast-scaling", "truth.jsonl"));
+        config["providers"][0] = { { "id", "c" }, { "type", "comfyui" }, { "base_url", "http://127.0.0.1:9" },
+            { "workflow", workflow.toStdString() } };
+        const QString path = m_dir.filePath("comfy.json");
+        writeFile(path, config.dump());
+        const QString db = m_dir.filePath("never3.db");
+        const CliResult run = runCli({ "run", path, "--db", db });
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(QFileInfo(workflow).fileName().toUtf8()), run.err.constData());
+        QVERIFY2(run.err.contains(expected.toUtf8()), run.err.constData());
         QVERIFY(!QFile::exists(db));
     }
 };
