@@ -154,6 +154,7 @@ CostStack costStack(const CostBreakdown& cost)
     s.failed = cost.failed * per1000;
     s.total = cost.per1000;
     s.priceLabel = cost.priceLabel;
+    s.priceRead = cost.priceRead;
     return s;
 }
 

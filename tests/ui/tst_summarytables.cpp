@@ -48,6 +48,17 @@ private slots:
         const int cold = column(t, "cold starts");
         QVERIFY2(t.rows[1][cold].startsWith("3 "), qPrintable(t.rows[1][cold]));
         QVERIFY2(t.rows[0][cold].startsWith("1 "), qPrintable(t.rows[0][cold]));
+        // Every cost says which price it used, and its date where it has one.
+        const int price = column(t, "price used");
+        QVERIFY(price >= 0);
+        // The fixture's "fast" and "cheap" runs name emulator profiles that do not exist: no
+        // price, and the cell says why instead.
+        for (int i = 0; i < t.rows.size(); ++i) {
+            const charts::CostStack& cost = m_fixture->data->runs[i].cost;
+            QCOMPARE(t.rows[i][price], QString::fromStdString(cost.available ? cost.priceSource() : cost.why));
+        }
+        QVERIFY2(t.rows[0][price].contains("steady"), qPrintable(t.rows[0][price]));
+        QVERIFY2(t.rows[1][price].contains("cannot be read"), qPrintable(t.rows[1][price]));
     }
 
     void aClearlySlowerRunIsEmphasisedAsSignificant()

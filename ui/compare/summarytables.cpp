@@ -46,7 +46,7 @@ TableText runsTable(const ComparisonData& data)
     t.header = { QStringLiteral("run"), QStringLiteral("status"), QStringLiteral("requests"), QStringLiteral("errors"),
         QStringLiteral("images/s"), QStringLiteral("p50 ms [95% CI]"), QStringLiteral("p95 ms [95% CI]"),
         QStringLiteral("cold starts"), QStringLiteral("warm p50 ms"), QStringLiteral("cold p50 ms"),
-        QStringLiteral("USD / 1,000 images") };
+        QStringLiteral("USD / 1,000 images"), QStringLiteral("price used") };
     for (const RunChartData& run : data.runs) {
         const RunSummary& s = run.summary;
         t.rows.append({ QString::fromStdString(run.label), QString::fromUtf8(toString(run.info.status).data()),
@@ -56,7 +56,8 @@ TableText runsTable(const ComparisonData& data)
             withCi(s.latency.p95, s.p95Ci, s.latency.n),
             QStringLiteral("%1 (%2)").arg(style::thousands(s.coldStarts), style::percent(s.coldRate)),
             orDash(s.warmLatency, &Distribution::p50), orDash(s.coldLatency, &Distribution::p50),
-            run.cost.available ? style::usd(run.cost.total) : QStringLiteral("–") });
+            run.cost.available ? style::usd(run.cost.total) : QStringLiteral("–"),
+            run.cost.available ? QString::fromStdString(run.cost.priceSource()) : QString::fromStdString(run.cost.why) });
     }
     return t;
 }
