@@ -13,29 +13,12 @@
 // (`proxyUrl` is no alternative: it sends everything to one URL with the real target in an
 // x-fal-target-url header, for a proxy to forward.)
 import { ApiError, createFalClient, ValidationError } from "@fal-ai/client";
+import { check, finish, pngSize } from "./checks.mjs";
 
 const [baseUrl, credentials = "compat-key"] = process.argv.slice(2);
 if (!baseUrl) {
     console.error("usage: node fal_sdk_check.mjs BASE_URL [FAL_KEY]");
     process.exit(2);
-}
-
-let failures = 0;
-function check(condition, what, value) {
-    if (condition) {
-        console.log(`ok   ${what}`);
-        return;
-    }
-    failures++;
-    console.error(`FAIL ${what}: ${JSON.stringify(value)?.slice(0, 400)}`);
-}
-
-// Reads a PNG's IHDR width and height after checking its signature; null if it is not a PNG.
-function pngSize(bytes) {
-    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString("ascii", 12, 16) !== "IHDR")
-        return null;
-    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 function toEmulator(request) {
@@ -123,8 +106,4 @@ try {
         error?.fieldErrors);
 }
 
-if (failures > 0) {
-    console.error(`${failures} check(s) failed`);
-    process.exit(1);
-}
-console.log("all fal client checks passed");
+finish("all fal client checks passed");

@@ -5,29 +5,12 @@
 //
 //   node hf_endpoint_sdk_check.mjs ENDPOINT_URL [TOKEN]
 import { InferenceClient } from "@huggingface/inference";
+import { check, finish, pngSize } from "./checks.mjs";
 
 const [endpointUrl, token = "hf_fake"] = process.argv.slice(2);
 if (!endpointUrl) {
     console.error("usage: node hf_endpoint_sdk_check.mjs ENDPOINT_URL [TOKEN]");
     process.exit(2);
-}
-
-let failures = 0;
-function check(condition, what, value) {
-    if (condition) {
-        console.log(`ok   ${what}`);
-        return;
-    }
-    failures++;
-    console.error(`FAIL ${what}: ${JSON.stringify(value)?.slice(0, 400)}`);
-}
-
-// Reads a PNG's IHDR width and height after checking its signature; null if it is not a PNG.
-function pngSize(bytes) {
-    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString("ascii", 12, 16) !== "IHDR")
-        return null;
-    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 const args = {
@@ -81,8 +64,4 @@ try {
     check(/must be integers/.test(error?.message ?? ""), "bad parameters: the server's message", error?.message);
 }
 
-if (failures > 0) {
-    console.error(`${failures} check(s) failed`);
-    process.exit(1);
-}
-console.log("all Hugging Face inference client checks passed");
+finish("all Hugging Face inference client checks passed");

@@ -5,29 +5,12 @@
 //   node openai_sdk_check.mjs BASE_URL [API_KEY]
 //   e.g. node openai_sdk_check.mjs http://127.0.0.1:8000/v1 compat-key
 import OpenAI from "openai";
+import { check, finish, pngSize } from "./checks.mjs";
 
 const [baseURL, apiKey = "compat-key"] = process.argv.slice(2);
 if (!baseURL) {
     console.error("usage: node openai_sdk_check.mjs BASE_URL [API_KEY]");
     process.exit(2);
-}
-
-let failures = 0;
-function check(condition, what, value) {
-    if (condition) {
-        console.log(`ok   ${what}`);
-        return;
-    }
-    failures++;
-    console.error(`FAIL ${what}: ${JSON.stringify(value)?.slice(0, 400)}`);
-}
-
-// Reads a PNG's IHDR width and height after checking its signature; null if it is not a PNG.
-function pngSize(bytes) {
-    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString("ascii", 12, 16) !== "IHDR")
-        return null;
-    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 // No SDK retries: a retried error would hide what the emulator answered first.
@@ -82,8 +65,4 @@ try {
     check(error.code === "invalid_api_key", "wrong key: code invalid_api_key", error.code);
 }
 
-if (failures > 0) {
-    console.error(`${failures} check(s) failed`);
-    process.exit(1);
-}
-console.log("all OpenAI SDK checks passed");
+finish("all OpenAI SDK checks passed");

@@ -5,29 +5,12 @@
 //   node replicate_sdk_check.mjs BASE_URL [API_KEY]
 //   e.g. node replicate_sdk_check.mjs http://127.0.0.1:8000/v1 compat-key
 import Replicate from "replicate";
+import { check, finish, pngSize } from "./checks.mjs";
 
 const [baseUrl, auth = "compat-key"] = process.argv.slice(2);
 if (!baseUrl) {
     console.error("usage: node replicate_sdk_check.mjs BASE_URL [API_KEY]");
     process.exit(2);
-}
-
-let failures = 0;
-function check(condition, what, value) {
-    if (condition) {
-        console.log(`ok   ${what}`);
-        return;
-    }
-    failures++;
-    console.error(`FAIL ${what}: ${JSON.stringify(value)?.slice(0, 400)}`);
-}
-
-// Reads a PNG's IHDR width and height after checking its signature; null if it is not a PNG.
-function pngSize(bytes) {
-    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString("ascii", 12, 16) !== "IHDR")
-        return null;
-    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 const replicate = new Replicate({ auth, baseUrl });
@@ -88,8 +71,4 @@ try {
     check(error?.response?.status === 404, "unknown id: 404", error?.message);
 }
 
-if (failures > 0) {
-    console.error(`${failures} check(s) failed`);
-    process.exit(1);
-}
-console.log("all Replicate SDK checks passed");
+finish("all Replicate SDK checks passed");

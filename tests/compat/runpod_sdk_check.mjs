@@ -5,21 +5,12 @@
 //   node runpod_sdk_check.mjs BASE_URL [API_KEY] [ENDPOINT_ID]
 //   e.g. node runpod_sdk_check.mjs http://127.0.0.1:8000/v2 compat-key emulated
 import runpodSdk from "runpod-sdk";
+import { check, finish } from "./checks.mjs";
 
 const [baseUrl, apiKey = "compat-key", endpointId = "emulated"] = process.argv.slice(2);
 if (!baseUrl) {
     console.error("usage: node runpod_sdk_check.mjs BASE_URL [API_KEY] [ENDPOINT_ID]");
     process.exit(2);
-}
-
-let failures = 0;
-function check(condition, what, value) {
-    if (condition) {
-        console.log(`ok   ${what}`);
-        return;
-    }
-    failures++;
-    console.error(`FAIL ${what}: ${JSON.stringify(value)?.slice(0, 400)}`);
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,8 +100,4 @@ try {
     check(error?.response?.status === 401, "wrong key: HTTP 401", error?.response?.status ?? String(error));
 }
 
-if (failures > 0) {
-    console.error(`${failures} mismatch(es)`);
-    process.exit(1);
-}
-console.log("the RunPod JavaScript SDK works against the emulator unchanged");
+finish("the RunPod JavaScript SDK works against the emulator unchanged");

@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-sagemaker-runtime";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { createHash, createHmac } from "node:crypto";
+import { check, finish, pngSize } from "./checks.mjs";
 
 const [base] = process.argv.slice(2);
 if (!base) {
@@ -23,23 +24,6 @@ const endpoint = base.replace(/\/+$/, "");
 // The fake's keys (SageMakerFake::kAccessKeyId / kSecretAccessKey).
 const credentials = { accessKeyId: "AKIDT2IFAKEEXAMPLE", secretAccessKey: "t2iFake/SageMaker+Secret/EXAMPLEKEY" };
 const region = "us-east-1";
-
-let failures = 0;
-function check(condition, what, value) {
-    if (condition) {
-        console.log(`ok   ${what}`);
-        return;
-    }
-    failures++;
-    console.error(`FAIL ${what}: ${JSON.stringify(value)?.slice(0, 400)}`);
-}
-
-function pngSize(bytes) {
-    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString("ascii", 12, 16) !== "IHDR")
-        return null;
-    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
-}
 
 // No SDK retries: a retried error would hide what the fake answered first.
 const client = new SageMakerRuntimeClient({ region, endpoint, credentials, maxAttempts: 1 });
@@ -139,8 +123,4 @@ async function s3(method, path, body = undefined, contentType = undefined) {
     check(tampered.status === 403, "s3: a forged signature is refused", tampered.status);
 }
 
-if (failures > 0) {
-    console.error(`${failures} check(s) failed`);
-    process.exit(1);
-}
-console.log("all SageMaker SDK checks passed");
+finish("all SageMaker SDK checks passed");

@@ -6,6 +6,7 @@
 //   node together_sdk_check.mjs BASE_URL [API_KEY]
 //   e.g. node together_sdk_check.mjs http://127.0.0.1:8000 tg-fake-key
 import Together from "together-ai";
+import { check, finish, pngSize } from "./checks.mjs";
 
 const [base, apiKey = "tg-fake-key"] = process.argv.slice(2);
 if (!base) {
@@ -13,24 +14,6 @@ if (!base) {
     process.exit(2);
 }
 const baseURL = `${base.replace(/\/+$/, "")}/v1`;
-
-let failures = 0;
-function check(condition, what, value) {
-    if (condition) {
-        console.log(`ok   ${what}`);
-        return;
-    }
-    failures++;
-    console.error(`FAIL ${what}: ${JSON.stringify(value)?.slice(0, 400)}`);
-}
-
-// Reads a PNG's IHDR width and height after checking its signature; null if it is not a PNG.
-function pngSize(bytes) {
-    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString("ascii", 12, 16) !== "IHDR")
-        return null;
-    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
-}
 
 // No SDK retries: a retried error would hide what the fake answered first.
 const client = new Together({ apiKey, baseURL, maxRetries: 0, timeout: 60000 });
@@ -82,8 +65,4 @@ try {
     check(error.status === 401, "wrong key: status 401", error.status);
 }
 
-if (failures > 0) {
-    console.error(`${failures} check(s) failed`);
-    process.exit(1);
-}
-console.log("all Together SDK checks passed");
+finish("all Together SDK checks passed");
