@@ -3,6 +3,7 @@
 // the txt2img body, X-Process-Time as execution time, the grid A1111 puts first, error classes,
 // HTTP Basic for --api-auth, interrupt, and /progress as health.
 #include "a1111/a1111adapter.h"
+#include "adaptertesthelpers.h"
 #include "registry/registry.h"
 #include "util/base64.h"
 
@@ -15,6 +16,9 @@ using namespace t2i;
 using nlohmann::json;
 
 namespace {
+
+using adaptertest::answer;
+using adaptertest::headerOf;
 
 A1111Options options()
 {
@@ -35,23 +39,6 @@ JobState newJob(int images = 1)
     job.job.variant.guidance = 3.5;
     job.job.variant.images = images;
     return job;
-}
-
-HttpResponse answer(int status, std::string body, HttpHeaders headers = {})
-{
-    HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
-    return r;
-}
-
-std::string headerOf(const HttpRequest& request, const std::string& name)
-{
-    for (const auto& [key, value] : request.headers)
-        if (key == name)
-            return value;
-    return {};
 }
 
 bool isError(const Action& a, ErrorClass e)

@@ -3,6 +3,7 @@
 // where the job's fields land in a workflow, the /prompt -> /queue -> /history flow, timings,
 // errors, the cancel route for each state, and the health counts.
 #include "comfyui/comfyuiadapter.h"
+#include "adaptertesthelpers.h"
 #include "registry/registry.h"
 
 #include "comfyuifixtures.h"
@@ -18,6 +19,8 @@ using namespace t2i;
 using nlohmann::json;
 
 namespace {
+
+using adaptertest::headerOf;
 
 ComfyUIOptions options(const std::string& graph = kComfyDefaultGraph, const std::string& mapping = {})
 {
@@ -51,14 +54,6 @@ HttpResponse answer(int status, std::string body)
     r.status = status;
     r.body = std::move(body);
     return r;
-}
-
-std::string headerOf(const HttpRequest& request, const std::string& name)
-{
-    for (const auto& [key, value] : request.headers)
-        if (key == name)
-            return value;
-    return {};
 }
 
 bool isError(const Action& a, ErrorClass e)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The fal adapter on canned queue and result bodies shaped like fal.ai's (providers.md §3).
 #include "fal/faladapter.h"
+#include "adaptertesthelpers.h"
 #include "registry/registry.h"
 
 #include "falfixtures.h"
@@ -12,6 +13,10 @@ using namespace t2i;
 using nlohmann::json;
 
 namespace {
+
+using adaptertest::answer;
+using adaptertest::headerOf;
+using adaptertest::isKind;
 
 FalOptions options(const std::string& app, bool sync = false)
 {
@@ -38,24 +43,6 @@ JobState newJob()
     return job;
 }
 
-HttpResponse answer(int status, std::string body, HttpHeaders headers = {})
-{
-    HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
-    return r;
-}
-
-std::string headerOf(const HttpRequest& request, const std::string& name)
-{
-    for (const auto& [key, value] : request.headers)
-        if (key == name)
-            return value;
-    return {};
-}
-
-bool isKind(const Action& a, Action::Kind kind) { return a.kind == kind; }
 bool isError(const Action& a, ErrorClass e) { return a.kind == Action::Kind::Fail && a.error == e; }
 
 } // namespace

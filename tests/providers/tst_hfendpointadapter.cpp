@@ -6,13 +6,13 @@
 #include "registry/registry.h"
 
 #include "serverlessfixtures.h"
-#include "serverlesstesthelpers.h"
+#include "adaptertesthelpers.h"
 
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
 using namespace t2i;
-using namespace serverlesstest;
+using namespace adaptertest;
 using nlohmann::json;
 
 namespace {

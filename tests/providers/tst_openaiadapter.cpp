@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The OpenAI Images API adapter on canned responses shaped like OpenAI's (providers.md §9, §14).
 #include "openai/openaiadapter.h"
+#include "adaptertesthelpers.h"
 #include "registry/registry.h"
 #include "util/base64.h"
 
@@ -13,6 +14,8 @@ using namespace t2i;
 using nlohmann::json;
 
 namespace {
+
+using adaptertest::answer;
 
 OpenAIAdapter makeAdapter(const std::string& model = "gpt-image-1", const std::string& format = {})
 {
@@ -35,15 +38,6 @@ JobState newJob(int images = 1)
     job.job.variant.height = 1024;
     job.job.variant.images = images;
     return job;
-}
-
-HttpResponse answer(int status, std::string body, HttpHeaders headers = {})
-{
-    HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
-    return r;
 }
 
 } // namespace

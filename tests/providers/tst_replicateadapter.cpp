@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Replicate adapter on canned prediction objects shaped like Replicate's (providers.md §2).
 #include "registry/registry.h"
+#include "adaptertesthelpers.h"
 #include "replicate/isotime.h"
 #include "replicate/replicateadapter.h"
 
@@ -13,6 +14,9 @@ using namespace t2i;
 using nlohmann::json;
 
 namespace {
+
+using adaptertest::answer;
+using adaptertest::headerOf;
 
 ReplicateOptions options(const std::string& model, const std::string& deployment = {}, const std::string& version = {})
 {
@@ -37,23 +41,6 @@ JobState newJob()
     job.job.variant.guidance = 3.5;
     job.job.variant.images = 2;
     return job;
-}
-
-HttpResponse answer(int status, std::string body, HttpHeaders headers = {})
-{
-    HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
-    return r;
-}
-
-std::string headerOf(const HttpRequest& request, const std::string& name)
-{
-    for (const auto& [key, value] : request.headers)
-        if (key == name)
-            return value;
-    return {};
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 // (providers.md §5): what it signs, the bodies it sends, how it reads images and errors, and the
 // async walk (S3 upload -> InvokeEndpointAsync -> output/failure polling).
 #include "registry/registry.h"
+#include "adaptertesthelpers.h"
 #include "sagemaker/sagemakeradapter.h"
 #include "sagemaker/sagemakerpayload.h"
 #include "util/base64.h"
@@ -19,6 +20,9 @@ using namespace sagemakerfixtures;
 using nlohmann::json;
 
 namespace {
+
+using adaptertest::answer;
+using adaptertest::headerOf;
 
 const std::string kPng = std::string("\x89PNG\r\n\x1a\n", 8) + "not really the rest of a PNG";
 
@@ -52,23 +56,6 @@ JobState newJob()
     job.job.variant.guidance = 3.5;
     job.job.variant.images = 1;
     return job;
-}
-
-HttpResponse answer(int status, std::string body, HttpHeaders headers = {})
-{
-    HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
-    return r;
-}
-
-std::string headerOf(const HttpRequest& request, const std::string& name)
-{
-    for (const auto& [key, value] : request.headers)
-        if (key == name)
-            return value;
-    return {};
 }
 
 // Signs the request again from what it carries, as AWS does on receipt.

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Small helpers shared by the Modal, Hugging Face endpoint and Baseten canned-body tests.
+// Small helpers shared by the adapters' canned-body tests: a job, an answer, a header, an action.
 #pragma once
 
 #include "engine/adapter.h"
 
 #include <string>
 
-namespace serverlesstest {
+namespace adaptertest {
 
 inline t2i::JobState newJob()
 {
@@ -51,4 +51,4 @@ inline bool mentions(const t2i::Action& a, const std::string& text)
     return a.message.find(text) != std::string::npos;
 }
 
-} // namespace serverlesstest
+} // namespace adaptertest
