@@ -71,6 +71,7 @@ private slots:
     void stagesAddUpPerRun();
     void scalingHoldsLevelsAndKnee();
     void costChartsFollowTheCostModel();
+    void costChartsSayWhileTheCostsAreComputed();
     void timelineDrawsTheRunsSegments();
     void timeSeriesOnePerRun();
     void runColoursAreFixedAcrossCharts();
@@ -254,6 +255,28 @@ void TestChartBuilders::costChartsFollowTheCostModel()
     for (const RunChartData& run : data().runs)
         priced += run.cost.available ? 1 : 0;
     QCOMPARE(std::size_t(seriesOf<QScatterSeries>(pareto.get()).size()), priced);
+}
+
+void TestChartBuilders::costChartsSayWhileTheCostsAreComputed()
+{
+    // What the dashboard shows between the charts and the costs (loadComparison's chartsReady):
+    // no run has a cost yet, which must not read as "no run has a price".
+    ComparisonData pending = data();
+    pending.costsComputed = false;
+    for (RunChartData& run : pending.runs) {
+        run.cost = CostStack {};
+        run.cost.why = "the cost is being computed";
+    }
+    pending.paretoFront.clear();
+    for (const ChartKind kind : { ChartKind::CostStack, ChartKind::CostVsP95 }) {
+        std::unique_ptr<QChart> chart(buildChart(pending, kind));
+        QVERIFY2(chart->title().contains("computing"), qPrintable(chart->title()));
+        QVERIFY2(!chart->title().contains("no run has"), qPrintable(chart->title()));
+    }
+    // Once computed, a library without prices says so.
+    pending.costsComputed = true;
+    std::unique_ptr<QChart> stack(buildChart(pending, ChartKind::CostStack));
+    QVERIFY2(stack->title().contains("no run has a price"), qPrintable(stack->title()));
 }
 
 void TestChartBuilders::timelineDrawsTheRunsSegments()

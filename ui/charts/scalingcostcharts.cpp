@@ -162,7 +162,9 @@ QChart* costStackChart(const ComparisonData& data, const ChartOptions& o)
     }
     if (!anyCost)
         style::setTitle(chart, palette, QStringLiteral("Cost per 1,000 images"),
-            QStringLiteral("no run has a price: set one in the provider's configuration or the pricing catalog"));
+            data.costsComputed
+                ? QStringLiteral("no run has a price: set one in the provider's configuration or the pricing catalog")
+                : QStringLiteral("computing each run's cost (its workers' lives are being rebuilt) ..."));
     auto* series = new QHorizontalStackedBarSeries;
     series->setBarWidth(0.6);
     int index = 0;
@@ -218,7 +220,8 @@ QChart* costVsP95Chart(const ComparisonData& data, const ChartOptions& o)
     }
     if (!any) {
         style::setTitle(chart, palette, QStringLiteral("Cost against p95 latency"),
-            QStringLiteral("no run has both a price and a successful request"));
+            data.costsComputed ? QStringLiteral("no run has both a price and a successful request")
+                               : QStringLiteral("computing each run's cost ..."));
         return chart;
     }
     QValueAxis* x = style::valueAxis(palette, QStringLiteral("p95 latency (ms)"), 0, xHi * 1.1);
