@@ -8,44 +8,85 @@
 #include <QFileInfo>
 #include <QSettings>
 
-int main(int argc, char** argv)
-{
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("t2ibench"));
-    QApplication::setOrganizationName(QStringLiteral("t2ibench"));
-    QApplication::setApplicationVersion(QStringLiteral(T2I_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("t2ibench"));
+#include <cstdio>
+#include <cstring>
 
-    QCommandLineParser parser;
+namespace {
+
+struct Options {
+    QCommandLineOption db { QStringLiteral("db"),
+        QStringLiteral("The run library (default: the last one opened, else $XDG_DATA_HOME/t2ibench/library.db)."),
+        QStringLiteral("FILE") };
+    QCommandLineOption compare { QStringLiteral("compare"),
+        QStringLiteral("Open straight on a comparison of 2 to 8 runs (ids or unique prefixes, comma-separated)."),
+        QStringLiteral("RUN,RUN,...") };
+    QCommandLineOption open { QStringLiteral("run"), QStringLiteral("Open straight on one run's detail (an id or a unique prefix)."),
+        QStringLiteral("RUN") };
+    QCommandLineOption screenshot { QStringLiteral("screenshot"),
+        QStringLiteral("Render the window into FILE (PNG) once loaded, then quit (scripts/screenshots)."),
+        QStringLiteral("FILE") };
+    QCommandLineOption size { QStringLiteral("size"), QStringLiteral("The window size, e.g. 1440x900."),
+        QStringLiteral("WxH") };
+};
+
+void describe(QCoreApplication& app, QCommandLineParser& parser, const Options& o)
+{
+    QCoreApplication::setApplicationName(QStringLiteral("t2ibench"));
+    QCoreApplication::setOrganizationName(QStringLiteral("t2ibench"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(T2I_VERSION));
     parser.setApplicationDescription(
         QStringLiteral("The t2ibench dashboard: explore, compare and export benchmark runs."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption db(QStringLiteral("db"),
-        QStringLiteral("The run library (default: the last one opened, else $XDG_DATA_HOME/t2ibench/library.db)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption compare(QStringLiteral("compare"),
-        QStringLiteral("Open straight on a comparison of 2 to 8 runs (ids or unique prefixes, comma-separated)."),
-        QStringLiteral("RUN,RUN,..."));
-    const QCommandLineOption open(QStringLiteral("run"),
-        QStringLiteral("Open straight on one run's detail (an id or a unique prefix)."), QStringLiteral("RUN"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-        QStringLiteral("Render the window into FILE (PNG) once loaded, then quit (scripts/screenshots)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption size(
-        QStringLiteral("size"), QStringLiteral("The window size, e.g. 1440x900."), QStringLiteral("WxH"));
-    parser.addOption(db);
-    parser.addOption(compare);
-    parser.addOption(open);
-    parser.addOption(screenshot);
-    parser.addOption(size);
+    for (const QCommandLineOption& option : { o.db, o.compare, o.open, o.screenshot, o.size })
+        parser.addOption(option);
     parser.process(app);
+}
+
+// Without a display Qt aborts with a message about plugins; say what to do instead.
+bool hasDisplay()
+{
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
+        || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+bool asksForHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char* flag : { "-h", "--help", "-?", "--help-all", "-v", "--version" })
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const Options o;
+    if (!hasDisplay()) {
+        if (asksForHelpOrVersion(argc, argv)) {
+            QCoreApplication core(argc, argv);
+            QCommandLineParser parser;
+            describe(core, parser, o); // prints and exits
+        }
+        std::fputs("t2ibench: no display (DISPLAY and WAYLAND_DISPLAY are unset). Run it on a desktop or under "
+                   "Xvfb; QT_QPA_PLATFORM=offscreen serves --screenshot. Without a display, t2ibench-cli runs, "
+                   "compares and reports (t2ibench-cli report RUN... --out FILE.pdf).\n",
+            stderr);
+        return 1;
+    }
+    QApplication app(argc, argv);
+    QApplication::setDesktopFileName(QStringLiteral("t2ibench"));
+    QCommandLineParser parser;
+
+    describe(app, parser, o);
     if (!parser.positionalArguments().isEmpty())
         parser.showHelp(2);
 
     QStringList runs;
-    if (parser.isSet(compare)) {
-        runs = parser.value(compare).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (parser.isSet(o.compare)) {
+        runs = parser.value(o.compare).split(QLatin1Char(','), Qt::SkipEmptyParts);
         for (QString& run : runs)
             run = run.trimmed();
         if (runs.size() < 2 || runs.size() > 8) {
@@ -55,8 +96,8 @@ int main(int argc, char** argv)
     }
 
     QSize windowSize;
-    if (parser.isSet(size)) {
-        const QStringList parts = parser.value(size).split(QLatin1Char('x'));
+    if (parser.isSet(o.size)) {
+        const QStringList parts = parser.value(o.size).split(QLatin1Char('x'));
         windowSize = parts.size() == 2 ? QSize(parts[0].toInt(), parts[1].toInt()) : QSize();
         if (windowSize.width() < 320 || windowSize.height() < 240) {
             qCritical("t2ibench: --size takes WIDTHxHEIGHT, at least 320x240, e.g. 1440x900");
@@ -67,19 +108,19 @@ int main(int argc, char** argv)
     t2i::ui::MainWindow window;
     // The last library opened, unless it has gone since (a new empty one would be no help).
     const QString lastDb = QSettings().value(QStringLiteral("library/database")).toString();
-    window.openDatabase(parser.isSet(db) ? parser.value(db)
+    window.openDatabase(parser.isSet(o.db) ? parser.value(o.db)
             : QFileInfo::exists(lastDb)  ? lastDb
                                          : t2i::ui::MainWindow::defaultDatabasePath());
     if (!runs.isEmpty())
         window.compareRuns(runs);
-    if (parser.isSet(open))
-        window.openRun(parser.value(open));
+    if (parser.isSet(o.open))
+        window.openRun(parser.value(o.open));
     if (windowSize.isValid())
         window.resize(windowSize);
-    if (parser.isSet(screenshot))
-        new t2i::ui::ScreenshotTaker(&window, parser.value(screenshot),
+    if (parser.isSet(o.screenshot))
+        new t2i::ui::ScreenshotTaker(&window, parser.value(o.screenshot),
             !runs.isEmpty()          ? t2i::ui::ScreenshotTaker::Wait::Comparison
-                : parser.isSet(open) ? t2i::ui::ScreenshotTaker::Wait::RunDetail
+                : parser.isSet(o.open) ? t2i::ui::ScreenshotTaker::Wait::RunDetail
                                      : t2i::ui::ScreenshotTaker::Wait::Library);
     window.show();
     return QApplication::exec();
