@@ -117,7 +117,7 @@ std::string costCsv(const ComparisonData& data)
     for (const RunChartData& run : data.runs) {
         const CostStack& c = run.cost;
         if (c.available)
-            csv.row(run.label, c.compute, c.coldStart, c.idle, c.keepWarm, c.egress, c.failed, c.total, c.priceSource());
+            csv.row(run.label, c.compute, c.coldStart, c.idle, c.keepWarm, c.egress, c.failed, c.total, c.price);
         else
             csv.row(run.label, "", "", "", "", "", "", "", c.why);
     }

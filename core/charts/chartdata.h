@@ -94,10 +94,7 @@ struct CostStack {
     bool available = false; // false: no price for this run (why says why)
     std::string why;
     double compute = 0, coldStart = 0, idle = 0, keepWarm = 0, egress = 0, failed = 0, total = 0;
-    std::string priceLabel; // "catalog:<ref>" or "config"
-    std::string priceRead; // the date the price was read, "" when the config gave a bare number
-    // "catalog:runpod.flex.A100-80GB, read 2026-07-01": what every cost shown says it used.
-    std::string priceSource() const { return priceRead.empty() ? priceLabel : priceLabel + ", read " + priceRead; }
+    std::string price; // priceText(): "catalog:runpod.flex.A100-80GB (read 2026-07-01)"
 };
 
 struct TimelineSegment {

@@ -153,8 +153,7 @@ CostStack costStack(const CostBreakdown& cost)
     s.egress = cost.egress * per1000;
     s.failed = cost.failed * per1000;
     s.total = cost.per1000;
-    s.priceLabel = cost.priceLabel;
-    s.priceRead = cost.priceRead;
+    s.price = priceText(cost);
     return s;
 }
 

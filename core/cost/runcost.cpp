@@ -284,4 +284,9 @@ CostBreakdown computeRunCost(std::span<const RequestRecord> records, std::span<c
     return out;
 }
 
+std::string priceText(const CostBreakdown& c)
+{
+    return c.priceLabel + (c.priceRead.empty() ? std::string(" (undated)") : " (read " + c.priceRead + ")");
+}
+
 } // namespace t2i

@@ -69,4 +69,8 @@ struct CostBreakdown {
 CostBreakdown computeRunCost(std::span<const RequestRecord> records, std::span<const WorkerSample> samples,
     const Price& price, const CostOptions& options);
 
+// What every cost shown says it used: "catalog:runpod.flex.A100-80GB (read 2026-07-01)", or
+// "config (undated)" for a bare number.
+std::string priceText(const CostBreakdown& cost);
+
 } // namespace t2i

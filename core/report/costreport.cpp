@@ -16,11 +16,6 @@ std::string usd(double value)
     return buffer;
 }
 
-std::string priceText(const CostBreakdown& c)
-{
-    return c.priceLabel + (c.priceRead.empty() ? std::string(" (undated)") : " (read " + c.priceRead + ")");
-}
-
 void addCostJson(json& show, const RunReport& report)
 {
     if (!report.cost) {

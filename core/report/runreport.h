@@ -36,7 +36,6 @@ void addCostJson(nlohmann::json& show, const RunReport& report);
 // The cost lines of `show`: the breakdown, the price and its date, and what the platform reported.
 void printCostSection(std::ostream& out, const RunReport& report);
 std::string usd(double value); // "$0.000760", "$1.2345", "$1080.40"
-std::string priceText(const CostBreakdown& cost); // "catalog:runpod.flex.A100-80GB (read 2026-07-01)"
 
 // `show --json` (shared/spec/cli.md): id, name, status, provider, variant, requests, ok, errors,
 // error_rate, throughput_ips, latency_ms, latency_ci95_ms, cold_starts, cold_latency_ms,

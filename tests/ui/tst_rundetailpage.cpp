@@ -52,6 +52,8 @@ private slots:
                                             << "0.05 s";
         QTest::newRow("errors with rate") << cheap << "errors"
                                           << "3  (10.0 %)";
+        QTest::newRow("the cost names its price") << steady << "price"
+                                                  << "emulator profile steady";
     }
     void summaryValue()
     {

@@ -55,7 +55,7 @@ private slots:
         // price, and the cell says why instead.
         for (int i = 0; i < t.rows.size(); ++i) {
             const charts::CostStack& cost = m_fixture->data->runs[i].cost;
-            QCOMPARE(t.rows[i][price], QString::fromStdString(cost.available ? cost.priceSource() : cost.why));
+            QCOMPARE(t.rows[i][price], QString::fromStdString(cost.available ? cost.price : cost.why));
         }
         QVERIFY2(t.rows[0][price].contains("steady"), qPrintable(t.rows[0][price]));
         QVERIFY2(t.rows[1][price].contains("cannot be read"), qPrintable(t.rows[1][price]));

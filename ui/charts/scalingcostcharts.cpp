@@ -180,7 +180,7 @@ QChart* costStackChart(const ComparisonData& data, const ChartOptions& o)
                     ? QStringLiteral("<b>%1</b><br>%2: %3 per 1,000 images (%4 of %5)<br>price: %6")
                           .arg(QString::fromStdString(run.label).toHtmlEscaped(), QLatin1String(part.name), style::usd(value),
                               style::percent(run.cost.total > 0 ? value / run.cost.total : 0), style::usd(run.cost.total),
-                              QString::fromStdString(run.cost.priceSource()).toHtmlEscaped())
+                              QString::fromStdString(run.cost.price).toHtmlEscaped())
                     : QStringLiteral("<b>%1</b><br>%2").arg(QString::fromStdString(run.label).toHtmlEscaped(),
                           QString::fromStdString(run.cost.why).toHtmlEscaped()));
         }

@@ -57,7 +57,7 @@ TableText runsTable(const ComparisonData& data)
             QStringLiteral("%1 (%2)").arg(style::thousands(s.coldStarts), style::percent(s.coldRate)),
             orDash(s.warmLatency, &Distribution::p50), orDash(s.coldLatency, &Distribution::p50),
             run.cost.available ? style::usd(run.cost.total) : QStringLiteral("–"),
-            run.cost.available ? QString::fromStdString(run.cost.priceSource()) : QString::fromStdString(run.cost.why) });
+            run.cost.available ? QString::fromStdString(run.cost.price) : QString::fromStdString(run.cost.why) });
     }
     return t;
 }

@@ -126,7 +126,8 @@ void RunSummaryPanel::showSummary(const RunReport& report)
                 { tr("total"), money(cost->total), countText(cost->images, tr("image"), tr("images")) },
                 { tr("compute"), money(cost->compute), {} },
                 { tr("cold start"), money(cost->coldStart), tr("Booting time billed for cold requests") },
-                { tr("idle + keep-warm"), money(cost->idle + cost->keepWarm), {} } });
+                { tr("idle + keep-warm"), money(cost->idle + cost->keepWarm), {} },
+                { tr("price"), QString::fromStdString(cost->priceLabel), price } });
     } else {
         addGroup(4, tr("Cost"), { { tr("per 1,000 images"), none, QString::fromStdString(report.costError) } });
     }
