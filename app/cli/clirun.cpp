@@ -40,15 +40,16 @@ public:
         if (m_quiet)
             return;
         const EngineProgress& e = p.engine;
-        const std::string head = "[" + std::to_string(p.runIndex + 1) + "/" + std::to_string(p.runCount) + "] " + p.runName;
+        const std::string head
+            = "[" + std::to_string(p.runIndex + 1) + "/" + std::to_string(p.runCount) + "] " + p.runName;
         const std::string body = e.phase + "  " + seconds(e.elapsedMs) + "  sent " + std::to_string(e.sent) + "  ok "
-            + std::to_string(e.ok) + "  errors " + std::to_string(e.errors) + "  in flight " + std::to_string(e.inFlight)
-            + "  ETA " + seconds(e.etaMs);
+            + std::to_string(e.ok) + "  errors " + std::to_string(e.errors) + "  in flight "
+            + std::to_string(e.inFlight) + "  ETA " + seconds(e.etaMs);
         if (m_terminal) {
             const double total = e.elapsedMs + std::max(0.0, e.etaMs);
             const int filled = total > 0 ? int(20.0 * e.elapsedMs / total) : 0;
             std::fprintf(stderr, "\r\033[K%s [%s%s] %s", head.c_str(), std::string(std::size_t(filled), '#').c_str(),
-                         std::string(std::size_t(20 - filled), '.').c_str(), body.c_str());
+                std::string(std::size_t(20 - filled), '.').c_str(), body.c_str());
             if (head != m_lastHead && !m_lastHead.empty())
                 std::fprintf(stderr, "\n");
         } else if (e.phase != m_lastPhase || e.elapsedMs - m_lastPrintMs >= 5000) {

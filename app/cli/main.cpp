@@ -88,7 +88,8 @@ int main(int argc, char** argv)
     if (args.db.empty())
         args.db = defaultDatabasePath();
     const std::map<std::string, int (*)(const Args&)> commands { { "run", runCommand }, { "runs", runsCommand },
-        { "show", showCommand }, { "compare", compareCommand }, { "export", exportCommand }, { "cost", costCommand }, { "report", reportCommand } };
+        { "show", showCommand }, { "compare", compareCommand }, { "export", exportCommand }, { "cost", costCommand },
+        { "report", reportCommand } };
     if (args.command.empty())
         return usageError("no command given");
     const auto it = commands.find(args.command);

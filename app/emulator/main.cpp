@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // t2ibench-emulator: a serverless GPU platform on loopback that speaks RunPod's protocol (or
-// OpenAI's Images API, Replicate's predictions API or fal.ai's queue API) and writes the ground truth of every job (shared/spec/cli.md, docs/emulator.md).
+// OpenAI's Images API, Replicate's predictions API or fal.ai's queue API) and writes the ground truth of every job
+// (shared/spec/cli.md, docs/emulator.md).
 #include "falfront.h"
 #include "openaifront.h"
 #include "platformdriver.h"
@@ -19,8 +20,7 @@
 #include <optional>
 #include <unistd.h>
 
-namespace
-{
+namespace {
 
 constexpr int kBadUsage = 2;
 
@@ -52,7 +52,8 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(T2I_VERSION);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription("The built-in emulated serverless GPU platform of t2ibench (RunPod, OpenAI, Replicate or fal protocol).");
+    parser.setApplicationDescription(
+        "The built-in emulated serverless GPU platform of t2ibench (RunPod, OpenAI, Replicate or fal protocol).");
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -67,8 +68,9 @@ int main(int argc, char** argv)
             "The API served: runpod (/v2/<endpoint>/...), openai (/v1/images/generations), replicate "
             "(/v1/predictions) or fal (/<owner>/<app>, sync at /sync/<owner>/<app>).",
             "runpod|openai|replicate|fal", "runpod" },
-        { "exit-with-stdin", "Quit (writing the ledger) when standard input closes: t2ibench-cli holds it open, so "
-                             "the emulator never outlives a client that was killed." },
+        { "exit-with-stdin",
+            "Quit (writing the ledger) when standard input closes: t2ibench-cli holds it open, so "
+            "the emulator never outlives a client that was killed." },
     });
     if (!parser.parse(QCoreApplication::arguments()))
         return usageError(parser.errorText());
@@ -125,7 +127,8 @@ int main(int argc, char** argv)
         openaiFront = std::make_unique<t2i::OpenAIFront>(driver, t2i::OpenAIFront::Options { apiKey });
         bound = openaiFront->listen(static_cast<quint16>(*port));
     } else {
-        runpodFront = std::make_unique<t2i::RunPodFront>(driver, t2i::RunPodFront::Options { parser.value("endpoint"), apiKey });
+        runpodFront = std::make_unique<t2i::RunPodFront>(
+            driver, t2i::RunPodFront::Options { parser.value("endpoint"), apiKey });
         bound = runpodFront->listen(static_cast<quint16>(*port));
     }
     if (bound == 0) {
@@ -149,12 +152,12 @@ int main(int argc, char** argv)
     std::fflush(stdout); // scripts and tests wait for this line
     std::fprintf(stderr, "t2ibench-emulator: profile %s (%s), %s at http://127.0.0.1:%u%s\n", profile.name.c_str(),
         profile.source.c_str(),
-        protocol == "openai"  ? "OpenAI Images API"
+        protocol == "openai"          ? "OpenAI Images API"
             : protocol == "replicate" ? "Replicate API"
             : protocol == "fal"       ? "fal queue API"
                                       : "RunPod API",
         unsigned { bound },
-        protocol == "openai"  ? "/v1/images/generations"
+        protocol == "openai"          ? "/v1/images/generations"
             : protocol == "replicate" ? "/v1/predictions"
             : protocol == "fal"       ? "/<owner>/<app>"
                                       : "/v2/<endpoint>");

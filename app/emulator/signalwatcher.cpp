@@ -5,10 +5,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace t2i
-{
-namespace
-{
+namespace t2i {
+namespace {
 
 int g_pipe[2] = { -1, -1 };
 

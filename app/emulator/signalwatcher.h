@@ -6,13 +6,11 @@
 
 #include <memory>
 
-namespace t2i
-{
+namespace t2i {
 
 // Turns SIGTERM and SIGINT into a Qt signal. A Unix signal handler may do almost nothing, so
 // it writes one byte to a pipe; the event loop sees the byte and emits received() safely.
-class SignalWatcher : public QObject
-{
+class SignalWatcher : public QObject {
     Q_OBJECT
 public:
     explicit SignalWatcher(QObject* parent = nullptr);

@@ -20,8 +20,8 @@ struct Options {
     QCommandLineOption compare { QStringLiteral("compare"),
         QStringLiteral("Open straight on a comparison of 2 to 8 runs (ids or unique prefixes, comma-separated)."),
         QStringLiteral("RUN,RUN,...") };
-    QCommandLineOption open { QStringLiteral("run"), QStringLiteral("Open straight on one run's detail (an id or a unique prefix)."),
-        QStringLiteral("RUN") };
+    QCommandLineOption open { QStringLiteral("run"),
+        QStringLiteral("Open straight on one run's detail (an id or a unique prefix)."), QStringLiteral("RUN") };
     QCommandLineOption screenshot { QStringLiteral("screenshot"),
         QStringLiteral("Render the window into FILE (PNG) once loaded, then quit (scripts/screenshots)."),
         QStringLiteral("FILE") };
@@ -109,8 +109,8 @@ int main(int argc, char** argv)
     // The last library opened, unless it has gone since (a new empty one would be no help).
     const QString lastDb = QSettings().value(QStringLiteral("library/database")).toString();
     window.openDatabase(parser.isSet(o.db) ? parser.value(o.db)
-            : QFileInfo::exists(lastDb)  ? lastDb
-                                         : t2i::ui::MainWindow::defaultDatabasePath());
+            : QFileInfo::exists(lastDb)    ? lastDb
+                                           : t2i::ui::MainWindow::defaultDatabasePath());
     if (!runs.isEmpty())
         window.compareRuns(runs);
     if (parser.isSet(o.open))
@@ -119,9 +119,9 @@ int main(int argc, char** argv)
         window.resize(windowSize);
     if (parser.isSet(o.screenshot))
         new t2i::ui::ScreenshotTaker(&window, parser.value(o.screenshot),
-            !runs.isEmpty()          ? t2i::ui::ScreenshotTaker::Wait::Comparison
+            !runs.isEmpty()            ? t2i::ui::ScreenshotTaker::Wait::Comparison
                 : parser.isSet(o.open) ? t2i::ui::ScreenshotTaker::Wait::RunDetail
-                                     : t2i::ui::ScreenshotTaker::Wait::Library);
+                                       : t2i::ui::ScreenshotTaker::Wait::Library);
     window.show();
     return QApplication::exec();
 }

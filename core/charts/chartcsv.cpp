@@ -17,7 +17,10 @@ std::string num(double value)
     return buffer;
 }
 
-std::string num(std::size_t value) { return std::to_string(value); }
+std::string num(std::size_t value)
+{
+    return std::to_string(value);
+}
 
 class Csv {
 public:
@@ -180,8 +183,8 @@ std::string timeCsv(const ComparisonData& data, ChartKind kind)
 
 std::string summaryCsv(const ComparisonData& data)
 {
-    Csv csv({ "baseline", "run", "metric", "baseline_value", "value", "difference", "ci95_low", "ci95_high",
-        "p_value", "effect_p_slower", "test", "verdict" });
+    Csv csv({ "baseline", "run", "metric", "baseline_value", "value", "difference", "ci95_low", "ci95_high", "p_value",
+        "effect_p_slower", "test", "verdict" });
     const std::string base = data.runs.empty() ? "" : data.runs.front().label;
     for (const RunComparisonRow& row : data.significance)
         for (const Difference& d : row.differences) {
@@ -189,7 +192,9 @@ std::string summaryCsv(const ComparisonData& data)
             const std::string hi = d.deltaCi ? num(d.deltaCi->hi) : "";
             const std::string p = d.pValue ? num(*d.pValue) : "";
             const std::string effect = d.effect ? num(*d.effect) : "";
-            const char* verdict = !d.testable ? "not tested" : d.significant ? "significant at 5%" : "not significant at 5%";
+            const char* verdict = !d.testable ? "not tested"
+                : d.significant               ? "significant at 5%"
+                                              : "not significant at 5%";
             csv.row(base, data.runs[row.run].label, d.metric, d.baseline, d.value, d.delta, lo, hi, p, effect, d.test,
                 verdict);
         }

@@ -29,8 +29,8 @@ const char* chartSlug(ChartKind kind); // "latency-histogram", for file names
 
 // The exact data behind a chart, as CSV with a header row (RFC 4180 quoting), one row per
 // plotted value: what was drawn, not a recomputation. Times in ms or s as the column says.
-std::string chartCsv(const ComparisonData& data, ChartKind kind, Population population = Population::All,
-    bool logScale = true);
+std::string chartCsv(
+    const ComparisonData& data, ChartKind kind, Population population = Population::All, bool logScale = true);
 
 std::string csvField(const std::string& text); // quoted when it holds a comma, quote or newline
 

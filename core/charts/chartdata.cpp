@@ -16,7 +16,10 @@ const char* toString(Population p)
     return "all";
 }
 
-const char* toString(LoadUnit unit) { return unit == LoadUnit::Concurrency ? "concurrency" : "requests/s"; }
+const char* toString(LoadUnit unit)
+{
+    return unit == LoadUnit::Concurrency ? "concurrency" : "requests/s";
+}
 
 const char* stageName(TimelineSegment::Stage stage)
 {

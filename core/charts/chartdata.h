@@ -165,7 +165,10 @@ struct ComparisonData {
     bool costsComputed = false; // false: cost stacks and the front are still to come (addCosts)
 };
 
-inline std::size_t index(Population p) { return static_cast<std::size_t>(p); }
+inline std::size_t index(Population p)
+{
+    return static_cast<std::size_t>(p);
+}
 const char* toString(Population p); // "all", "warm", "cold"
 const char* toString(LoadUnit unit); // "concurrency", "requests/s"
 const char* stageName(TimelineSegment::Stage stage); // "queue", "cold start", ...

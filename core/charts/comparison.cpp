@@ -19,7 +19,8 @@ namespace {
 // order of results; rethrows the first failure.
 template <typename Work> void forEachParallel(std::size_t count, Work work)
 {
-    const std::size_t width = std::max<std::size_t>(1, std::min<std::size_t>(count, std::thread::hardware_concurrency()));
+    const std::size_t width
+        = std::max<std::size_t>(1, std::min<std::size_t>(count, std::thread::hardware_concurrency()));
     for (std::size_t start = 0; start < count; start += width) {
         std::vector<std::future<void>> running;
         for (std::size_t i = start; i < std::min(count, start + width); ++i)
@@ -124,7 +125,8 @@ Difference untestedRow(const char* metric, const char* why, double base, double 
 
 Difference costRow(const RunChartData& base, const RunChartData& run)
 {
-    return untestedRow("cost (USD per 1,000 images)", "model estimate, no sampling error", base.cost.total, run.cost.total);
+    return untestedRow(
+        "cost (USD per 1,000 images)", "model estimate, no sampling error", base.cost.total, run.cost.total);
 }
 
 } // namespace

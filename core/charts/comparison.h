@@ -57,8 +57,8 @@ void addCosts(ComparisonData& data, std::vector<RunInput>& inputs, const Progres
 ComparisonData computeComparison(std::vector<RunInput> inputs, const Progress& progress = {});
 
 // The significance table's rows for `run` against `base` (docs/statistics.md, "Comparing runs").
-std::vector<Difference> compareRuns(const RunDigest& base, const RunDigest& run, const RunChartData& baseData,
-    const RunChartData& runData);
+std::vector<Difference> compareRuns(
+    const RunDigest& base, const RunDigest& run, const RunChartData& baseData, const RunChartData& runData);
 
 // "config · provider · variant" from the run's name ("<config>/<provider>/<variant>").
 std::string runLabel(const RunInfo& info);

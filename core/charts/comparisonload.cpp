@@ -38,7 +38,8 @@ RunInput loadOne(const std::string& dbPath, const RunInfo& info, std::size_t sli
     std::vector<std::future<RunColumns>> reading;
     for (std::size_t k = 0; k < slices; ++k) {
         const std::int64_t from = range.first + rows * static_cast<std::int64_t>(k) / static_cast<std::int64_t>(slices);
-        const std::int64_t to = range.first + rows * static_cast<std::int64_t>(k + 1) / static_cast<std::int64_t>(slices);
+        const std::int64_t to
+            = range.first + rows * static_cast<std::int64_t>(k + 1) / static_cast<std::int64_t>(slices);
         reading.push_back(std::async(std::launch::async, loadSlice, dbPath, info.id, from, to));
     }
     for (auto& slice : reading)
@@ -48,7 +49,8 @@ RunInput loadOne(const std::string& dbPath, const RunInfo& info, std::size_t sli
 
 } // namespace
 
-std::vector<RunInput> loadRuns(const std::string& dbPath, const std::vector<std::string>& runIds, const Progress& progress)
+std::vector<RunInput> loadRuns(
+    const std::string& dbPath, const std::vector<std::string>& runIds, const Progress& progress)
 {
     std::vector<RunInfo> infos;
     {
@@ -81,8 +83,8 @@ std::vector<RunInput> loadRuns(const std::string& dbPath, const std::vector<std:
     return inputs;
 }
 
-ComparisonData loadComparison(const std::string& dbPath, const std::vector<std::string>& runIds, const Progress& progress,
-    const std::function<void(const ComparisonData&)>& chartsReady)
+ComparisonData loadComparison(const std::string& dbPath, const std::vector<std::string>& runIds,
+    const Progress& progress, const std::function<void(const ComparisonData&)>& chartsReady)
 {
     std::vector<RunInput> inputs = loadRuns(dbPath, runIds, progress);
     if (progress.stop())

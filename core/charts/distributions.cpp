@@ -18,7 +18,10 @@ double toAxis(double ms, bool logScale)
     return std::log10(std::max(ms, 1e-3)); // latencies are never below a microsecond
 }
 
-double fromAxis(double value, bool logScale) { return logScale ? std::pow(10.0, value) : value; }
+double fromAxis(double value, bool logScale)
+{
+    return logScale ? std::pow(10.0, value) : value;
+}
 
 // Freedman-Diaconis width on the axis scale; 0 when the sample cannot give one.
 double freedmanDiaconisWidth(std::span<const double> sorted, bool logScale)

@@ -13,8 +13,8 @@ namespace t2i::charts {
 // and cold minutes gets bins of equal ratio), taken as the finest of the samples' widths, over
 // the range of all of them, and never more than maxBins bins. Each sample must be ascending;
 // logScale needs positive values (non-positive ones fall into the first bin).
-HistogramBins chooseBins(std::span<const std::span<const double>> samples, bool logScale,
-    std::size_t maxBins = kMaxHistogramBins);
+HistogramBins chooseBins(
+    std::span<const std::span<const double>> samples, bool logScale, std::size_t maxBins = kMaxHistogramBins);
 Histogram histogram(std::span<const double> sorted, const HistogramBins& bins);
 
 // The ECDF thinned to at most maxPoints points: evenly spaced ranks plus, exactly, the minimum,

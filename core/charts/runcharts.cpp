@@ -115,7 +115,8 @@ void markKnee(ScalingCurve& curve)
         }
         if (comparable && !grewLater) {
             std::snprintf(reason, sizeof reason,
-                "above %g, throughput never grew more than %.0f%% per doubling of offered load (the rule: under %.0f%%)",
+                "above %g, throughput never grew more than %.0f%% per doubling of offered load (the rule: under "
+                "%.0f%%)",
                 p[i].offered, std::max(best, 0.0) * 100.0, kKneeMinGainPerDoubling * 100.0);
             propose(i);
         }
@@ -124,8 +125,9 @@ void markKnee(ScalingCurve& curve)
     const double baseP95 = p.front().ok > 0 ? p.front().p95 : 0.0;
     for (std::size_t i = 1; i < p.size(); ++i) {
         if (baseP95 > 0 && p[i].ok > 0 && p[i].p95 > kKneeMaxP95Ratio * baseP95) {
-            std::snprintf(reason, sizeof reason, "p95 at %g reached %.1fx the p95 at the lightest load (the rule: over %.0fx)",
-                p[i].offered, p[i].p95 / baseP95, kKneeMaxP95Ratio);
+            std::snprintf(reason, sizeof reason,
+                "p95 at %g reached %.1fx the p95 at the lightest load (the rule: over %.0fx)", p[i].offered,
+                p[i].p95 / baseP95, kKneeMaxP95Ratio);
             propose(i - 1);
             break;
         }

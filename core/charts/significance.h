@@ -36,7 +36,8 @@ Interval quantileDifferenceCi(
 
 // Newcombe's hybrid score interval of pB - pA (two independent proportions xA/nA, xB/nB) from
 // the Wilson score intervals of each (Newcombe 1998, method 10).
-Interval proportionDifferenceCi(std::size_t xA, std::size_t nA, std::size_t xB, std::size_t nB, double confidence = 0.95);
+Interval proportionDifferenceCi(
+    std::size_t xA, std::size_t nA, std::size_t xB, std::size_t nB, double confidence = 0.95);
 Interval wilsonInterval(std::size_t x, std::size_t n, double confidence = 0.95);
 
 double normalQuantile(double p); // the standard normal's inverse CDF, for confidence levels

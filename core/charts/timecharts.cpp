@@ -50,8 +50,8 @@ std::vector<std::size_t> measuredByIntended(const RunColumns& c)
     return order;
 }
 
-std::vector<XY> workerSeries(std::span<const WorkerSample> samples, double endS, std::size_t maxPoints,
-    int (*value)(const WorkerSample&))
+std::vector<XY> workerSeries(
+    std::span<const WorkerSample> samples, double endS, std::size_t maxPoints, int (*value)(const WorkerSample&))
 {
     std::vector<XY> steps;
     steps.reserve(samples.size());
@@ -121,8 +121,8 @@ std::vector<XY> thinStepMax(std::span<const XY> steps, double endS, std::size_t 
     return out;
 }
 
-TimeSeries timeSeries(const RunColumns& c, std::span<const WorkerSample> samples, std::size_t maxPoints,
-    std::size_t buckets)
+TimeSeries timeSeries(
+    const RunColumns& c, std::span<const WorkerSample> samples, std::size_t maxPoints, std::size_t buckets)
 {
     TimeSeries ts;
     double endMs = 0;
@@ -174,12 +174,14 @@ TimeSeries timeSeries(const RunColumns& c, std::span<const WorkerSample> samples
     const double raw = std::max(endS, 1e-3) / static_cast<double>(buckets);
     const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
     ts.bucketS = magnitude * (raw <= magnitude ? 1 : raw <= 2 * magnitude ? 2 : raw <= 5 * magnitude ? 5 : 10);
-    buckets = std::clamp<std::size_t>(static_cast<std::size_t>(std::ceil(std::max(endS, 1e-3) / ts.bucketS - 1e-9)), 1, buckets);
+    buckets = std::clamp<std::size_t>(
+        static_cast<std::size_t>(std::ceil(std::max(endS, 1e-3) / ts.bucketS - 1e-9)), 1, buckets);
     std::vector<double> errors(buckets, 0.0), images(buckets, 0.0);
     for (std::size_t i = 0; i < c.size(); ++i) {
         if (!c.measured(i))
             continue;
-        const auto b = std::min(buckets - 1, static_cast<std::size_t>(std::max(0.0, c.doneMs[i] / kMsPerS / ts.bucketS)));
+        const auto b
+            = std::min(buckets - 1, static_cast<std::size_t>(std::max(0.0, c.doneMs[i] / kMsPerS / ts.bucketS)));
         if (c.isOk(i))
             images[b] += std::max(0, c.images[i]);
         else

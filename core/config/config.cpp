@@ -14,12 +14,18 @@ namespace t2i {
 std::string_view toString(StepKind kind)
 {
     switch (kind) {
-    case StepKind::Closed: return "closed";
-    case StepKind::Constant: return "constant";
-    case StepKind::Poisson: return "poisson";
-    case StepKind::Ramp: return "ramp";
-    case StepKind::Burst: return "burst";
-    case StepKind::ColdProbe: return "cold_probe";
+    case StepKind::Closed:
+        return "closed";
+    case StepKind::Constant:
+        return "constant";
+    case StepKind::Poisson:
+        return "poisson";
+    case StepKind::Ramp:
+        return "ramp";
+    case StepKind::Burst:
+        return "burst";
+    case StepKind::ColdProbe:
+        return "cold_probe";
     }
     return "closed";
 }
@@ -27,9 +33,12 @@ std::string_view toString(StepKind kind)
 std::string_view toString(SeedPolicy policy)
 {
     switch (policy) {
-    case SeedPolicy::Fixed: return "fixed";
-    case SeedPolicy::Increment: return "increment";
-    case SeedPolicy::Random: return "random";
+    case SeedPolicy::Fixed:
+        return "fixed";
+    case SeedPolicy::Increment:
+        return "increment";
+    case SeedPolicy::Random:
+        return "random";
     }
     return "increment";
 }
@@ -66,7 +75,7 @@ public:
                 top.key = parsed.get<std::string>();
                 if (!top.keys.insert(top.key).second)
                     m_duplicates.push_back({ configcheck::child(objectPath(), top.key),
-                                             "duplicate key; only the last value would count" });
+                        "duplicate key; only the last value would count" });
             }
             break;
         case json::parse_event_t::value:
@@ -129,8 +138,8 @@ std::string parseErrorText(const json::parse_error& e)
     return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 
-ConfigResult parseAndValidate(const std::string& text, const std::string& fileLabel,
-                              const std::vector<std::string>& supportedTypes)
+ConfigResult parseAndValidate(
+    const std::string& text, const std::string& fileLabel, const std::vector<std::string>& supportedTypes)
 {
     DuplicateKeyFinder finder;
     json document;
@@ -138,7 +147,8 @@ ConfigResult parseAndValidate(const std::string& text, const std::string& fileLa
         document = json::parse(text, std::ref(finder));
     } catch (const json::parse_error& e) {
         ConfigResult result;
-        result.errors.push_back({ fileLabel, "", "invalid JSON at " + position(text, e.byte) + ": " + parseErrorText(e) });
+        result.errors.push_back(
+            { fileLabel, "", "invalid JSON at " + position(text, e.byte) + ": " + parseErrorText(e) });
         return result;
     }
     ConfigResult result = validateConfig(document, fileLabel, supportedTypes);
@@ -163,8 +173,8 @@ ConfigResult internalError(const std::string& file, const std::exception& e)
 
 } // namespace
 
-ConfigResult parseConfig(const std::string& text, const std::string& fileLabel,
-                         const std::vector<std::string>& supportedTypes)
+ConfigResult parseConfig(
+    const std::string& text, const std::string& fileLabel, const std::vector<std::string>& supportedTypes)
 {
     try {
         return parseAndValidate(text, fileLabel, supportedTypes);
@@ -184,13 +194,15 @@ ConfigResult loadConfig(const std::string& path, const std::vector<std::string>&
         ConfigResult result;
         std::error_code ec;
         if (std::filesystem::is_directory(path, ec)) {
-            result.errors.push_back({ path, "", "cannot read the configuration: " + std::string(std::strerror(EISDIR)) });
+            result.errors.push_back(
+                { path, "", "cannot read the configuration: " + std::string(std::strerror(EISDIR)) });
             return result;
         }
         errno = 0;
         std::FILE* f = std::fopen(path.c_str(), "rb");
         if (!f) {
-            result.errors.push_back({ path, "", "cannot read the configuration: " + std::string(std::strerror(errno)) });
+            result.errors.push_back(
+                { path, "", "cannot read the configuration: " + std::string(std::strerror(errno)) });
             return result;
         }
         std::string text;
@@ -202,7 +214,8 @@ ConfigResult loadConfig(const std::string& path, const std::vector<std::string>&
         const int readErrno = errno;
         std::fclose(f);
         if (failed) {
-            result.errors.push_back({ path, "", "cannot read the configuration: " + std::string(std::strerror(readErrno)) });
+            result.errors.push_back(
+                { path, "", "cannot read the configuration: " + std::string(std::strerror(readErrno)) });
             return result;
         }
         result = parseAndValidate(text, path, supportedTypes);
@@ -210,7 +223,8 @@ ConfigResult loadConfig(const std::string& path, const std::vector<std::string>&
         if (result.config) {
             std::string error;
             if (!loadPrompts(result.config->prompts, configDir(*result.config), &error)) {
-                result.errors.push_back({ path, result.config->prompts.file.empty() ? "prompts.set" : "prompts.file", error });
+                result.errors.push_back(
+                    { path, result.config->prompts.file.empty() ? "prompts.set" : "prompts.file", error });
                 result.config.reset();
             }
         }
@@ -234,7 +248,7 @@ std::string configDir(const RunConfig& config)
 nlohmann::json toJson(const VariantConfig& v)
 {
     return { { "id", v.id }, { "model", v.model }, { "precision", v.precision }, { "width", v.width },
-             { "height", v.height }, { "steps", v.steps }, { "guidance", v.guidance }, { "images", v.images } };
+        { "height", v.height }, { "steps", v.steps }, { "guidance", v.guidance }, { "images", v.images } };
 }
 
 nlohmann::json toJson(const WorkloadStep& step)
@@ -272,7 +286,7 @@ nlohmann::json toJson(const WorkloadConfig& w)
     for (const WorkloadStep& step : w.steps)
         steps.push_back(toJson(step));
     return { { "timeout_s", w.timeoutS }, { "poll_interval_ms", w.pollIntervalMs },
-             { "warmup_requests", w.warmupRequests }, { "health_interval_s", w.healthIntervalS }, { "steps", steps } };
+        { "warmup_requests", w.warmupRequests }, { "health_interval_s", w.healthIntervalS }, { "steps", steps } };
 }
 
 nlohmann::json toJson(const PromptConfig& p)
@@ -318,7 +332,7 @@ nlohmann::json toJson(const RunConfig& config)
     for (const VariantConfig& v : config.variants)
         variants.push_back(toJson(v));
     return { { "version", config.version }, { "name", config.name }, { "providers", providers },
-             { "variants", variants }, { "prompts", toJson(config.prompts) }, { "workload", toJson(config.workload) } };
+        { "variants", variants }, { "prompts", toJson(config.prompts) }, { "workload", toJson(config.workload) } };
 }
 
 } // namespace t2i

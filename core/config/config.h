@@ -107,11 +107,11 @@ ConfigResult parseConfig(const std::string& text, const std::string& fileLabel);
 // by this build yet (supported: ...)"). An empty list accepts every type of the spec. loadConfig
 // also checks that the prompt set or file can be read.
 ConfigResult loadConfig(const std::string& path, const std::vector<std::string>& supportedTypes);
-ConfigResult parseConfig(const std::string& text, const std::string& fileLabel,
-                         const std::vector<std::string>& supportedTypes);
+ConfigResult parseConfig(
+    const std::string& text, const std::string& fileLabel, const std::vector<std::string>& supportedTypes);
 // Validates an already parsed document; file only labels the errors and names the default run name.
-ConfigResult validateConfig(const nlohmann::json& document, const std::string& file,
-                            const std::vector<std::string>& supportedTypes = {});
+ConfigResult validateConfig(
+    const nlohmann::json& document, const std::string& file, const std::vector<std::string>& supportedTypes = {});
 
 // JSON of a step, a variant, ... as stored with each run (keys as in the spec): what toJson
 // writes, parseConfig reads back to the same values.
@@ -132,8 +132,8 @@ struct PromptSet {
 // The prompts a run cycles through: the named set, or `file` resolved against configDir (.tsv:
 // the "Prompt" column; anything else: one prompt a line, blank and '#' lines skipped). nullopt,
 // with *error (when given) saying why, if it cannot be read or holds no prompt.
-std::optional<std::vector<std::string>> loadPrompts(const PromptConfig& prompts, const std::string& configDir,
-                                                    std::string* error);
+std::optional<std::vector<std::string>> loadPrompts(
+    const PromptConfig& prompts, const std::string& configDir, std::string* error);
 // The names of the prompt sets shipped in resources/prompts/ (e.g. "default", "parti"), sorted.
 std::vector<std::string> availablePromptSets();
 // The seed of request seq: fixed: seed; increment: seed + seq; random: a deterministic

@@ -51,7 +51,8 @@ std::size_t editDistance(std::string_view a, std::string_view b)
 bool asInteger(const json& value, long long& out)
 {
     if (value.is_number_integer()) {
-        if (value.is_number_unsigned() && value.get<unsigned long long>() > static_cast<unsigned long long>(std::numeric_limits<long long>::max()))
+        if (value.is_number_unsigned()
+            && value.get<unsigned long long>() > static_cast<unsigned long long>(std::numeric_limits<long long>::max()))
             return false;
         out = value.get<long long>();
         return true;
@@ -104,9 +105,9 @@ bool looksLikeSecret(std::string_view key, const json& value, bool inHeaders)
     const std::string k = normalizedKey(key);
     if (endsWith(k, "_env") || endsWith(k, "_keyring"))
         return false;
-    static const std::vector<std::string_view> exact = { "api_key", "apikey", "token", "secret", "password",
-        "passwd", "access_token", "auth_token", "bearer", "x_api_key", "secret_key", "access_key", "private_key",
-        "client_secret", "session_token" };
+    static const std::vector<std::string_view> exact
+        = { "api_key", "apikey", "token", "secret", "password", "passwd", "access_token", "auth_token", "bearer",
+              "x_api_key", "secret_key", "access_key", "private_key", "client_secret", "session_token" };
     if (std::find(exact.begin(), exact.end(), k) != exact.end())
         return true;
     for (const std::string_view suffix : { "_token", "_secret", "_password", "_api_key", "_apikey" })
@@ -176,8 +177,8 @@ bool Checker::require(const json& obj, const std::string& path, std::string_view
     return false;
 }
 
-void Checker::checkKeys(const json& obj, const std::string& path, const std::vector<std::string_view>& known,
-                        std::string_view what)
+void Checker::checkKeys(
+    const json& obj, const std::string& path, const std::vector<std::string_view>& known, std::string_view what)
 {
     for (const auto& [key, value] : obj.items()) {
         if (isExtensionKey(key) || std::find(known.begin(), known.end(), key) != known.end())
@@ -205,8 +206,8 @@ void Checker::checkKeys(const json& obj, const std::string& path, const std::vec
     }
 }
 
-std::optional<double> Checker::numberValue(const json& value, const std::string& fullPath, double lo, bool loOpen,
-                                           std::string_view message)
+std::optional<double> Checker::numberValue(
+    const json& value, const std::string& fullPath, double lo, bool loOpen, std::string_view message)
 {
     if (value.is_number()) {
         const double d = value.get<double>();
@@ -217,8 +218,8 @@ std::optional<double> Checker::numberValue(const json& value, const std::string&
     return std::nullopt;
 }
 
-std::optional<double> Checker::number(const json& obj, const std::string& path, std::string_view key, double lo,
-                                      bool loOpen, std::string_view message)
+std::optional<double> Checker::number(
+    const json& obj, const std::string& path, std::string_view key, double lo, bool loOpen, std::string_view message)
 {
     const auto it = obj.find(key);
     if (it == obj.end())
@@ -226,8 +227,8 @@ std::optional<double> Checker::number(const json& obj, const std::string& path, 
     return numberValue(*it, child(path, key), lo, loOpen, message);
 }
 
-std::optional<long long> Checker::integerValue(const json& value, const std::string& fullPath, long long lo,
-                                               long long hi, std::string_view message)
+std::optional<long long> Checker::integerValue(
+    const json& value, const std::string& fullPath, long long lo, long long hi, std::string_view message)
 {
     long long v = 0;
     if (asInteger(value, v) && v >= lo && v <= hi)
@@ -236,8 +237,8 @@ std::optional<long long> Checker::integerValue(const json& value, const std::str
     return std::nullopt;
 }
 
-std::optional<long long> Checker::integer(const json& obj, const std::string& path, std::string_view key,
-                                          long long lo, long long hi, std::string_view message)
+std::optional<long long> Checker::integer(const json& obj, const std::string& path, std::string_view key, long long lo,
+    long long hi, std::string_view message)
 {
     const auto it = obj.find(key);
     if (it == obj.end())
@@ -245,8 +246,8 @@ std::optional<long long> Checker::integer(const json& obj, const std::string& pa
     return integerValue(*it, child(path, key), lo, hi, message);
 }
 
-std::optional<std::string> Checker::string(const json& obj, const std::string& path, std::string_view key,
-                                           std::string_view message)
+std::optional<std::string> Checker::string(
+    const json& obj, const std::string& path, std::string_view key, std::string_view message)
 {
     const auto it = obj.find(key);
     if (it == obj.end())
@@ -257,8 +258,8 @@ std::optional<std::string> Checker::string(const json& obj, const std::string& p
     return std::nullopt;
 }
 
-std::optional<std::string> Checker::choice(const json& obj, const std::string& path, std::string_view key,
-                                           std::initializer_list<std::string_view> choices)
+std::optional<std::string> Checker::choice(
+    const json& obj, const std::string& path, std::string_view key, std::initializer_list<std::string_view> choices)
 {
     const auto it = obj.find(key);
     if (it == obj.end())
@@ -281,8 +282,9 @@ std::optional<std::string> Checker::envName(const json& obj, const std::string& 
     if (it->is_string() && isEnvName(it->get_ref<const std::string&>()))
         return it->get<std::string>();
     error(child(path, key),
-          "must be the name of an environment variable ([A-Z_][A-Z0-9_]*, e.g. \"RUNPOD_API_KEY\"), not the key "
-          "itself (got " + describe(*it) + ")");
+        "must be the name of an environment variable ([A-Z_][A-Z0-9_]*, e.g. \"RUNPOD_API_KEY\"), not the key "
+        "itself (got "
+            + describe(*it) + ")");
     return std::nullopt;
 }
 
@@ -327,8 +329,9 @@ void checkSecrets(Checker& check, const json& value, const std::string& path, bo
             if (looksLikeSecret(key, item, inHeaders)) {
                 const std::string k = normalizedKey(key);
                 const bool awsKey = k == "access_key" || k == "secret_key" || k == "session_token";
-                check.error(itemPath, "must not hold a secret; use " + (awsKey ? k + "_env" : std::string("api_key_env"))
-                                          + " (the name of the environment variable that holds it)");
+                check.error(itemPath,
+                    "must not hold a secret; use " + (awsKey ? k + "_env" : std::string("api_key_env"))
+                        + " (the name of the environment variable that holds it)");
                 continue;
             }
             checkSecrets(check, item, itemPath, key == "headers" || key == "ready_headers");

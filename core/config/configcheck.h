@@ -39,7 +39,10 @@ std::string joinQuoted(const std::vector<std::string>& items, std::string_view l
 // absent (no error) or invalid (error recorded), so callers keep their defaults either way.
 class Checker {
 public:
-    explicit Checker(std::string file) : m_file(std::move(file)) { }
+    explicit Checker(std::string file)
+        : m_file(std::move(file))
+    {
+    }
 
     void error(const std::string& path, std::string message);
     const std::string& file() const { return m_file; }
@@ -49,22 +52,22 @@ public:
     // obj must be an object; true when key is present (an error when required and missing).
     bool require(const json& obj, const std::string& path, std::string_view key, std::string_view hint = {});
     // Reports every key not in known (and not an extension key); suggests the nearest known key.
-    void checkKeys(const json& obj, const std::string& path, const std::vector<std::string_view>& known,
-                   std::string_view what);
+    void checkKeys(
+        const json& obj, const std::string& path, const std::vector<std::string_view>& known, std::string_view what);
 
-    std::optional<double> number(const json& obj, const std::string& path, std::string_view key, double lo,
-                                 bool loOpen, std::string_view message);
-    std::optional<double> numberValue(const json& value, const std::string& fullPath, double lo, bool loOpen,
-                                      std::string_view message);
+    std::optional<double> number(const json& obj, const std::string& path, std::string_view key, double lo, bool loOpen,
+        std::string_view message);
+    std::optional<double> numberValue(
+        const json& value, const std::string& fullPath, double lo, bool loOpen, std::string_view message);
     std::optional<long long> integer(const json& obj, const std::string& path, std::string_view key, long long lo,
-                                     long long hi, std::string_view message);
-    std::optional<long long> integerValue(const json& value, const std::string& fullPath, long long lo,
-                                          long long hi, std::string_view message);
+        long long hi, std::string_view message);
+    std::optional<long long> integerValue(
+        const json& value, const std::string& fullPath, long long lo, long long hi, std::string_view message);
     // A non-empty string.
     std::optional<std::string> string(const json& obj, const std::string& path, std::string_view key,
-                                      std::string_view message = "must be a non-empty string");
+        std::string_view message = "must be a non-empty string");
     std::optional<std::string> choice(const json& obj, const std::string& path, std::string_view key,
-                                      std::initializer_list<std::string_view> choices);
+        std::initializer_list<std::string_view> choices);
     std::optional<std::string> envName(const json& obj, const std::string& path, std::string_view key);
     std::optional<std::string> url(const json& obj, const std::string& path, std::string_view key);
     // An object (returned) or an error.
@@ -78,8 +81,8 @@ private:
 };
 
 // Sections of the document, each validated on its own; they return what they could read.
-std::vector<ProviderConfig> validateProviders(Checker& check, const json& document,
-                                              const std::vector<std::string>& supportedTypes);
+std::vector<ProviderConfig> validateProviders(
+    Checker& check, const json& document, const std::vector<std::string>& supportedTypes);
 std::vector<VariantConfig> validateVariants(Checker& check, const json& document);
 PromptConfig validatePrompts(Checker& check, const json& document);
 WorkloadConfig validateWorkload(Checker& check, const json& document);

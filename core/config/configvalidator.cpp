@@ -18,7 +18,8 @@ bool isSetName(const std::string& name)
 {
     // A set is a file name in resources/prompts/, never a path.
     return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+            || c == '.';
     }) && name.find("..") == std::string::npos;
 }
 
@@ -50,15 +51,17 @@ std::vector<VariantConfig> validateVariants(Checker& check, const json& document
             check.error(path, "must be an object with at least \"id\" and \"model\" (got " + describe(v) + ")");
             continue;
         }
-        check.checkKeys(v, path, { "id", "model", "precision", "width", "height", "steps", "guidance", "images" },
-                        "a variant");
+        check.checkKeys(
+            v, path, { "id", "model", "precision", "width", "height", "steps", "guidance", "images" }, "a variant");
         VariantConfig variant;
         if (check.require(v, path, "id", "a unique name within the file")) {
             if (auto id = check.string(v, path, "id")) {
                 if (!isIdentifier(*id))
-                    check.error(child(path, "id"), "must be 1-64 letters, digits, '.', '_' or '-' (got \"" + *id + "\")");
+                    check.error(
+                        child(path, "id"), "must be 1-64 letters, digits, '.', '_' or '-' (got \"" + *id + "\")");
                 else if (auto [it, fresh] = seenIds.emplace(*id, i); !fresh)
-                    check.error(child(path, "id"), "duplicate id \"" + *id + "\" (also variants[" + std::to_string(it->second) + "])");
+                    check.error(child(path, "id"),
+                        "duplicate id \"" + *id + "\" (also variants[" + std::to_string(it->second) + "])");
                 variant.id = *id;
             }
         }
@@ -111,9 +114,10 @@ PromptConfig validatePrompts(Checker& check, const json& document)
     if (auto set = check.string(p, path, "set", "must name a prompt set, e.g. \"default\" or \"parti\"")) {
         const std::vector<std::string> available = availablePromptSets();
         if (!isSetName(*set) || std::find(available.begin(), available.end(), *set) == available.end())
-            check.error(child(path, "set"), "unknown prompt set \"" + *set + "\" (available: "
-                                                + (available.empty() ? "none found" : joinQuoted(available))
-                                                + "; use \"file\" for your own prompts)");
+            check.error(child(path, "set"),
+                "unknown prompt set \"" + *set
+                    + "\" (available: " + (available.empty() ? "none found" : joinQuoted(available))
+                    + "; use \"file\" for your own prompts)");
         prompts.set = *set;
     }
     if (auto seed = check.integer(p, path, "seed", 0, std::numeric_limits<long long>::max(), "must be an integer >= 0"))
@@ -131,26 +135,26 @@ PromptConfig validatePrompts(Checker& check, const json& document)
 
 const std::vector<std::string>& specProviderTypes()
 {
-    static const std::vector<std::string> types = { "emulated", "runpod", "replicate", "fal", "modal", "sagemaker",
-        "hf_endpoint", "baseten", "openai", "openai_compatible", "together", "stability", "comfyui", "a1111",
-        "sdcpp", "http" };
+    static const std::vector<std::string> types
+        = { "emulated", "runpod", "replicate", "fal", "modal", "sagemaker", "hf_endpoint", "baseten", "openai",
+              "openai_compatible", "together", "stability", "comfyui", "a1111", "sdcpp", "http" };
     return types;
 }
 
-ConfigResult validateConfig(const nlohmann::json& document, const std::string& file,
-                            const std::vector<std::string>& supportedTypes)
+ConfigResult validateConfig(
+    const nlohmann::json& document, const std::string& file, const std::vector<std::string>& supportedTypes)
 {
     Checker check(file);
     ConfigResult result;
     if (!document.is_object()) {
-        check.error("", "the configuration must be a JSON object, e.g. {\"version\": 1, ...} (got "
-                            + describe(document) + ")");
+        check.error(
+            "", "the configuration must be a JSON object, e.g. {\"version\": 1, ...} (got " + describe(document) + ")");
         result.errors = check.take();
         return result;
     }
     checkSecrets(check, document, "");
     check.checkKeys(document, "", { "version", "name", "description", "providers", "variants", "prompts", "workload" },
-                    "the configuration");
+        "the configuration");
 
     RunConfig config;
     config.path = file;
@@ -160,7 +164,8 @@ ConfigResult validateConfig(const nlohmann::json& document, const std::string& f
     config.name = defaultName(file);
     if (auto name = check.string(document, "", "name")) {
         if (name->find('/') != std::string::npos || name->size() > 200)
-            check.error("name", "must be at most 200 characters and hold no '/' (run names are \"name/provider/variant\")");
+            check.error(
+                "name", "must be at most 200 characters and hold no '/' (run names are \"name/provider/variant\")");
         config.name = *name;
     }
     check.string(document, "", "description", "must be a string");

@@ -67,7 +67,8 @@ std::optional<std::vector<std::string>> readPromptFile(const std::string& path, 
         const std::vector<std::string> header = splitTabs(lines.front());
         const auto column = std::find_if(header.begin(), header.end(), [](const std::string& h) {
             std::string name = trim(h);
-            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+            std::transform(
+                name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
             return name == "prompt";
         });
         if (column == header.end())
@@ -145,8 +146,8 @@ std::vector<std::string> availablePromptSets()
     return sets;
 }
 
-std::optional<std::vector<std::string>> loadPrompts(const PromptConfig& prompts, const std::string& configDir,
-                                                    std::string* error)
+std::optional<std::vector<std::string>> loadPrompts(
+    const PromptConfig& prompts, const std::string& configDir, std::string* error)
 {
     try {
         if (!prompts.file.empty()) {
@@ -155,8 +156,8 @@ std::optional<std::vector<std::string>> loadPrompts(const PromptConfig& prompts,
                 path = fs::path(configDir.empty() ? "." : configDir) / path;
             return readPromptFile(path.lexically_normal().string(), error);
         }
-        if (prompts.set.empty() || prompts.set.find('/') != std::string::npos || prompts.set.find("..") != std::string::npos
-            || prompts.set.rfind("LICENSE", 0) == 0)
+        if (prompts.set.empty() || prompts.set.find('/') != std::string::npos
+            || prompts.set.find("..") != std::string::npos || prompts.set.rfind("LICENSE", 0) == 0)
             return fail(error, "prompts: give a set name (e.g. \"default\") or a file");
         for (const char* extension : { ".txt", ".tsv" })
             if (auto path = findResource("prompts/" + prompts.set + extension))
@@ -164,8 +165,9 @@ std::optional<std::vector<std::string>> loadPrompts(const PromptConfig& prompts,
         std::string known;
         for (const std::string& s : availablePromptSets())
             known += (known.empty() ? "" : ", ") + s;
-        return fail(error, "unknown prompt set \"" + prompts.set + "\" in " + resourceDir() + "/prompts (available: "
-                               + (known.empty() ? "none" : known) + ")");
+        return fail(error,
+            "unknown prompt set \"" + prompts.set + "\" in " + resourceDir()
+                + "/prompts (available: " + (known.empty() ? "none" : known) + ")");
     } catch (const std::exception& e) {
         return fail(error, std::string("cannot read the prompts: ") + e.what());
     }

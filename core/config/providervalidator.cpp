@@ -25,26 +25,28 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKey
     static const std::map<std::string, std::vector<std::string_view>, std::less<>> keys = {
         // An emulated platform speaks a real protocol, so it takes that protocol's own keys too.
         { "emulated",
-          { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms", "poll",
-            "status_sync_wait_ms", "input_format", "image_format", "model",
-            "response_format", "deployment", "version", "wait_s", "app" } },
+            { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms", "poll",
+                "status_sync_wait_ms", "input_format", "image_format", "model", "response_format", "deployment",
+                "version", "wait_s", "app" } },
         { "runpod",
-          { "endpoint_id", "mode", "runsync_wait_ms", "auth_scheme", "poll", "status_sync_wait_ms", "input_format",
-            "image_format" } },
+            { "endpoint_id", "mode", "runsync_wait_ms", "auth_scheme", "poll", "status_sync_wait_ms", "input_format",
+                "image_format" } },
         { "replicate", { "model", "deployment", "version", "wait_s" } },
         { "fal", { "app", "mode" } },
         { "modal", { "url", "mode", "headers", "auth_scheme", "body_template", "extract", "spawn" } },
         { "sagemaker",
-          { "region", "endpoint_name", "mode", "access_key_env", "secret_key_env", "session_token_env",
-            "body_template", "content_type", "accept", "extract", "s3_input_prefix", "input_location", "s3_endpoint",
-            "s3_path_style", "control_endpoint", "describe_endpoint", "custom_attributes", "target_variant",
-            "target_model", "target_container_hostname", "inference_component", "request_ttl_s",
-            "invocation_timeout_s" } },
-        { "hf_endpoint", { "url", "scale_up_timeout_s", "response_format", "extract", "scale_up_retry", "management" } },
+            { "region", "endpoint_name", "mode", "access_key_env", "secret_key_env", "session_token_env",
+                "body_template", "content_type", "accept", "extract", "s3_input_prefix", "input_location",
+                "s3_endpoint", "s3_path_style", "control_endpoint", "describe_endpoint", "custom_attributes",
+                "target_variant", "target_model", "target_container_hostname", "inference_component", "request_ttl_s",
+                "invocation_timeout_s" } },
+        { "hf_endpoint",
+            { "url", "scale_up_timeout_s", "response_format", "extract", "scale_up_retry", "management" } },
         { "baseten", { "model_id", "environment", "mode", "deployment_id", "body_template", "extract", "async" } },
         { "openai", { "model", "response_format" } },
         { "openai_compatible", { "model", "response_format" } },
-        { "together", { "model", "response_format", "output_format", "send_guidance", "exec_s_pointer", "filtered_codes" } },
+        { "together",
+            { "model", "response_format", "output_format", "send_guidance", "exec_s_pointer", "filtered_codes" } },
         { "stability", { "engine", "model", "accept", "output_format", "aspect_ratio" } },
         { "comfyui", { "workflow", "progress", "inputs" } },
         { "a1111", { "sampler" } },
@@ -98,7 +100,8 @@ void validateLaunch(Checker& check, const json& launch, const std::string& path)
 void checkPlaceholders(Checker& check, const json& value, const std::string& path)
 {
     static const std::regex placeholder(R"(\{\{([^}]*)\}\})");
-    static const std::vector<std::string> known = { "prompt", "seed", "width", "height", "steps", "guidance", "images" };
+    static const std::vector<std::string> known
+        = { "prompt", "seed", "width", "height", "steps", "guidance", "images" };
     if (value.is_object()) {
         for (const auto& [key, item] : value.items())
             checkPlaceholders(check, item, child(path, key));
@@ -130,7 +133,8 @@ void checkExtract(Checker& check, const json& p, const std::string& path, const 
         const bool ok = pointer.is_string()
             && (pointer.get_ref<const std::string&>().empty() || pointer.get_ref<const std::string&>()[0] == '/');
         if (!ok)
-            check.error(child(at, name), "must be a JSON pointer such as \"/images/0\", or \"\" (got " + describe(pointer) + ")");
+            check.error(child(at, name),
+                "must be a JSON pointer such as \"/images/0\", or \"\" (got " + describe(pointer) + ")");
     }
     check.checkKeys(*extract, at, names, "extract");
 }
@@ -140,11 +144,13 @@ void checkExtract(Checker& check, const json& p, const std::string& path, const 
 // the nodes exist is checked when the workflow is read, where its folder is known.
 void validateComfyUI(Checker& check, const json& p, const std::string& path)
 {
-    check.string(p, path, "workflow", "must be the path of an API-format workflow JSON (relative to this file's folder)");
-    if (auto progress = check.choice(p, path, "progress", { "websocket", "history" }); progress && *progress == "websocket")
+    check.string(
+        p, path, "workflow", "must be the path of an API-format workflow JSON (relative to this file's folder)");
+    if (auto progress = check.choice(p, path, "progress", { "websocket", "history" });
+        progress && *progress == "websocket")
         check.error(child(path, "progress"),
-                    "\"websocket\" is not available in this build (its HTTP engine, libcurl, has no WebSocket client); "
-                    "use \"history\": /queue and /history/{prompt_id} are polled every poll_interval_ms");
+            "\"websocket\" is not available in this build (its HTTP engine, libcurl, has no WebSocket client); "
+            "use \"history\": /queue and /history/{prompt_id} are polled every poll_interval_ms");
     const json* inputs = check.object(p, path, "inputs");
     if (!inputs)
         return;
@@ -160,13 +166,15 @@ void validateComfyUI(Checker& check, const json& p, const std::string& path)
             for (const json& v : value)
                 slots.push_back(v.get<std::string>());
         else
-            check.error(child(at, field), "must be \"<node id>.inputs.<input name>\" or a non-empty list of them (got "
-                                              + describe(value) + ")");
+            check.error(child(at, field),
+                "must be \"<node id>.inputs.<input name>\" or a non-empty list of them (got " + describe(value) + ")");
         for (const std::string& s : slots)
             if (!std::regex_match(s, slot))
-                check.error(child(at, field), "\"" + s + "\" is not \"<node id>.inputs.<input name>\" (e.g. \"3.inputs.seed\")");
+                check.error(child(at, field),
+                    "\"" + s + "\" is not \"<node id>.inputs.<input name>\" (e.g. \"3.inputs.seed\")");
     }
-    check.checkKeys(*inputs, at, { "prompt", "seed", "steps", "cfg", "width", "height", "batch_size", "model" }, "inputs");
+    check.checkKeys(
+        *inputs, at, { "prompt", "seed", "steps", "cfg", "width", "height", "batch_size", "model" }, "inputs");
 }
 
 // RunPod's own keys beyond the spec's: how jobs are followed and the input's shape.
@@ -240,7 +248,8 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
             check.choice(p, path, "mode", { "queue", "sync" });
         else
             check.choice(p, path, "mode", { "run", "runsync" });
-        check.integer(p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
+        check.integer(
+            p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
         validateRunPodPolling(check, p, path);
         check.choice(p, path, "response_format", { "b64_json", "url" });
         // fal's app, optional here (the emulator serves any); "owner/app[/path]" when given.
@@ -256,7 +265,8 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
     } else if (type == "runpod") {
         requireString("endpoint_id", "the RunPod endpoint id");
         check.choice(p, path, "mode", { "run", "runsync" });
-        check.integer(p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
+        check.integer(
+            p, path, "runsync_wait_ms", 1000, 300000, "must be an integer between 1000 and 300000 (RunPod's ?wait=)");
         validateRunPodPolling(check, p, path);
         check.choice(p, path, "auth_scheme", { "bearer", "bare" });
     } else if (type == "replicate") {
@@ -322,7 +332,8 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
         checkExtract(check, p, path, { "image", "exec_s", "exec_ms", "queue_ms", "worker_id" });
         const bool async = p.contains("mode") && p["mode"] == "async";
         if (async && !p.contains("async"))
-            check.error(child(path, "async"), "mode async needs async.result_url: Baseten sends async outputs only to a webhook");
+            check.error(child(path, "async"),
+                "mode async needs async.result_url: Baseten sends async outputs only to a webhook");
         if (const json* a = check.object(p, path, "async")) {
             const std::string at = child(path, "async");
             if (async)
@@ -330,13 +341,16 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
             check.url(*a, at, "result_url");
             check.url(*a, at, "webhook_endpoint");
             if (auto v = check.string(*a, at, "output_pointer"); v && !v->starts_with("/"))
-                check.error(child(at, "output_pointer"), "must be a JSON pointer such as \"/data\" (got \"" + *v + "\")");
+                check.error(
+                    child(at, "output_pointer"), "must be a JSON pointer such as \"/data\" (got \"" + *v + "\")");
             check.integer(*a, at, "priority", 0, 2, "must be 0, 1 or 2");
             check.integer(*a, at, "max_time_in_queue_seconds", 10, 259200, "must be an integer between 10 and 259200");
             if (a->contains("queue_status") && !(*a)["queue_status"].is_boolean())
                 check.error(child(at, "queue_status"), "must be true or false");
-            check.checkKeys(*a, at, { "result_url", "webhook_endpoint", "output_pointer", "priority",
-                                      "max_time_in_queue_seconds", "queue_status" }, "async");
+            check.checkKeys(*a, at,
+                { "result_url", "webhook_endpoint", "output_pointer", "priority", "max_time_in_queue_seconds",
+                    "queue_status" },
+                "async");
         }
     } else if (type == "openai" || type == "openai_compatible") {
         check.string(p, path, "model");
@@ -363,8 +377,8 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
 
 } // namespace
 
-std::vector<ProviderConfig> validateProviders(Checker& check, const json& document,
-                                              const std::vector<std::string>& supportedTypes)
+std::vector<ProviderConfig> validateProviders(
+    Checker& check, const json& document, const std::vector<std::string>& supportedTypes)
 {
     std::vector<ProviderConfig> providers;
     if (!check.require(document, "", "providers", "a non-empty list of providers to benchmark"))
@@ -388,9 +402,11 @@ std::vector<ProviderConfig> validateProviders(Checker& check, const json& docume
         if (check.require(p, path, "id", "a unique name within the file")) {
             if (auto id = check.string(p, path, "id")) {
                 if (!isIdentifier(*id))
-                    check.error(child(path, "id"), "must be 1-64 letters, digits, '.', '_' or '-' (got \"" + *id + "\")");
+                    check.error(
+                        child(path, "id"), "must be 1-64 letters, digits, '.', '_' or '-' (got \"" + *id + "\")");
                 else if (auto [it, fresh] = seenIds.emplace(*id, i); !fresh)
-                    check.error(child(path, "id"), "duplicate id \"" + *id + "\" (also providers[" + std::to_string(it->second) + "])");
+                    check.error(child(path, "id"),
+                        "duplicate id \"" + *id + "\" (also providers[" + std::to_string(it->second) + "])");
                 provider.id = *id;
             }
         }
@@ -401,13 +417,15 @@ std::vector<ProviderConfig> validateProviders(Checker& check, const json& docume
                 provider.type = *type;
                 typeKnown = std::find(known.begin(), known.end(), *type) != known.end();
                 if (!typeKnown) {
-                    check.error(child(path, "type"), "unknown type \"" + *type + "\" (known: " + joinQuoted(known) + ")");
+                    check.error(
+                        child(path, "type"), "unknown type \"" + *type + "\" (known: " + joinQuoted(known) + ")");
                 } else if (!supportedTypes.empty()
-                           && std::find(supportedTypes.begin(), supportedTypes.end(), *type) == supportedTypes.end()) {
+                    && std::find(supportedTypes.begin(), supportedTypes.end(), *type) == supportedTypes.end()) {
                     std::string names;
                     for (const std::string& s : supportedTypes)
                         names += (names.empty() ? "" : ", ") + s;
-                    check.error(child(path, "type"), "\"" + *type + "\" is not supported by this build yet (supported: " + names + ")");
+                    check.error(child(path, "type"),
+                        "\"" + *type + "\" is not supported by this build yet (supported: " + names + ")");
                 }
             }
         }

@@ -39,13 +39,12 @@ void checkStepKeys(Checker& check, const json& step, const std::string& path, co
     for (const auto& [key, value] : step.items()) {
         if (std::find(known.begin(), known.end(), key) != known.end() || isExtensionKey(key))
             continue;
-        const bool otherKinds = std::any_of(kinds().begin(), kinds().end(), [&](const KindInfo& k) {
-            return std::find(k.keys.begin(), k.keys.end(), key) != k.keys.end();
-        });
+        const bool otherKinds = std::any_of(kinds().begin(), kinds().end(),
+            [&](const KindInfo& k) { return std::find(k.keys.begin(), k.keys.end(), key) != k.keys.end(); });
         if (otherKinds) {
             std::vector<std::string> names(known.begin(), known.end());
-            check.error(child(path, key), "not a key of a \"" + std::string(info.name) + "\" step (its keys: "
-                                              + joinQuoted(names) + ")");
+            check.error(child(path, key),
+                "not a key of a \"" + std::string(info.name) + "\" step (its keys: " + joinQuoted(names) + ")");
         } else {
             unknownOnly[key] = value;
         }
@@ -58,8 +57,9 @@ void readLength(Checker& check, const json& step, const std::string& path, Workl
     const bool hasDuration = step.contains("duration_s");
     const bool hasRequests = step.contains("requests");
     if (hasDuration == hasRequests)
-        check.error(path, hasDuration ? "give either duration_s or requests, not both"
-                                      : "needs its length: duration_s (seconds) or requests (a count)");
+        check.error(path,
+            hasDuration ? "give either duration_s or requests, not both"
+                        : "needs its length: duration_s (seconds) or requests (a count)");
     out.durationS = check.number(step, path, "duration_s", 0, true, "must be a positive number of seconds");
     if (auto n = check.integer(step, path, "requests", 1, kMaxInt, "must be a positive integer"))
         out.requests = int(*n);
@@ -77,11 +77,11 @@ std::optional<WorkloadStep> validateStep(Checker& check, const json& step, const
     if (!check.require(step, path, "kind", "one of " + joinQuoted(names, " or ")))
         return std::nullopt;
     const json& kindValue = step["kind"];
-    const auto info = std::find_if(kinds().begin(), kinds().end(), [&](const KindInfo& k) {
-        return kindValue.is_string() && kindValue.get_ref<const std::string&>() == k.name;
-    });
+    const auto info = std::find_if(kinds().begin(), kinds().end(),
+        [&](const KindInfo& k) { return kindValue.is_string() && kindValue.get_ref<const std::string&>() == k.name; });
     if (info == kinds().end()) {
-        check.error(child(path, "kind"), "must be one of " + joinQuoted(names, " or ") + " (got " + describe(kindValue) + ")");
+        check.error(
+            child(path, "kind"), "must be one of " + joinQuoted(names, " or ") + " (got " + describe(kindValue) + ")");
         return std::nullopt;
     }
     checkStepKeys(check, step, path, *info);
@@ -99,8 +99,8 @@ std::optional<WorkloadStep> validateStep(Checker& check, const json& step, const
                 for (std::size_t i = 0; i < c.size(); ++i)
                     if (auto n = check.integerValue(c[i], element(cPath, i), 1, kMaxInt, "must be a positive integer"))
                         out.concurrency.push_back(int(*n));
-            } else if (auto n = check.integerValue(c, cPath, 1, kMaxInt,
-                                                   "must be a positive integer or a non-empty list of them")) {
+            } else if (auto n
+                = check.integerValue(c, cPath, 1, kMaxInt, "must be a positive integer or a non-empty list of them")) {
                 out.concurrency.push_back(int(*n));
             }
         }
@@ -148,8 +148,8 @@ WorkloadConfig validateWorkload(Checker& check, const json& document)
         return workload;
     }
     const std::string path = "workload";
-    check.checkKeys(w, path, { "timeout_s", "poll_interval_ms", "warmup_requests", "health_interval_s", "steps" },
-                    "the workload");
+    check.checkKeys(
+        w, path, { "timeout_s", "poll_interval_ms", "warmup_requests", "health_interval_s", "steps" }, "the workload");
     if (auto v = check.number(w, path, "timeout_s", 0, true, "must be a positive number of seconds"))
         workload.timeoutS = *v;
     if (auto v = check.integer(w, path, "poll_interval_ms", 10, 60000, "must be an integer between 10 and 60000"))

@@ -76,7 +76,10 @@ struct Action {
     ErrorClass error = ErrorClass::None;
     std::string message;
 
-    static Action send(HttpRequest r, double delay) { return { Kind::Send, std::move(r), delay, ErrorClass::None, {} }; }
+    static Action send(HttpRequest r, double delay)
+    {
+        return { Kind::Send, std::move(r), delay, ErrorClass::None, {} };
+    }
     static Action done() { return { Kind::Done, {}, 0, ErrorClass::None, {} }; }
     static Action fail(ErrorClass e, std::string m) { return { Kind::Fail, {}, 0, e, std::move(m) }; }
 };

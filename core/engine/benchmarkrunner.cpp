@@ -33,8 +33,8 @@ struct EmulatorInstance {
     std::string baseUrl;
 };
 
-std::optional<EmulatorInstance> startEmulator(const ProviderConfig& provider, const std::string& apiKey,
-                                              const std::string& configDir, std::string* error)
+std::optional<EmulatorInstance> startEmulator(
+    const ProviderConfig& provider, const std::string& apiKey, const std::string& configDir, std::string* error)
 {
     std::string profile = provider.settings.value("profile", std::string());
     if (profile.find('/') != std::string::npos && !std::filesystem::path(profile).is_absolute())
@@ -60,7 +60,9 @@ std::optional<EmulatorInstance> startEmulator(const ProviderConfig& provider, co
         return std::nullopt;
     }
     // Where each protocol's API lives on the emulator, as on the real platform.
-    const std::string apiRoot = protocol == "fal" ? "" : protocol == "openai" || protocol == "replicate" ? "/v1" : "/v2";
+    const std::string apiRoot = protocol == "fal"         ? ""
+        : protocol == "openai" || protocol == "replicate" ? "/v1"
+                                                          : "/v2";
     return EmulatorInstance { std::move(*process), line->substr(prefix.size()) + apiRoot };
 }
 
@@ -223,7 +225,7 @@ std::vector<RunOutcome> BenchmarkRunner::runAll(const std::function<void(const R
 }
 
 RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const VariantConfig& variant, std::size_t index,
-                                   std::size_t count, const std::function<void(const RunnerProgress&)>& progress)
+    std::size_t count, const std::function<void(const RunnerProgress&)>& progress)
 {
     auto store = Store::open(m_dbPath);
     RunInfo run;
@@ -232,9 +234,10 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     run.providerId = provider.id;
     run.providerType = provider.type;
     run.variantId = variant.id;
-    run.configJson = json { { "provider", toJson(provider) }, { "variant", toJson(variant) },
-        { "prompts", toJson(m_config.prompts) }, { "workload", toJson(m_config.workload) } }
-                         .dump();
+    run.configJson = json {
+        { "provider", toJson(provider) }, { "variant", toJson(variant) }, { "prompts", toJson(m_config.prompts) },
+        { "workload", toJson(m_config.workload) }
+    }.dump();
     json environment = environmentJson(m_config);
     run.environmentJson = environment.dump();
     run.created = isoNowUtc();
@@ -258,7 +261,8 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     if (!configuredKey)
         return finish(RunStatus::Failed, m_config.path + ": " + provider.id + ": " + keyError, 0);
     std::string apiKey = *configuredKey;
-    AdapterContext context { provider.baseUrl, apiKey, provider.settings.value("poll_interval_ms", m_config.workload.pollIntervalMs) };
+    AdapterContext context { provider.baseUrl, apiKey,
+        provider.settings.value("poll_interval_ms", m_config.workload.pollIntervalMs) };
     context.secrets = secretsFromEnvironment(provider);
     std::optional<EmulatorInstance> emulator;
     if (provider.type == "emulated") {
@@ -268,7 +272,8 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
         if (!emulator)
             return finish(RunStatus::Failed, error, 0);
         context.baseUrl = emulator->baseUrl;
-        environment["emulator"] = { { "profile", provider.settings.value("profile", "") }, { "seed", provider.settings.value("seed", 1) } };
+        environment["emulator"]
+            = { { "profile", provider.settings.value("profile", "") }, { "seed", provider.settings.value("seed", 1) } };
         run.environmentJson = environment.dump();
     }
     std::string promptError;

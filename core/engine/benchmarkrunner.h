@@ -72,8 +72,8 @@ public:
     void cancel(); // any thread: stops the current run (cancelling its jobs) and skips the rest
 
 private:
-    RunOutcome runOne(const ProviderConfig& provider, const VariantConfig& variant, std::size_t index, std::size_t count,
-                      const std::function<void(const RunnerProgress&)>& progress);
+    RunOutcome runOne(const ProviderConfig& provider, const VariantConfig& variant, std::size_t index,
+        std::size_t count, const std::function<void(const RunnerProgress&)>& progress);
     // The provider's key from api_key_env or api_key_keyring ("" when it names none).
     std::optional<std::string> apiKeyOf(const ProviderConfig& provider, std::string* error) const;
     RunConfig m_config;

@@ -65,7 +65,8 @@ void ImageChecker::loop()
     }
 }
 
-ImageChecker::Verdict ImageChecker::check(std::int64_t seq, const std::vector<std::string>& images, int width, int height)
+ImageChecker::Verdict ImageChecker::check(
+    std::int64_t seq, const std::vector<std::string>& images, int width, int height)
 {
     Verdict verdict;
     verdict.seq = seq;
@@ -83,8 +84,8 @@ ImageChecker::Verdict ImageChecker::check(std::int64_t seq, const std::vector<st
             return verdict;
         }
         if (image.width != width || image.height != height) {
-            verdict.problem = which + " is " + std::to_string(image.width) + "x" + std::to_string(image.height) + ", asked for "
-                + std::to_string(width) + "x" + std::to_string(height);
+            verdict.problem = which + " is " + std::to_string(image.width) + "x" + std::to_string(image.height)
+                + ", asked for " + std::to_string(width) + "x" + std::to_string(height);
             return verdict;
         }
     }

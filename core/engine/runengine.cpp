@@ -270,7 +270,8 @@ struct RunEngine::Impl {
                 fail(seq, ErrorClass::Throttled, "HTTP 429 " + std::to_string(r.throttled) + " times");
                 return;
             }
-            const double wait = adapter.retryAfterMs(response).value_or(settings.throttleBackoffMs * std::pow(2.0, r.throttled - 1));
+            const double wait
+                = adapter.retryAfterMs(response).value_or(settings.throttleBackoffMs * std::pow(2.0, r.throttled - 1));
             sendLater(seq, job.lastRequest, wait);
             return;
         }
@@ -320,8 +321,11 @@ struct RunEngine::Impl {
         InFlight& job = *inFlight.at(seq);
         job.record.downloadMs = job.record.downloadMs.value_or(0) + (response.receivedMs - response.sentMs);
         if (response.status != 200) {
-            const ErrorClass error = response.status == 0 && response.timedOut ? ErrorClass::Timeout : classifyHttpStatus(response.status);
-            fail(seq, error, "image download failed: " + (response.status ? "HTTP " + std::to_string(response.status) : response.transportError));
+            const ErrorClass error
+                = response.status == 0 && response.timedOut ? ErrorClass::Timeout : classifyHttpStatus(response.status);
+            fail(seq, error,
+                "image download failed: "
+                    + (response.status ? "HTTP " + std::to_string(response.status) : response.transportError));
             return;
         }
         job.state.images.push_back(response.body);
@@ -343,11 +347,13 @@ struct RunEngine::Impl {
         finishPlatformPart(job);
         // What costs is inflating the pixels, not the compressed size (a flat 1024x1024 PNG is
         // 6 KB and takes 7 ms to inflate), so the split is by the pixels asked for.
-        const double pixels = double(settings.variant.width) * settings.variant.height * double(job.state.images.size());
+        const double pixels
+            = double(settings.variant.width) * settings.variant.height * double(job.state.images.size());
         if (pixels <= kInlineCheckPixels) {
             // Small images (thumbnails, the overhead benchmarks) cost less to check here than a
             // hand-over to the checker thread would.
-            applyVerdict(job.record, ImageChecker::check(seq, job.state.images, settings.variant.width, settings.variant.height));
+            applyVerdict(job.record,
+                ImageChecker::check(seq, job.state.images, settings.variant.width, settings.variant.height));
             emit(job.record);
         } else {
             checker.post(seq, std::move(job.state.images), settings.variant.width, settings.variant.height);
@@ -514,7 +520,8 @@ struct RunEngine::Impl {
                 cancelStartedMs = clock.nowMs();
             }
             collectVerdicts();
-            if (cancelling && checking.empty() && (pendingCancels == 0 || clock.nowMs() - cancelStartedMs > settings.cancelGraceMs))
+            if (cancelling && checking.empty()
+                && (pendingCancels == 0 || clock.nowMs() - cancelStartedMs > settings.cancelGraceMs))
                 break;
             if (finished && checking.empty())
                 break;
@@ -555,7 +562,10 @@ RunEngine::RunEngine(Adapter& adapter, EngineSettings settings, EngineCallbacks 
 
 RunEngine::~RunEngine() = default;
 
-EngineResult RunEngine::run() { return d->run(); }
+EngineResult RunEngine::run()
+{
+    return d->run();
+}
 
 void RunEngine::cancel()
 {

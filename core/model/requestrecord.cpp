@@ -42,9 +42,21 @@ template <typename Enum, typename Table> std::optional<Enum> valueOf(const Table
 }
 } // namespace
 
-std::string_view toString(ColdLabel label) { return nameOf(kColdNames, label); }
-std::string_view toString(ErrorClass error) { return nameOf(kErrorNames, error); }
-std::optional<ColdLabel> coldLabelFromString(std::string_view text) { return valueOf<ColdLabel>(kColdNames, text); }
-std::optional<ErrorClass> errorClassFromString(std::string_view text) { return valueOf<ErrorClass>(kErrorNames, text); }
+std::string_view toString(ColdLabel label)
+{
+    return nameOf(kColdNames, label);
+}
+std::string_view toString(ErrorClass error)
+{
+    return nameOf(kErrorNames, error);
+}
+std::optional<ColdLabel> coldLabelFromString(std::string_view text)
+{
+    return valueOf<ColdLabel>(kColdNames, text);
+}
+std::optional<ErrorClass> errorClassFromString(std::string_view text)
+{
+    return valueOf<ErrorClass>(kErrorNames, text);
+}
 
 } // namespace t2i

@@ -11,7 +11,10 @@ namespace {
 using nlohmann::json;
 
 // Rounded for reading; the raw records keep full precision.
-double round3(double value) { return std::round(value * 1000.0) / 1000.0; }
+double round3(double value)
+{
+    return std::round(value * 1000.0) / 1000.0;
+}
 
 json orNull(const Distribution& d, double Distribution::*field)
 {
@@ -69,7 +72,8 @@ json showJson(const RunReport& report)
     for (const LevelPoint& p : s.levels)
         levels.push_back({ { "step", p.step }, { "level", p.level }, { "kind", p.stepKind }, { "offered", p.offered },
             { "requests", p.requests }, { "ok", p.ok }, { "achieved_ips", round3(p.achievedIps) },
-            { "p50_ms", p.ok ? json(round3(p.p50)) : json(nullptr) }, { "p95_ms", p.ok ? json(round3(p.p95)) : json(nullptr) } });
+            { "p50_ms", p.ok ? json(round3(p.p50)) : json(nullptr) },
+            { "p95_ms", p.ok ? json(round3(p.p95)) : json(nullptr) } });
     json show = {
         { "id", run.id },
         { "name", run.name },
@@ -125,9 +129,11 @@ json compareJson(std::span<const RunReport> reports)
                 difference("cold_starts", double(base.coldStarts), double(other.coldStarts), {}, {}, false),
             });
             if (reports.front().cost && reports[i].cost)
-                entry["metrics"].push_back({ { "metric", "cost_per_1000_usd" }, { "baseline", reports.front().cost->per1000 },
-                    { "value", reports[i].cost->per1000 }, { "delta", reports[i].cost->per1000 - reports.front().cost->per1000 },
-                    { "ratio", reports.front().cost->per1000 != 0
+                entry["metrics"].push_back({ { "metric", "cost_per_1000_usd" },
+                    { "baseline", reports.front().cost->per1000 }, { "value", reports[i].cost->per1000 },
+                    { "delta", reports[i].cost->per1000 - reports.front().cost->per1000 },
+                    { "ratio",
+                        reports.front().cost->per1000 != 0
                             ? json(reports[i].cost->per1000 / reports.front().cost->per1000)
                             : json(nullptr) } });
             differences.push_back(entry);

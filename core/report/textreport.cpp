@@ -71,7 +71,8 @@ std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> rep
         rows[i++].push_back(r.run.id);
         rows[i++].push_back(r.run.providerId + " / " + r.run.variantId);
         rows[i++].push_back(std::string(toString(r.run.status)));
-        rows[i++].push_back(std::to_string(s.requests) + " (" + std::to_string(s.ok) + " / " + std::to_string(s.errors) + ")");
+        rows[i++].push_back(
+            std::to_string(s.requests) + " (" + std::to_string(s.ok) + " / " + std::to_string(s.errors) + ")");
         rows[i++].push_back(fixed(100.0 * s.errorRate, 2) + " %");
         rows[i++].push_back(fixed(s.throughputIps, 2) + " img/s");
         rows[i++].push_back(withCi(s.latency.p50, s.p50Ci, any));
@@ -80,8 +81,10 @@ std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> rep
         rows[i++].push_back(ms(s.latency.p99, any));
         rows[i++].push_back(ms(s.latency.max, any));
         rows[i++].push_back(std::to_string(s.coldStarts) + " (" + fixed(100.0 * s.coldRate, 1) + " %)");
-        rows[i++].push_back(ms(s.coldLatency.p50, s.coldLatency.n > 0) + " / " + ms(s.coldLatency.p95, s.coldLatency.n > 0));
-        rows[i++].push_back(ms(s.warmLatency.p50, s.warmLatency.n > 0) + " / " + ms(s.warmLatency.p95, s.warmLatency.n > 0));
+        rows[i++].push_back(
+            ms(s.coldLatency.p50, s.coldLatency.n > 0) + " / " + ms(s.coldLatency.p95, s.coldLatency.n > 0));
+        rows[i++].push_back(
+            ms(s.warmLatency.p50, s.warmLatency.n > 0) + " / " + ms(s.warmLatency.p95, s.warmLatency.n > 0));
         rows[i++].push_back(ms(s.queueMs.p50, s.queueMs.n > 0));
         rows[i++].push_back(ms(s.execMs.p50, s.execMs.n > 0));
         rows[i++].push_back(ms(s.sendLagMs.p99, s.sendLagMs.n > 0));
@@ -104,11 +107,12 @@ void printShow(std::ostream& out, const RunReport& report)
     }
     if (!report.summary.levels.empty()) {
         out << "\nscaling (per step and level):\n";
-        std::vector<std::vector<std::string>> rows { { "step", "kind", "offered", "requests", "ok", "achieved", "p50", "p95" } };
+        std::vector<std::vector<std::string>> rows { { "step", "kind", "offered", "requests", "ok", "achieved", "p50",
+            "p95" } };
         for (const LevelPoint& p : report.summary.levels)
-            rows.push_back({ std::to_string(p.step + 1) + (p.level ? "." + std::to_string(p.level + 1) : ""), p.stepKind,
-                fixed(p.offered, 1), std::to_string(p.requests), std::to_string(p.ok), fixed(p.achievedIps, 2) + " img/s",
-                ms(p.p50, p.ok > 0), ms(p.p95, p.ok > 0) });
+            rows.push_back({ std::to_string(p.step + 1) + (p.level ? "." + std::to_string(p.level + 1) : ""),
+                p.stepKind, fixed(p.offered, 1), std::to_string(p.requests), std::to_string(p.ok),
+                fixed(p.achievedIps, 2) + " img/s", ms(p.p50, p.ok > 0), ms(p.p95, p.ok > 0) });
         printTable(out, rows);
     }
     printCostSection(out, report);
@@ -137,7 +141,8 @@ void printRuns(std::ostream& out, std::span<const RunInfo> runs)
 {
     std::vector<std::vector<std::string>> rows { { "id", "status", "created", "provider", "variant", "name" } };
     for (const RunInfo& run : runs)
-        rows.push_back({ run.id, std::string(toString(run.status)), run.created, run.providerId, run.variantId, run.name });
+        rows.push_back(
+            { run.id, std::string(toString(run.status)), run.created, run.providerId, run.variantId, run.name });
     // Every column left-aligned reads better for text columns.
     std::vector<std::size_t> widths(rows.front().size(), 0);
     for (const auto& row : rows)

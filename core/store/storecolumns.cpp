@@ -33,7 +33,8 @@ struct Finalize {
 std::string_view textOf(sqlite3_stmt* st, int column)
 {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, column));
-    return text ? std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(st, column))) : std::string_view();
+    return text ? std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(st, column)))
+                : std::string_view();
 }
 
 double realOrUnknown(sqlite3_stmt* st, int column)
@@ -93,8 +94,8 @@ private:
     Interner<std::uint32_t> m_workers;
 };
 
-std::unique_ptr<sqlite3_stmt, Finalize> prepareRows(Database& db, const std::string& sql, const std::string& runId,
-    std::int64_t fromSeq, std::int64_t toSeq)
+std::unique_ptr<sqlite3_stmt, Finalize> prepareRows(
+    Database& db, const std::string& sql, const std::string& runId, std::int64_t fromSeq, std::int64_t toSeq)
 {
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)

@@ -216,8 +216,14 @@ void HttpTransport::poll(int timeoutMs)
     d->drive();
 }
 
-void HttpTransport::wakeup() { curl_multi_wakeup(d->multi); }
+void HttpTransport::wakeup()
+{
+    curl_multi_wakeup(d->multi);
+}
 
-std::size_t HttpTransport::inFlight() const { return d->active.size(); }
+std::size_t HttpTransport::inFlight() const
+{
+    return d->active.size();
+}
 
 } // namespace t2i

@@ -55,8 +55,8 @@ std::string base64Encode(std::string_view bytes)
     out.reserve((bytes.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 2 < bytes.size(); i += 3) {
-        const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8)
-            | static_cast<unsigned char>(bytes[i + 2]);
+        const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16)
+            | (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
         out += kAlphabet[(v >> 18) & 63];
         out += kAlphabet[(v >> 12) & 63];
         out += kAlphabet[(v >> 6) & 63];
@@ -85,6 +85,9 @@ std::optional<std::string> decodeInlineImage(std::string_view text)
     return base64Decode(text);
 }
 
-bool looksLikeUrl(std::string_view text) { return text.starts_with("http://") || text.starts_with("https://"); }
+bool looksLikeUrl(std::string_view text)
+{
+    return text.starts_with("http://") || text.starts_with("https://");
+}
 
 } // namespace t2i

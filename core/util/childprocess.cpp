@@ -21,7 +21,10 @@ extern char** environ;
 
 namespace t2i {
 
-ChildProcess::~ChildProcess() { stop(); }
+ChildProcess::~ChildProcess()
+{
+    stop();
+}
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : m_pid(std::exchange(other.m_pid, -1))
@@ -47,8 +50,8 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept
     return *this;
 }
 
-std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& argv, const std::vector<std::string>& extraEnv,
-                                                std::string* error, const ChildOptions& options)
+std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& argv,
+    const std::vector<std::string>& extraEnv, std::string* error, const ChildOptions& options)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -130,7 +133,8 @@ std::optional<std::string> ChildProcess::readLine(std::chrono::milliseconds time
             m_buffer.erase(0, newline + 1);
             return line;
         }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left
+            = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0 || m_stdout < 0)
             return std::nullopt;
         pollfd pfd { m_stdout, POLLIN, 0 };

@@ -27,10 +27,10 @@ public:
     ChildProcess& operator=(const ChildProcess&) = delete;
 
     // Starts argv[0] (a path) with extra environment entries "NAME=value"; its stdout is a pipe
-    // we can read lines from, its stdin a pipe that closes when we exit, its stderr is inherited. Returns an empty optional and sets error
-    // when it cannot start.
-    static std::optional<ChildProcess> start(const std::vector<std::string>& argv, const std::vector<std::string>& extraEnv,
-                                             std::string* error, const ChildOptions& options = {});
+    // we can read lines from, its stdin a pipe that closes when we exit, its stderr is inherited. Returns an empty
+    // optional and sets error when it cannot start.
+    static std::optional<ChildProcess> start(const std::vector<std::string>& argv,
+        const std::vector<std::string>& extraEnv, std::string* error, const ChildOptions& options = {});
     // The next line of its stdout, waiting at most timeout; nullopt on timeout or end of output.
     std::optional<std::string> readLine(std::chrono::milliseconds timeout);
     // Hands the read end of its stdout to the caller, who then owns (and closes) it; readLine()

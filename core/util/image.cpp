@@ -28,12 +28,18 @@ ImageCheck invalid(std::string format, std::string problem)
 int channelsOf(int colorType)
 {
     switch (colorType) {
-    case 0: return 1; // grey
-    case 2: return 3; // RGB
-    case 3: return 1; // palette
-    case 4: return 2; // grey + alpha
-    case 6: return 4; // RGBA
-    default: return 0;
+    case 0:
+        return 1; // grey
+    case 2:
+        return 3; // RGB
+    case 3:
+        return 1; // palette
+    case 4:
+        return 2; // grey + alpha
+    case 6:
+        return 4; // RGBA
+    default:
+        return 0;
     }
 }
 
@@ -76,7 +82,7 @@ ImageCheck checkPng(std::string_view s)
         const std::string_view data = s.substr(at + 8, length);
         const std::uint32_t crc = be32(s, at + 8 + length);
         const auto computed = crc32(crc32(0, reinterpret_cast<const Bytef*>(type.data()), 4),
-                                    reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(length));
+            reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(length));
         if (computed != crc)
             return invalid("png", "bad CRC in chunk " + std::string(type));
         if (type == "IHDR" && length == 13) {

@@ -41,9 +41,15 @@ std::string randomToken()
     return hex(a, 16) + hex(b, 16);
 }
 
-std::string newRunId() { return "r" + utcFormat("%Y%m%d-%H%M%S") + "-" + randomToken().substr(0, 6); }
+std::string newRunId()
+{
+    return "r" + utcFormat("%Y%m%d-%H%M%S") + "-" + randomToken().substr(0, 6);
+}
 
-std::string isoNowUtc() { return utcFormat("%Y-%m-%dT%H:%M:%SZ"); }
+std::string isoNowUtc()
+{
+    return utcFormat("%Y-%m-%dT%H:%M:%SZ");
+}
 
 std::string hostName()
 {

@@ -9,14 +9,12 @@
 
 #include <cmath>
 
-namespace t2i
-{
+namespace t2i {
 
 using nlohmann::json;
 using Method = QHttpServerRequest::Method;
 
-namespace
-{
+namespace {
 
 // With one more header when `name` is set (Qt 6.4's header list is an initializer_list).
 void reply(QHttpServerResponder& responder, int status, const json& body, const QByteArray& name = {},
@@ -131,7 +129,8 @@ bool FalFront::admit(const QHttpServerRequest& request, Responder& responder, co
     const QByteArray key = authorization.startsWith("Key ") ? authorization.mid(4).trimmed() : QByteArray();
     if (key.isEmpty() || (!m_options.apiKey.isEmpty() && key != m_options.apiKey)) {
         reply(responder, 401,
-            fal::error(key.isEmpty() ? "No credentials: send \"Authorization: Key <FAL_KEY>\"" : "Invalid credentials"));
+            fal::error(
+                key.isEmpty() ? "No credentials: send \"Authorization: Key <FAL_KEY>\"" : "Invalid credentials"));
         return false;
     }
     if (!m_limits.admit(operation, m_driver.nowMs(), held)) {

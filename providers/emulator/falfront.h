@@ -12,8 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace t2i
-{
+namespace t2i {
 
 class PlatformDriver;
 
@@ -25,8 +24,7 @@ class PlatformDriver;
 // Images are served at /files/<id>-<i>.png without a key, as fal.media's. Submits count against
 // the profile's "run" rate limits ("runsync" for sync), status and result against "status",
 // cancels against "cancel".
-class FalFront : public QObject
-{
+class FalFront : public QObject {
     Q_OBJECT
 public:
     struct Options {

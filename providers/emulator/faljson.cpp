@@ -7,10 +7,8 @@
 #include <tuple>
 #include <vector>
 
-namespace t2i::fal
-{
-namespace
-{
+namespace t2i::fal {
+namespace {
 
 using nlohmann::json;
 
@@ -119,7 +117,8 @@ bool parseInput(const std::string& body, JobSpec& spec, json& detail)
             return false;
         }
     }
-    if (!readInt(input, "num_inference_steps", 1, 1000, steps, detail) || !readInt(input, "num_images", 1, 4, images, detail)
+    if (!readInt(input, "num_inference_steps", 1, 1000, steps, detail)
+        || !readInt(input, "num_images", 1, 4, images, detail)
         || !readInt(input, "seed", -1, int64_t { 1 } << 53, seed, detail))
         return false;
     if (const auto g = input.find("guidance_scale"); g != input.end() && !g->is_null()) {
@@ -145,8 +144,8 @@ json submitted(const Request& r, const std::string& base, int queuePosition)
         { "cancel_url", root + "/cancel" }, { "status", "IN_QUEUE" }, { "queue_position", queuePosition } };
 }
 
-json status(const Request& r, const std::optional<JobView>& view, int queuePosition, const std::string& base,
-    int& httpStatus)
+json status(
+    const Request& r, const std::optional<JobView>& view, int queuePosition, const std::string& base, int& httpStatus)
 {
     json body = submitted(r, base, queuePosition);
     if (!r.truth) {

@@ -9,13 +9,11 @@
 #include <string>
 #include <string_view>
 
-namespace t2i
-{
+namespace t2i {
 
 // The JSON and routes of fal.ai's queue API (shared/reference/providers.md §3), kept apart from the
 // HTTP plumbing so that each shape can be read and tested on its own.
-namespace fal
-{
+namespace fal {
 
 // What a request path means. Model ids have any depth ("fal-ai/flux/dev"), which Qt's route
 // patterns cannot express, so the front routes by this instead.
@@ -46,8 +44,8 @@ nlohmann::json submitted(const Request& r, const std::string& base, int queuePos
 // The status body and its HTTP code: 202 IN_QUEUE (queue_position) / IN_PROGRESS, 200 COMPLETED
 // with metrics.inference_time (exec ms / 1000, exactly) and, for a job that did not succeed,
 // "error" and "error_type" (there is no FAILED status).
-nlohmann::json status(const Request& r, const std::optional<JobView>& view, int queuePosition, const std::string& base,
-    int& httpStatus);
+nlohmann::json status(
+    const Request& r, const std::optional<JobView>& view, int queuePosition, const std::string& base, int& httpStatus);
 // The result of a completed job: {images: [{url, width, height, content_type}], timings, seed}.
 nlohmann::json result(const JobTruth& truth, const std::string& base);
 // For a job that ended otherwise: the error type sent as X-Fal-Error-Type and in the body.

@@ -4,15 +4,13 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
-namespace t2i
-{
+namespace t2i {
 
 // Qt HTTP Server writes a response's head and body separately; with Nagle's algorithm on, the
 // body then waits for the client's delayed ACK (up to 40 ms on Linux), a delay no real platform
 // adds and one that would show up in every measured latency. So: TCP_NODELAY on every connection.
 // Shared by every front.
-class LowDelayTcpServer final : public QTcpServer
-{
+class LowDelayTcpServer final : public QTcpServer {
 protected:
     void incomingConnection(qintptr descriptor) override
     {

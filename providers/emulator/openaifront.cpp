@@ -11,14 +11,12 @@
 
 #include <cmath>
 
-namespace t2i
-{
+namespace t2i {
 
 using nlohmann::json;
 using Method = QHttpServerRequest::Method;
 
-namespace
-{
+namespace {
 
 void reply(QHttpServerResponder& responder, int status, const json& body)
 {
@@ -86,8 +84,8 @@ void OpenAIFront::addRoutes()
         file(name, std::move(r));
     });
     m_server.setMissingHandler([](const Request& request, Responder&& r) {
-        reply(r, 404,
-            openai::error("Invalid URL (" + request.url().path().toStdString() + ")", "invalid_request_error"));
+        reply(
+            r, 404, openai::error("Invalid URL (" + request.url().path().toStdString() + ")", "invalid_request_error"));
     });
 }
 
@@ -107,7 +105,8 @@ bool OpenAIFront::authorized(const QHttpServerRequest& request, Responder& respo
         return false;
     }
     if (!m_options.apiKey.isEmpty() && key != m_options.apiKey) {
-        reply(responder, 401, openai::error("Incorrect API key provided.", "invalid_request_error", {}, "invalid_api_key"));
+        reply(responder, 401,
+            openai::error("Incorrect API key provided.", "invalid_request_error", {}, "invalid_api_key"));
         return false;
     }
     return true;
@@ -124,8 +123,8 @@ void OpenAIFront::generate(const QHttpServerRequest& request, Responder&& respon
     if (!m_limits.admit("runsync", m_driver.nowMs(), true)) {
         // OpenAI always says when to come back; 1 s when the profile does not.
         const double seconds = m_driver.profile().retryAfterS > 0 ? m_driver.profile().retryAfterS : 1.0;
-        const json body = openai::error("Rate limit reached for images per min. Please try again later.", "requests",
-            {}, "rate_limit_exceeded");
+        const json body = openai::error(
+            "Rate limit reached for images per min. Please try again later.", "requests", {}, "rate_limit_exceeded");
         responder.write(QByteArray::fromStdString(body.dump()),
             { { "Content-Type", "application/json" },
                 { "retry-after", QByteArray::number(static_cast<qint64>(std::ceil(seconds))) },
@@ -171,8 +170,8 @@ void OpenAIFront::answer(const std::shared_ptr<Waiter>& waiter, const JobTruth* 
         body = openai::generated(*truth, waiter->url, waiter->inputTokens, base, QDateTime::currentSecsSinceEpoch());
     } else {
         status = 500;
-        const std::string message = truth->error.empty() ? "The job ended " + std::string(jobStatusName(truth->status))
-                                                         : truth->error;
+        const std::string message
+            = truth->error.empty() ? "The job ended " + std::string(jobStatusName(truth->status)) : truth->error;
         body = openai::error(message, "server_error");
     }
     waiter->responder.write(QByteArray::fromStdString(body.dump()),

@@ -13,8 +13,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace t2i
-{
+namespace t2i {
 
 class PlatformDriver;
 
@@ -23,8 +22,7 @@ class PlatformDriver;
 // answered in full (the API has no job ids, polling or cancel); GET /files/<id>-<i>.png serves the
 // images of response_format "url" answers until retention.run_s after the job ended. In-flight
 // generations count against the profile's "runsync" rate limits (the same held-request kind).
-class OpenAIFront : public QObject
-{
+class OpenAIFront : public QObject {
     Q_OBJECT
 public:
     struct Options {

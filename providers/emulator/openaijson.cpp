@@ -6,10 +6,8 @@
 #include <charconv>
 #include <cmath>
 
-namespace t2i::openai
-{
-namespace
-{
+namespace t2i::openai {
+namespace {
 
 using nlohmann::json;
 
@@ -47,8 +45,9 @@ bool readSize(const json& body, JobSpec& spec, Problem& problem)
         ok = ec2 == std::errc() && tail == end;
     }
     if (!ok || width < 8 || width > 4096 || height < 8 || height > 4096) {
-        problem = { "Invalid value for 'size': '" + text + "'. Expected \"auto\" or \"WIDTHxHEIGHT\" with each side "
-                    "between 8 and 4096.",
+        problem = { "Invalid value for 'size': '" + text
+                + "'. Expected \"auto\" or \"WIDTHxHEIGHT\" with each side "
+                  "between 8 and 4096.",
             "size" };
         return false;
     }

@@ -8,13 +8,11 @@
 #include <optional>
 #include <string>
 
-namespace t2i
-{
+namespace t2i {
 
 // The JSON of OpenAI's Images API (shared/reference/providers.md §9), kept apart from the HTTP
 // plumbing so that each shape can be read and tested on its own.
-namespace openai
-{
+namespace openai {
 
 struct Generate {
     JobSpec spec;
@@ -33,15 +31,15 @@ struct Problem {
 std::optional<Generate> parseGenerate(const std::string& body, Problem& problem);
 
 // {"created", "data": [{"b64_json"} or {"url": filesBase + "/files/<id>-<i>.png"}], "usage"}.
-nlohmann::json generated(const JobTruth& truth, bool url, int64_t inputTokens, const std::string& filesBase,
-    int64_t createdS);
+nlohmann::json generated(
+    const JobTruth& truth, bool url, int64_t inputTokens, const std::string& filesBase, int64_t createdS);
 // Token counts shaped like gpt-image-1's: ~1056 output tokens per 1024x1024 image (medium quality).
 nlohmann::json usage(const JobSpec& spec, int64_t inputTokens);
 // The PNG of a finished job's image `i`: the same bytes whether sent inline or from /files/.
 std::string image(const JobTruth& truth, int i);
 // {"error": {"message", "type", "param", "code"}}; empty param/code are null.
-nlohmann::json error(const std::string& message, const std::string& type, const std::string& param = {},
-    const std::string& code = {});
+nlohmann::json error(
+    const std::string& message, const std::string& type, const std::string& param = {}, const std::string& code = {});
 
 } // namespace openai
 } // namespace t2i

@@ -3,8 +3,7 @@
 
 #include "truthlog.h"
 
-namespace t2i
-{
+namespace t2i {
 
 PlatformDriver::PlatformDriver(PlatformProfile profile, uint64_t seed, QObject* parent)
     : QObject(parent)

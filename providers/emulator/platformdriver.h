@@ -9,16 +9,14 @@
 
 #include <memory>
 
-namespace t2i
-{
+namespace t2i {
 
 class TruthLog;
 
 // Runs a PlatformModel in real time on the Qt event loop: one single-shot timer, always armed for
 // the model's next event. Time 0 is when the driver was made. Fronts call sync() before they read
 // or change the platform, so what a client sees is the model at the moment of the request.
-class PlatformDriver : public QObject
-{
+class PlatformDriver : public QObject {
     Q_OBJECT
 public:
     PlatformDriver(PlatformProfile profile, uint64_t seed, QObject* parent = nullptr);

@@ -7,8 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace t2i
-{
+namespace t2i {
 
 std::string_view jobStatusName(JobStatus status)
 {

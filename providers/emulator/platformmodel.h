@@ -11,16 +11,14 @@
 #include <utility>
 #include <vector>
 
-namespace t2i
-{
+namespace t2i {
 
 // A discrete-event model of a serverless GPU platform: one FIFO queue, workers that boot (cold
 // start), serve, idle and stop, an autoscaler with a reaction delay and limits, GPU memory limits,
 // injected failures and a per-second billing ledger. It has no clock of its own: the caller says
 // what time it is (ms since the platform started), so tests drive it without sleeping and a front
 // drives it from an event loop. Every public call first advances the model to the time given.
-class PlatformModel
-{
+class PlatformModel {
 public:
     PlatformModel(PlatformProfile profile, uint64_t seed);
 

@@ -8,17 +8,14 @@
 #include <fstream>
 #include <set>
 
-namespace t2i
-{
-namespace
-{
+namespace t2i {
+namespace {
 
 using nlohmann::json;
 
 // Reads one JSON object, remembering which keys were read, so a misspelt key is an error
 // instead of a silently ignored setting.
-class ObjectReader
-{
+class ObjectReader {
 public:
     ObjectReader(const json& object, std::string path, const std::string& source)
         : m_object(object)

@@ -8,8 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace t2i
-{
+namespace t2i {
 
 // A duration drawn from a lognormal distribution: median * exp(sigma * N(0,1)).
 struct LogNormalMs {
@@ -81,8 +80,7 @@ struct PlatformProfile {
     static PlatformProfile load(const std::string& nameOrPath);
 };
 
-class ProfileError : public std::runtime_error
-{
+class ProfileError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };

@@ -4,8 +4,7 @@
 #include <cmath>
 #include <numbers>
 
-namespace t2i
-{
+namespace t2i {
 
 double RandomStream::normal()
 {

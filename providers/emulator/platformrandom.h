@@ -5,15 +5,13 @@
 #include <random>
 #include <string>
 
-namespace t2i
-{
+namespace t2i {
 
 // One random stream per (kind, index): job 7 draws the same numbers whatever happened before it,
 // so the same seed and the same arrivals give the same behaviour however the wall clock jittered.
 // The distributions are written out here because std::normal_distribution differs between
 // standard libraries, and a seed should mean the same run everywhere.
-class RandomStream
-{
+class RandomStream {
 public:
     enum class Kind : uint64_t { Job = 1, Worker = 2 };
 

@@ -5,8 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace t2i
-{
+namespace t2i {
 
 // Queued jobs that have waited at least the queue-delay threshold. The queue is FIFO and
 // arrivals never go back in time, so the overdue jobs are a prefix of it.

@@ -6,8 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace t2i
-{
+namespace t2i {
 
 // RunPod's job states; every front maps them onto its own protocol's words.
 enum class JobStatus { InQueue, InProgress, Completed, Failed, Cancelled, TimedOut };

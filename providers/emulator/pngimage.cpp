@@ -9,10 +9,8 @@
 #include <stdexcept>
 #include <vector>
 
-namespace t2i
-{
-namespace
-{
+namespace t2i {
+namespace {
 
 void putBigEndian(std::string& out, uint32_t value)
 {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ratelimiter.h"
 
-namespace t2i
-{
+namespace t2i {
 
 RateLimiter::RateLimiter(std::map<std::string, RateLimit> limits, int64_t windowMs)
     : m_windowMs(windowMs)

@@ -8,14 +8,12 @@
 #include <map>
 #include <string>
 
-namespace t2i
-{
+namespace t2i {
 
 // RunPod's job API limits: requests per operation in a sliding 10 s window, and requests of an
 // operation in flight at once (what matters for /runsync, which holds its answer). Operations
 // without an entry are unlimited.
-class RateLimiter
-{
+class RateLimiter {
 public:
     explicit RateLimiter(std::map<std::string, RateLimit> limits, int64_t windowMs = 10000);
 

@@ -10,14 +10,12 @@
 
 #include <cmath>
 
-namespace t2i
-{
+namespace t2i {
 
 using nlohmann::json;
 using Method = QHttpServerRequest::Method;
 
-namespace
-{
+namespace {
 
 // With one more header when `name` is set (Qt 6.4's header list is an initializer_list).
 void reply(QHttpServerResponder& responder, int status, const json& body, const QByteArray& name = {},
@@ -97,12 +95,14 @@ void ReplicateFront::addRoutes()
         [this](const QString& owner, const QString& name, const Request& request, Responder&& r) {
             create(request, std::move(r), { Kind::Deployment, owner.toStdString(), name.toStdString() });
         });
-    m_server.route("/v1/predictions", Method::Post,
-        [this](const Request& request, Responder&& r) { create(request, std::move(r), { Kind::Version, {}, {} }); });
-    m_server.route("/v1/predictions/<arg>", Method::Get, [this](const QString& id, const Request& request, Responder&& r) {
-        if (admit(request, r, "status"))
-            get(id, std::move(r));
+    m_server.route("/v1/predictions", Method::Post, [this](const Request& request, Responder&& r) {
+        create(request, std::move(r), { Kind::Version, {}, {} });
     });
+    m_server.route(
+        "/v1/predictions/<arg>", Method::Get, [this](const QString& id, const Request& request, Responder&& r) {
+            if (admit(request, r, "status"))
+                get(id, std::move(r));
+        });
     m_server.route(
         "/v1/predictions/<arg>/cancel", Method::Post, [this](const QString& id, const Request& request, Responder&& r) {
             if (admit(request, r, "cancel"))
@@ -130,15 +130,17 @@ bool ReplicateFront::admit(const QHttpServerRequest& request, Responder& respond
     if (key.isEmpty() || (!m_options.apiKey.isEmpty() && key != m_options.apiKey)) {
         reply(responder, 401,
             replicate::problem("Unauthenticated",
-                key.isEmpty() ? "You did not pass an authentication token" : "You did not pass a valid authentication token",
+                key.isEmpty() ? "You did not pass an authentication token"
+                              : "You did not pass a valid authentication token",
                 401));
         return false;
     }
     if (!m_limits.admit(operation, m_driver.nowMs(), held)) {
         const double retryAfter = m_driver.profile().retryAfterS;
         const qint64 seconds = retryAfter > 0 ? static_cast<qint64>(std::ceil(retryAfter)) : 10;
-        const json body = { { "detail", "Request was throttled. Your rate limit resets in ~" + std::to_string(seconds) + "s." },
-            { "status", 429 } };
+        const json body
+            = { { "detail", "Request was throttled. Your rate limit resets in ~" + std::to_string(seconds) + "s." },
+                  { "status", 429 } };
         // Retry-After only when the profile sets it: whether Replicate always sends it is unconfirmed.
         reply(responder, 429, body, retryAfter > 0 ? QByteArray("Retry-After") : QByteArray(),
             QByteArray::number(seconds));
@@ -170,7 +172,8 @@ void ReplicateFront::create(const QHttpServerRequest& request, Responder&& respo
     const QByteArray prefer = header(request, "Prefer");
     const QByteArray cancelAfter = header(request, "Cancel-After");
     const auto waitS = prefer.isEmpty() ? std::optional<int>(0) : replicate::preferWaitS(prefer.toStdString());
-    const auto deadlineMs = cancelAfter.isEmpty() ? std::optional<int64_t>(-1) : replicate::durationMs(cancelAfter.toStdString());
+    const auto deadlineMs
+        = cancelAfter.isEmpty() ? std::optional<int64_t>(-1) : replicate::durationMs(cancelAfter.toStdString());
     const bool held = waitS && *waitS > 0;
     if (!admit(request, responder, held ? "runsync" : "run", held))
         return;
@@ -211,7 +214,8 @@ void ReplicateFront::get(const QString& id, Responder&& responder)
 {
     const replicate::Prediction* p = find(id);
     if (!p)
-        return reply(responder, 404, replicate::problem("Not found", "The requested resource could not be found.", 404));
+        return reply(
+            responder, 404, replicate::problem("Not found", "The requested resource could not be found.", 404));
     reply(responder, 200, body(*p));
 }
 
@@ -219,7 +223,8 @@ void ReplicateFront::cancel(const QString& id, Responder&& responder)
 {
     const replicate::Prediction* p = find(id);
     if (!p)
-        return reply(responder, 404, replicate::problem("Not found", "The requested resource could not be found.", 404));
+        return reply(
+            responder, 404, replicate::problem("Not found", "The requested resource could not be found.", 404));
     if (!p->truth)
         m_driver.cancel(p->index); // its truth arrives through onJobFinished before this returns
     reply(responder, 200, body(*p));

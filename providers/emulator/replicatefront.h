@@ -13,8 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace t2i
-{
+namespace t2i {
 
 class PlatformDriver;
 
@@ -26,8 +25,7 @@ class PlatformDriver;
 // Outputs are URLs served at /files/<id>-<i>.png until retention.run_s after the end; after that
 // the prediction reads data_removed. Creates count against the profile's "run" rate limits
 // ("runsync" when held), polls against "status", cancels against "cancel".
-class ReplicateFront : public QObject
-{
+class ReplicateFront : public QObject {
     Q_OBJECT
 public:
     struct Options {

@@ -9,10 +9,8 @@
 #include <charconv>
 #include <cmath>
 
-namespace t2i::replicate
-{
-namespace
-{
+namespace t2i::replicate {
+namespace {
 
 using nlohmann::json;
 
@@ -111,8 +109,8 @@ std::string status(const Prediction& p, const std::optional<JobView>& view)
     return view && view->status == JobStatus::InProgress ? "processing" : "starting";
 }
 
-json prediction(const Prediction& p, const std::optional<JobView>& view, const Clock& clock, const std::string& base,
-    bool removed)
+json prediction(
+    const Prediction& p, const std::optional<JobView>& view, const Clock& clock, const std::string& base, bool removed)
 {
     const std::string self = base + "/v1/predictions/" + p.id;
     json body = { { "id", p.id }, { "model", p.model }, { "version", p.version },
@@ -180,7 +178,9 @@ std::optional<int64_t> durationMs(std::string_view text)
     if (p == end)
         return std::nullopt;
     if (const auto [tail, ec] = std::from_chars(p, end, number); ec == std::errc() && tail == end)
-        return number < 0 || !std::isfinite(number) ? std::nullopt : std::optional<int64_t>(std::llround(number * 1000)); // bare seconds
+        return number < 0 || !std::isfinite(number)
+            ? std::nullopt
+            : std::optional<int64_t>(std::llround(number * 1000)); // bare seconds
     while (p != end) {
         const auto [tail, ec] = std::from_chars(p, end, number);
         if (ec != std::errc() || !std::isfinite(number) || number < 0)

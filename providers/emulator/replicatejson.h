@@ -9,13 +9,11 @@
 #include <string>
 #include <string_view>
 
-namespace t2i
-{
+namespace t2i {
 
 // The JSON of Replicate's predictions API (shared/reference/providers.md §2), kept apart from the
 // HTTP plumbing so that each shape can be read and tested on its own.
-namespace replicate
-{
+namespace replicate {
 
 // Which create route a request came by.
 struct Route {
@@ -56,8 +54,8 @@ struct Clock {
 
 // The prediction object. `view` is the job while it is queued or running; `removed`: past
 // retention (data_removed, no output, input or logs). URLs are built on `base` ("http://host:port").
-nlohmann::json prediction(const Prediction& p, const std::optional<JobView>& view, const Clock& clock,
-    const std::string& base, bool removed);
+nlohmann::json prediction(
+    const Prediction& p, const std::optional<JobView>& view, const Clock& clock, const std::string& base, bool removed);
 // "starting", "processing", "succeeded", "failed", "canceled" or "aborted".
 std::string status(const Prediction& p, const std::optional<JobView>& view);
 // "2026-05-01T10:00:00.123Z": milliseconds, so that differences are exact in ms.

@@ -12,8 +12,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace t2i
-{
+namespace t2i {
 
 using nlohmann::json;
 using Method = QHttpServerRequest::Method;

@@ -16,8 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace t2i
-{
+namespace t2i {
 
 class PlatformDriver;
 
@@ -25,8 +24,7 @@ class PlatformDriver;
 // on 127.0.0.1: /v2/{endpoint}/run, /runsync, /status/{id}, /status-sync/{id}, /stream/{id},
 // /cancel/{id}, /purge-queue, /health. /runsync holds its answer without a thread: the responder
 // is parked until the job ends or `wait` runs out, and answered from the event loop.
-class RunPodFront : public QObject
-{
+class RunPodFront : public QObject {
     Q_OBJECT
 public:
     struct Options {

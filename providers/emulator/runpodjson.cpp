@@ -3,10 +3,8 @@
 
 #include "pngimage.h"
 
-namespace t2i::runpod
-{
-namespace
-{
+namespace t2i::runpod {
+namespace {
 
 using nlohmann::json;
 

@@ -8,13 +8,11 @@
 #include <optional>
 #include <string>
 
-namespace t2i
-{
+namespace t2i {
 
 // The JSON of RunPod Serverless's job API (shared/reference/providers.md §1), kept apart from the
 // HTTP plumbing so that each shape can be read and tested on its own.
-namespace runpod
-{
+namespace runpod {
 
 // The body of /run and /runsync: {"input": {...}, "policy": {...}, "webhook": ...}. Reads
 // worker-sdxl's input names plus our "precision". On error returns nullopt and says why.

@@ -5,8 +5,7 @@
 
 #include <stdexcept>
 
-namespace t2i
-{
+namespace t2i {
 
 TruthLog::TruthLog(const std::string& path)
     : m_out(path, std::ios::binary | std::ios::trunc)
@@ -53,8 +52,7 @@ nlohmann::json TruthLog::toJson(const Ledger& l)
             { "stop_ms", w.stopMs }, { "always_on", w.alwaysOn } });
     return { { "ledger",
         { { "billed_s", l.billedS }, { "keep_warm_s", l.keepWarmS }, { "cost_usd", l.costUsd },
-            { "workers_started", l.workersStarted }, { "workers", workers },
-            { "price_per_s", l.pricePerS } } } };
+            { "workers_started", l.workersStarted }, { "workers", workers }, { "price_per_s", l.pricePerS } } } };
 }
 
 void TruthLog::write(const JobTruth& truth)

@@ -8,13 +8,11 @@
 #include <fstream>
 #include <string>
 
-namespace t2i
-{
+namespace t2i {
 
 // The ground-truth file: one JSON object per finished job, written and flushed as the job
 // finishes (a crashed run keeps what it had), and the ledger as the last line.
-class TruthLog
-{
+class TruthLog {
 public:
     // Truncates `path`; throws std::runtime_error if it cannot be written.
     explicit TruthLog(const std::string& path);

@@ -93,7 +93,8 @@ std::string OpenAIAdapter::requestBody(const Job& job) const
 
 HttpRequest OpenAIAdapter::submit(JobState& job)
 {
-    return jsonRequest("POST", m_options.baseUrl + "/images/generations", "Bearer " + m_options.apiKey, requestBody(job.job));
+    return jsonRequest(
+        "POST", m_options.baseUrl + "/images/generations", "Bearer " + m_options.apiKey, requestBody(job.job));
 }
 
 Action OpenAIAdapter::onResponse(JobState& job, const HttpResponse& response)
@@ -110,14 +111,15 @@ Action OpenAIAdapter::onResponse(JobState& job, const HttpResponse& response)
         const ApiError error = readError(body, response.body);
         job.providerStatus = error.code.empty() ? error.type : error.code;
         const bool filtered = error.code == "content_policy_violation" || error.code == "moderation_blocked";
-        const ErrorClass cls = filtered && response.status == 400 ? ErrorClass::ContentFiltered
-                                                                  : classifyHttpStatus(response.status);
+        const ErrorClass cls
+            = filtered && response.status == 400 ? ErrorClass::ContentFiltered : classifyHttpStatus(response.status);
         const std::string tag = error.code.empty() ? error.type : error.code;
-        return Action::fail(cls,
-            "HTTP " + std::to_string(response.status) + (tag.empty() ? "" : " " + tag) + ": " + error.message);
+        return Action::fail(
+            cls, "HTTP " + std::to_string(response.status) + (tag.empty() ? "" : " " + tag) + ": " + error.message);
     }
     if (body.is_discarded() || !body.is_object())
-        return Action::fail(ErrorClass::ServerError, "malformed JSON from the Images API: " + response.body.substr(0, 200));
+        return Action::fail(
+            ErrorClass::ServerError, "malformed JSON from the Images API: " + response.body.substr(0, 200));
     job.accepted = true;
     job.providerStatus = "completed";
     // Token usage (GPT image models) is what they bill by: kept verbatim for the cost model.

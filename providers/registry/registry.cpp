@@ -20,7 +20,11 @@
 
 namespace t2i {
 
-std::vector<std::string> knownProviderTypes() { return { "emulated", "runpod", "openai", "openai_compatible", "replicate", "fal", "modal", "hf_endpoint", "baseten", "together", "stability", "http", "comfyui", "a1111", "sdcpp", "sagemaker" }; }
+std::vector<std::string> knownProviderTypes()
+{
+    return { "emulated", "runpod", "openai", "openai_compatible", "replicate", "fal", "modal", "hf_endpoint", "baseten",
+        "together", "stability", "http", "comfyui", "a1111", "sdcpp", "sagemaker" };
+}
 
 bool isKnownProviderType(const std::string& type)
 {

@@ -13,7 +13,10 @@ namespace {
 
 using nlohmann::json;
 
-bool isPending(const std::string& status) { return status == "starting" || status == "processing"; }
+bool isPending(const std::string& status)
+{
+    return status == "starting" || status == "processing";
+}
 
 std::string text(const json& body, const char* key)
 {
@@ -176,8 +179,8 @@ Action ReplicateAdapter::onResponse(JobState& job, const HttpResponse& response)
     if (status == "failed") {
         const auto error = body.find("error");
         const std::string message = error == body.end() || error->is_null() ? "the prediction failed without an error"
-            : error->is_string()                                         ? error->get<std::string>()
-                                                                         : error->dump();
+            : error->is_string()                                            ? error->get<std::string>()
+                                                                            : error->dump();
         const bool filtered = message.find("NSFW") != std::string::npos || message.find("safety") != std::string::npos;
         return Action::fail(filtered ? ErrorClass::ContentFiltered : ErrorClass::PlatformFailure, message);
     }

@@ -99,18 +99,22 @@ RunPodAdapter::RunPodAdapter(RunPodOptions options)
 {
 }
 
-std::string RunPodAdapter::endpointUrl() const { return m_options.baseUrl + "/" + m_options.endpointId; }
+std::string RunPodAdapter::endpointUrl() const
+{
+    return m_options.baseUrl + "/" + m_options.endpointId;
+}
 
 HttpRequest RunPodAdapter::make(std::string method, const std::string& path, std::string body) const
 {
-    return jsonRequest(std::move(method), endpointUrl() + path, (m_options.bearerPrefix ? "Bearer " : "") + m_options.apiKey,
-        std::move(body));
+    return jsonRequest(std::move(method), endpointUrl() + path,
+        (m_options.bearerPrefix ? "Bearer " : "") + m_options.apiKey, std::move(body));
 }
 
 HttpRequest RunPodAdapter::statusRequest(const JobState& job) const
 {
     if (m_options.poll == "status-sync")
-        return make("GET", "/status-sync/" + pathSegment(job.jobId) + "?wait=" + std::to_string(m_options.statusSyncWaitMs));
+        return make(
+            "GET", "/status-sync/" + pathSegment(job.jobId) + "?wait=" + std::to_string(m_options.statusSyncWaitMs));
     return make("GET", "/status/" + pathSegment(job.jobId));
 }
 
@@ -138,13 +142,15 @@ json RunPodAdapter::input(const Job& job) const
     }
     // worker-sdxl's input names (providers.md §1.1); precision is our extension, read by the emulator.
     return { { "prompt", job.prompt }, { "width", v.width }, { "height", v.height }, { "num_inference_steps", v.steps },
-        { "guidance_scale", v.guidance }, { "seed", job.seed }, { "num_images", v.images }, { "precision", v.precision } };
+        { "guidance_scale", v.guidance }, { "seed", job.seed }, { "num_images", v.images },
+        { "precision", v.precision } };
 }
 
 HttpRequest RunPodAdapter::submit(JobState& job)
 {
     const json body = { { "input", input(job.job) } };
-    const std::string path = m_options.mode == "runsync" ? "/runsync?wait=" + std::to_string(m_options.runsyncWaitMs) : "/run";
+    const std::string path
+        = m_options.mode == "runsync" ? "/runsync?wait=" + std::to_string(m_options.runsyncWaitMs) : "/run";
     return make("POST", path, body.dump());
 }
 
@@ -155,10 +161,12 @@ Action RunPodAdapter::onResponse(JobState& job, const HttpResponse& response)
     json body = json::parse(response.body, nullptr, false);
     if (response.status >= 400) {
         // Public endpoints answer validation errors with 400 and a FAILED body.
-        const std::string detail = body.is_object() && body.contains("error") ? errorText(body) : response.body.substr(0, 300);
+        const std::string detail
+            = body.is_object() && body.contains("error") ? errorText(body) : response.body.substr(0, 300);
         if (body.is_object() && body.value("status", "") == "FAILED")
             job.providerStatus = "FAILED";
-        return Action::fail(classifyHttpStatus(response.status), "HTTP " + std::to_string(response.status) + ": " + detail);
+        return Action::fail(
+            classifyHttpStatus(response.status), "HTTP " + std::to_string(response.status) + ": " + detail);
     }
     if (body.is_discarded() || !body.is_object())
         return Action::fail(ErrorClass::ServerError, "malformed JSON from RunPod: " + response.body.substr(0, 200));
@@ -212,7 +220,10 @@ std::optional<HttpRequest> RunPodAdapter::cancel(const JobState& job) const
     return make("POST", "/cancel/" + pathSegment(job.jobId));
 }
 
-std::optional<HttpRequest> RunPodAdapter::healthRequest() const { return make("GET", "/health"); }
+std::optional<HttpRequest> RunPodAdapter::healthRequest() const
+{
+    return make("GET", "/health");
+}
 
 std::optional<WorkerSample> RunPodAdapter::parseHealth(const HttpResponse& response) const
 {

@@ -17,8 +17,8 @@
 #include "charts/runcharts.h"
 #include "charts/significance.h"
 #include "charts/timecharts.h"
-#include "cost/runcostfor.h"
 #include "compare/comparisonview.h"
+#include "cost/runcostfor.h"
 #include "store/store.h"
 
 #include <QApplication>
@@ -71,7 +71,8 @@ void addRun(Store& store, const std::string& id, const std::string& variant, std
     run.providerType = "emulated";
     run.variantId = variant;
     run.configJson = R"({"provider":{"id":"emulated-runpod","type":"emulated","profile":"steady"},)"
-                     R"("variant":{"id":")" + variant + R"(","width":1024,"height":1024,"steps":30,"images":1}})";
+                     R"("variant":{"id":")"
+        + variant + R"(","width":1024,"height":1024,"steps":30,"images":1}})";
     run.environmentJson = R"({"tool":"t2ibench","version":"0.1.0","host":"bench"})";
     run.created = "2026-01-01T00:00:00Z";
     run.finished = run.created;
@@ -177,7 +178,8 @@ void stepsMode(const std::string& db, const std::string& id)
         const double cpu = threadCpuMs();
         const double wall = millis(work);
         char text[120];
-        std::snprintf(text, sizeof text, "%s%s %.0f ms (CPU %.0f)", line.empty() ? "" : ", ", name, wall, threadCpuMs() - cpu);
+        std::snprintf(
+            text, sizeof text, "%s%s %.0f ms (CPU %.0f)", line.empty() ? "" : ", ", name, wall, threadCpuMs() - cpu);
         line += text;
     };
     RunColumns columns;
@@ -288,7 +290,8 @@ int main(int argc, char** argv)
     std::setvbuf(stdout, nullptr, _IONBF, 0); // progress shows as it happens, even into a file
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
-    const std::vector<std::string> ids { "rbench2-a-" + std::to_string(requests), "rbench2-b-" + std::to_string(requests) };
+    const std::vector<std::string> ids { "rbench2-a-" + std::to_string(requests),
+        "rbench2-b-" + std::to_string(requests) };
     if (mode == "steps") {
         stepsMode(db, ids[0]);
         return 0;

@@ -23,7 +23,8 @@ double cpuSeconds()
 {
     rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 } // namespace
 
@@ -90,8 +91,9 @@ int main(int argc, char** argv)
     const Distribution lagMs = describe(lag);
     const double wall = result.durationMs / 1000.0;
     nlohmann::json out { { "mode", closed > 0 ? "closed" : "open" }, { "concurrency", closed }, { "rate", rate },
-        { "requests", records.size() }, { "ok", ok }, { "wall_s", wall }, { "requests_per_s", double(records.size()) / wall },
-        { "cpu_s", cpu }, { "cpu_us_per_request", records.empty() ? 0 : cpu / double(records.size()) * 1e6 },
+        { "requests", records.size() }, { "ok", ok }, { "wall_s", wall },
+        { "requests_per_s", double(records.size()) / wall }, { "cpu_s", cpu },
+        { "cpu_us_per_request", records.empty() ? 0 : cpu / double(records.size()) * 1e6 },
         { "send_lag_ms", { { "p50", lagMs.p50 }, { "p99", lagMs.p99 }, { "max", lagMs.max } } } };
     std::cout << out.dump() << std::endl;
     return ok == records.size() ? 0 : 1;

@@ -63,8 +63,8 @@ inline std::vector<RequestRecord> generatedRecords(std::size_t count, std::uint3
             r.width = 1024;
             r.height = 1024;
         } else {
-            const ErrorClass errors[] = { ErrorClass::Timeout, ErrorClass::ServerError, ErrorClass::Throttled,
-                ErrorClass::None };
+            const ErrorClass errors[]
+                = { ErrorClass::Timeout, ErrorClass::ServerError, ErrorClass::Throttled, ErrorClass::None };
             r.errorClass = errors[static_cast<std::size_t>(unit(rng) * 4) % 4];
         }
         r.bytes = r.ok ? 1'000'000 : 200;

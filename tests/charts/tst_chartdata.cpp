@@ -6,8 +6,8 @@
 #include "charts/comparison.h"
 #include "charts/comparisonload.h"
 #include "charts/distributions.h"
-#include "charts/rundigest.h"
 #include "charts/runcharts.h"
+#include "charts/rundigest.h"
 #include "charts/timecharts.h"
 #include "stats/recorddsl.h"
 #include "stats/summary.h"
@@ -35,8 +35,8 @@ RunColumns columnsOf(const std::vector<RequestRecord>& records)
 
 bool sameDistribution(const Distribution& a, const Distribution& b)
 {
-    return a.n == b.n && a.min == b.min && a.max == b.max && a.mean == b.mean && a.stddev == b.stddev
-        && a.p50 == b.p50 && a.p90 == b.p90 && a.p95 == b.p95 && a.p99 == b.p99;
+    return a.n == b.n && a.min == b.min && a.max == b.max && a.mean == b.mean && a.stddev == b.stddev && a.p50 == b.p50
+        && a.p90 == b.p90 && a.p95 == b.p95 && a.p99 == b.p99;
 }
 
 // Every field, compared exactly: the digest must be summarize() to the last bit.
@@ -72,7 +72,10 @@ QString summaryMismatch(const RunSummary& a, const RunSummary& b)
     return {};
 }
 
-bool sameValue(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+bool sameValue(double a, double b)
+{
+    return (std::isnan(a) && std::isnan(b)) || a == b;
+}
 
 std::vector<double> ascending(std::vector<double> values)
 {
@@ -149,14 +152,13 @@ void TestChartData::digestEqualsSummarize_data()
     QTest::addColumn<int>("generated");
     QTest::newRow("empty run") << QString() << 0;
     QTest::newRow("warm-up only") << "-1:warmup:0:1:0:900:ok:w" << 0;
-    QTest::newRow("sweep with a failure and stages")
-        << "-1:warmup:0:1:0:900:ok:w\n"
-           "0:closed:0:1:1000:3000:ok:c:q=1500:e=400:d=50\n"
-           "0:closed:0:1:3000:4100:ok:w:q=100:e=900\n"
-           "0:closed:1:2:4100:5200:timeout:u\n"
-           "0:closed:1:2:4100:5150:ok:w:img=2\n"
-           "1:cold_probe:0:1:9000:19000:ok:c:q=8000\n"
-        << 0;
+    QTest::newRow("sweep with a failure and stages") << "-1:warmup:0:1:0:900:ok:w\n"
+                                                        "0:closed:0:1:1000:3000:ok:c:q=1500:e=400:d=50\n"
+                                                        "0:closed:0:1:3000:4100:ok:w:q=100:e=900\n"
+                                                        "0:closed:1:2:4100:5200:timeout:u\n"
+                                                        "0:closed:1:2:4100:5150:ok:w:img=2\n"
+                                                        "1:cold_probe:0:1:9000:19000:ok:c:q=8000\n"
+                                                     << 0;
     QTest::newRow("only cold probes") << "0:cold_probe:0:1:0:9000:ok:c\n0:cold_probe:0:1:20000:27000:ok:c\n" << 0;
     QTest::newRow("5,000 generated records") << QString() << 5000;
 }
@@ -213,9 +215,9 @@ void TestChartData::storeColumnsReadBackEveryField()
     QCOMPARE(read.width, expected.width);
     QCOMPARE(read.height, expected.height);
     QCOMPARE(read.bytes, expected.bytes);
-    const std::vector<double> RunColumns::*timeColumns[] = { &RunColumns::intendedMs, &RunColumns::sentMs,
-        &RunColumns::startedMs, &RunColumns::finishedMs, &RunColumns::doneMs, &RunColumns::queueMs,
-        &RunColumns::execMs, &RunColumns::downloadMs };
+    const std::vector<double> RunColumns::*timeColumns[]
+        = { &RunColumns::intendedMs, &RunColumns::sentMs, &RunColumns::startedMs, &RunColumns::finishedMs,
+              &RunColumns::doneMs, &RunColumns::queueMs, &RunColumns::execMs, &RunColumns::downloadMs };
     for (const auto column : timeColumns)
         for (std::size_t i = 0; i < recs.size(); ++i)
             QVERIFY2(sameValue((read.*column)[i], (expected.*column)[i]), qPrintable(QString::number(i)));

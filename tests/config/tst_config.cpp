@@ -129,19 +129,25 @@ void TestConfig::everyErrorIsReported()
     QVERIFY(!result.config);
     QVERIFY2(result.errors.size() == 6, test::describeErrors(result).constData());
     for (const char* path : { "version", "providers[1].id", "variants[0].width", "prompts.order",
-                              "workload.steps[2].rate", "workload.steps[4].to" })
-        QVERIFY2(errorAt(result, path), (std::string("missing ") + path + test::describeErrors(result).toStdString()).c_str());
+             "workload.steps[2].rate", "workload.steps[4].to" })
+        QVERIFY2(errorAt(result, path),
+            (std::string("missing ") + path + test::describeErrors(result).toStdString()).c_str());
 }
 
 void TestConfig::syntaxErrorGivesLineAndColumn_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("where");
-    QTest::newRow("missing comma on line 3") << "{\n  \"version\": 1\n  \"name\": \"x\"\n}" << "line 3, column 8";
-    QTest::newRow("trailing comma on line 2") << "{\n  \"version\": 1,\n}" << "line 3, column 1";
-    QTest::newRow("unterminated string") << "{\"name\": \"abc" << "line 1, column 14";
-    QTest::newRow("empty file") << "" << "line 1, column 1";
-    QTest::newRow("columns count characters, not bytes") << "{\"name\": \"\xC3\xA9t\xC3\xA9\" x}" << "line 1, column 16";
+    QTest::newRow("missing comma on line 3") << "{\n  \"version\": 1\n  \"name\": \"x\"\n}"
+                                             << "line 3, column 8";
+    QTest::newRow("trailing comma on line 2") << "{\n  \"version\": 1,\n}"
+                                              << "line 3, column 1";
+    QTest::newRow("unterminated string") << "{\"name\": \"abc"
+                                         << "line 1, column 14";
+    QTest::newRow("empty file") << ""
+                                << "line 1, column 1";
+    QTest::newRow("columns count characters, not bytes") << "{\"name\": \"\xC3\xA9t\xC3\xA9\" x}"
+                                                         << "line 1, column 16";
 }
 
 void TestConfig::syntaxErrorGivesLineAndColumn()
@@ -220,7 +226,8 @@ void TestConfig::unsupportedTypeNamesWhatIsSupported()
     QVERIFY(!refused.config);
     QCOMPARE(refused.errors.size(), std::size_t(1));
     QCOMPARE(refused.errors[0].format(),
-             std::string("fal.json: providers[1].type: \"fal\" is not supported by this build yet (supported: emulated, runpod)"));
+        std::string(
+            "fal.json: providers[1].type: \"fal\" is not supported by this build yet (supported: emulated, runpod)"));
     // Without a list every type of the spec is accepted.
     QVERIFY(parseConfig(doc.dump(), "fal.json").config);
     // A type this build has still passes with the list.
@@ -239,7 +246,7 @@ void TestConfig::validateConfigTakesAParsedDocument()
 void TestConfig::errorFormat()
 {
     QCOMPARE((ConfigError { "a.json", "workload.steps[2].rate", "must be a positive number" }.format()),
-             std::string("a.json: workload.steps[2].rate: must be a positive number"));
+        std::string("a.json: workload.steps[2].rate: must be a positive number"));
     QCOMPARE((ConfigError { "a.json", "", "invalid JSON" }.format()), std::string("a.json: invalid JSON"));
 }
 
@@ -258,13 +265,18 @@ void TestConfig::roundTrip_data()
 {
     QTest::addColumn<QString>("pointer");
     QTest::addColumn<QString>("value");
-    QTest::newRow("the spec's example") << "/name" << "\"quickstart\"";
+    QTest::newRow("the spec's example") << "/name"
+                                        << "\"quickstart\"";
     QTest::newRow("prompts from a file, random seeds, shuffled")
-        << "/prompts" << R"({"file":"p.txt","seed":7,"seed_policy":"random","order":"shuffle"})";
-    QTest::newRow("one concurrency level") << "/workload/steps/1" << R"({"kind":"closed","concurrency":3,"requests":9})";
-    QTest::newRow("fractional values") << "/workload/steps/4" << R"({"kind":"ramp","from":0.5,"to":2.25,"duration_s":1.5})";
+        << "/prompts"
+        << R"({"file":"p.txt","seed":7,"seed_policy":"random","order":"shuffle"})";
+    QTest::newRow("one concurrency level") << "/workload/steps/1"
+                                           << R"({"kind":"closed","concurrency":3,"requests":9})";
+    QTest::newRow("fractional values") << "/workload/steps/4"
+                                       << R"({"kind":"ramp","from":0.5,"to":2.25,"duration_s":1.5})";
     QTest::newRow("provider timeout and extension keys")
-        << "/providers/0" << R"({"id":"e","type":"emulated","profile":"steady","timeout_s":12.5,"x-note":"n"})";
+        << "/providers/0"
+        << R"({"id":"e","type":"emulated","profile":"steady","timeout_s":12.5,"x-note":"n"})";
 }
 
 void TestConfig::roundTrip()
@@ -303,7 +315,8 @@ void TestConfig::examplesParse_data()
     QTest::addColumn<QString>("file");
     const QDir examples(QStringLiteral(T2I_SOURCE_DIR "/examples"));
     const QStringList files = examples.entryList({ "*.json" }, QDir::Files, QDir::Name);
-    QVERIFY(files.contains("quickstart.json") && files.contains("runpod.json") && files.contains("sweep-open-loop.json"));
+    QVERIFY(
+        files.contains("quickstart.json") && files.contains("runpod.json") && files.contains("sweep-open-loop.json"));
     for (const QString& f : files)
         QTest::newRow(qPrintable(f)) << examples.filePath(f);
 }
@@ -349,7 +362,8 @@ void TestConfig::promptFileIsCheckedOnLoad()
     QVERIFY(!result.config);
     QCOMPARE(result.errors.size(), std::size_t(1));
     QCOMPARE(result.errors[0].path, std::string("prompts.file"));
-    QVERIFY2(QString::fromStdString(result.errors[0].message).contains("No such file"), result.errors[0].format().c_str());
+    QVERIFY2(
+        QString::fromStdString(result.errors[0].message).contains("No such file"), result.errors[0].format().c_str());
 
     QVERIFY(test::writeFile(dir.filePath("configs/prompts/mine.txt"), "a red cube\n"));
     result = loadConfig(path.toStdString());

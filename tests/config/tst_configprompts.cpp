@@ -56,8 +56,8 @@ void TestConfigPrompts::namedSets_data()
     QTest::addColumn<QString>("set");
     QTest::addColumn<int>("count");
     QTest::addColumn<QString>("first");
-    QTest::newRow("default holds 64 prompts") << "default" << 64
-                                              << "The collision of two black holes in the center of a galaxy.";
+    QTest::newRow("default holds 64 prompts")
+        << "default" << 64 << "The collision of two black holes in the center of a galaxy.";
     QTest::newRow("parti holds all 1632 PartiPrompts") << "parti" << 1632 << "bond";
 }
 
@@ -110,7 +110,7 @@ void TestConfigPrompts::textFile()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     QVERIFY(test::writeFile(dir.filePath("mine.txt"),
-                            "\xEF\xBB\xBF# my prompts\n\na red cube\r\n  a blue sphere  \n   # indented comment\nlast line"));
+        "\xEF\xBB\xBF# my prompts\n\na red cube\r\n  a blue sphere  \n   # indented comment\nlast line"));
     std::string error;
     const auto prompts = loadPrompts(fromFile("mine.txt"), dir.path().toStdString(), &error);
     QVERIFY2(prompts, error.c_str());
@@ -121,8 +121,8 @@ void TestConfigPrompts::tsvFileByColumnName()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    QVERIFY(test::writeFile(dir.filePath("set.tsv"),
-                            "Id\tPrompt\tNote\n1\ta red cube\tx\n2\t\"quoted\" words\t\n\n3\t\ty\n4\ta cat\n"));
+    QVERIFY(test::writeFile(
+        dir.filePath("set.tsv"), "Id\tPrompt\tNote\n1\ta red cube\tx\n2\t\"quoted\" words\t\n\n3\t\ty\n4\ta cat\n"));
     std::string error;
     const auto prompts = loadPrompts(fromFile("set.tsv"), dir.path().toStdString(), &error);
     QVERIFY2(prompts, error.c_str());
@@ -135,9 +135,15 @@ void TestConfigPrompts::unusableFiles_data()
     QTest::addColumn<QString>("content");
     QTest::addColumn<QString>("message");
     QTest::newRow("missing file") << "absent.txt" << QString() << "No such file or directory";
-    QTest::newRow("only comments") << "empty.txt" << "# nothing\n\n" << "holds no prompt";
-    QTest::newRow("tsv without a Prompt column") << "bad.tsv" << "Text\tCategory\na\tb\n" << "no \"Prompt\" column";
-    QTest::newRow("tsv with only a header") << "head.tsv" << "Prompt\n" << "holds no prompt";
+    QTest::newRow("only comments") << "empty.txt"
+                                   << "# nothing\n\n"
+                                   << "holds no prompt";
+    QTest::newRow("tsv without a Prompt column") << "bad.tsv"
+                                                 << "Text\tCategory\na\tb\n"
+                                                 << "no \"Prompt\" column";
+    QTest::newRow("tsv with only a header") << "head.tsv"
+                                            << "Prompt\n"
+                                            << "holds no prompt";
 }
 
 void TestConfigPrompts::unusableFiles()

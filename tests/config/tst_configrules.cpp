@@ -93,17 +93,18 @@ void TestConfigRules::refused_data()
         "providers[1].pricing.per_second", "must be a price >= 0");
     row("launch not an object names launch", "/providers/1/launch", "[]", "providers[1].launch", "must be an object");
     row("launch with an empty command names launch.command", "/providers/1/launch",
-        "{\"command\": [], \"ready_url\": \"http://127.0.0.1:1/\"}",
-        "providers[1].launch.command", "non-empty list of strings");
-    row("launch ready_url without scheme", "/providers/1/launch", "{\"command\": [\"srv\"], \"ready_url\": \"localhost\"}",
-        "providers[1].launch.ready_url", "http://");
+        "{\"command\": [], \"ready_url\": \"http://127.0.0.1:1/\"}", "providers[1].launch.command",
+        "non-empty list of strings");
+    row("launch ready_url without scheme", "/providers/1/launch",
+        "{\"command\": [\"srv\"], \"ready_url\": \"localhost\"}", "providers[1].launch.ready_url", "http://");
     row("launch without ready_url names it", "/providers/1/launch", "{\"command\": [\"srv\"]}",
         "providers[1].launch.ready_url", "required");
     row("launch ready_headers value not a string", "/providers/1/launch",
         "{\"command\": [\"srv\"], \"ready_url\": \"http://127.0.0.1:1/\", \"ready_headers\": {\"X-Token-Id\": 1}}",
         "providers[1].launch.ready_headers.X-Token-Id", "must be a string");
     row("launch ready_headers with a literal key is refused", "/providers/1/launch",
-        "{\"command\": [\"srv\"], \"ready_url\": \"http://127.0.0.1:1/\", \"ready_headers\": {\"Authorization\": \"Bearer sk-1\"}}",
+        "{\"command\": [\"srv\"], \"ready_url\": \"http://127.0.0.1:1/\", \"ready_headers\": {\"Authorization\": "
+        "\"Bearer sk-1\"}}",
         "providers[1].launch.ready_headers.Authorization", "must not hold a secret");
     row("launch unknown key is named with a suggestion", "/providers/1/launch",
         "{\"command\": [\"srv\"], \"ready_url\": \"http://127.0.0.1:1/\", \"ready_timeout\": 5}",
@@ -111,7 +112,8 @@ void TestConfigRules::refused_data()
     row("runpod poll stream is refused", "/providers/1/poll", "\"stream\"", "providers[1].poll", "\"status-sync\"");
     row("runpod status_sync_wait_ms below 1000", "/providers/1/status_sync_wait_ms", "500",
         "providers[1].status_sync_wait_ms", "between 1000 and 300000");
-    row("runpod input_format unknown", "/providers/1/input_format", "\"flux\"", "providers[1].input_format", "\"public\"");
+    row("runpod input_format unknown", "/providers/1/input_format", "\"flux\"", "providers[1].input_format",
+        "\"public\"");
     row("poll_interval_ms 5 on a provider", "/providers/1/poll_interval_ms", "5", "providers[1].poll_interval_ms",
         "between 10 and 60000");
     row("negative cold_threshold_ms", "/providers/1/cold_threshold_ms", "-1", "providers[1].cold_threshold_ms",
@@ -121,7 +123,8 @@ void TestConfigRules::refused_data()
     row("key of another type is unknown", "/providers/0/auth_scheme", "\"bearer\"", "providers[0].auth_scheme",
         "unknown key for type \"emulated\"");
     row("emulated mode async is refused", "/providers/0/mode", "\"async\"", "providers[0].mode", "one of");
-    row("runpod auth_scheme token is refused", "/providers/1/auth_scheme", "\"token\"", "providers[1].auth_scheme", "one of");
+    row("runpod auth_scheme token is refused", "/providers/1/auth_scheme", "\"token\"", "providers[1].auth_scheme",
+        "one of");
     row("http_version 3 is refused", "/providers/1/http_version", "\"3\"", "providers[1].http_version", "one of");
 
     // Providers: each type's own keys.
@@ -130,11 +133,13 @@ void TestConfigRules::refused_data()
     row("emulated protocol grpc", "/providers/0/protocol", "\"grpc\"", "providers[0].protocol",
         "must be one of \"runpod\", \"openai\", \"replicate\" or \"fal\" (got \"grpc\")");
     row("emulated seed 1.5", "/providers/0/seed", "1.5", "providers[0].seed", "must be an integer >= 0");
-    row("emulated time_scale 0", "/providers/0/time_scale", "0", "providers[0].time_scale", "must be a positive number");
+    row("emulated time_scale 0", "/providers/0/time_scale", "0", "providers[0].time_scale",
+        "must be a positive number");
     row("emulated truth empty", "/providers/0/truth", "\"\"", "providers[0].truth", "file path");
     row("runpod without endpoint_id", "/providers/1/endpoint_id", "-", "providers[1].endpoint_id",
         "required; the RunPod endpoint id");
-    row("runpod mode async", "/providers/1/mode", "\"async\"", "providers[1].mode", "must be one of \"run\" or \"runsync\"");
+    row("runpod mode async", "/providers/1/mode", "\"async\"", "providers[1].mode",
+        "must be one of \"run\" or \"runsync\"");
     row("replicate with nothing to run", "/providers/1", R"({"id":"r","type":"replicate"})", "providers[1]",
         "give exactly one of model (owner/name), deployment (owner/name) or version");
     row("replicate with model and version", "/providers/1",
@@ -151,7 +156,8 @@ void TestConfigRules::refused_data()
     row("modal header not a string", "/providers/1",
         R"({"id":"m","type":"modal","url":"https://x.modal.run","headers":{"X-N":1}})", "providers[1].headers.X-N",
         "must be a string");
-    row("sagemaker without region", "/providers/1", R"({"id":"s","type":"sagemaker","endpoint_name":"e","access_key_env":"AWS_ACCESS_KEY_ID","secret_key_env":"AWS_SECRET_ACCESS_KEY"})",
+    row("sagemaker without region", "/providers/1",
+        R"({"id":"s","type":"sagemaker","endpoint_name":"e","access_key_env":"AWS_ACCESS_KEY_ID","secret_key_env":"AWS_SECRET_ACCESS_KEY"})",
         "providers[1].region", "required");
     row("sagemaker access_key_env not a name", "/providers/1",
         R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","access_key_env":"AKIA/x","secret_key_env":"AWS_SECRET_ACCESS_KEY"})",
@@ -168,8 +174,10 @@ void TestConfigRules::refused_data()
     row("sagemaker unknown placeholder", "/providers/1",
         R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","access_key_env":"A","secret_key_env":"B","body_template":"{\"p\": \"{{promt}}\"}"})",
         "providers[1].body_template", "unknown placeholder {{promt}}");
-    row("hf_endpoint without url", "/providers/1", R"({"id":"h","type":"hf_endpoint"})", "providers[1].url", "required");
-    row("baseten without model_id", "/providers/1", R"({"id":"b","type":"baseten"})", "providers[1].model_id", "required");
+    row("hf_endpoint without url", "/providers/1", R"({"id":"h","type":"hf_endpoint"})", "providers[1].url",
+        "required");
+    row("baseten without model_id", "/providers/1", R"({"id":"b","type":"baseten"})", "providers[1].model_id",
+        "required");
     row("openai response_format png", "/providers/1", R"({"id":"o","type":"openai","response_format":"png"})",
         "providers[1].response_format", "\"b64_json\" or \"url\"");
     row("openai_compatible without base_url", "/providers/1", R"({"id":"o","type":"openai_compatible"})",
@@ -179,8 +187,9 @@ void TestConfigRules::refused_data()
         "providers[1].engine", "\"core\", \"ultra\" or \"sd3\"");
     row("comfyui progress websocket", "/providers/1", R"({"id":"c","type":"comfyui","progress":"websocket"})",
         "providers[1].progress", "not available in this build");
-    row("comfyui inputs slot without .inputs.", "/providers/1", R"({"id":"c","type":"comfyui","inputs":{"seed":"3.seed"}})",
-        "providers[1].inputs.seed", "<node id>.inputs.<input name>");
+    row("comfyui inputs slot without .inputs.", "/providers/1",
+        R"({"id":"c","type":"comfyui","inputs":{"seed":"3.seed"}})", "providers[1].inputs.seed",
+        "<node id>.inputs.<input name>");
     row("a1111 sampler not a string", "/providers/1", R"({"id":"a","type":"a1111","sampler":5})",
         "providers[1].sampler", "non-empty string");
     row("sdcpp mode sync", "/providers/1", R"({"id":"s","type":"sdcpp","mode":"sync"})", "providers[1].mode",
@@ -193,7 +202,8 @@ void TestConfigRules::refused_data()
     // Secrets.
     row("api_key in a provider is refused", "/providers/1/api_key", "\"rpa_123\"", "providers[1].api_key",
         "must not hold a secret; use api_key_env");
-    row("token in a provider is refused", "/providers/1/token", "\"abc\"", "providers[1].token", "must not hold a secret");
+    row("token in a provider is refused", "/providers/1/token", "\"abc\"", "providers[1].token",
+        "must not hold a secret");
     row("secret in a provider is refused", "/providers/1/secret", "\"abc\"", "providers[1].secret",
         "must not hold a secret");
     row("bearer header is refused", "/providers/1",
@@ -208,7 +218,8 @@ void TestConfigRules::refused_data()
     row("width 1020 names variants[0].width", "/variants/0/width", "1020", "variants[0].width",
         "must be a multiple of 8 between 64 and 4096 (got 1020)");
     row("width 32 is too small", "/variants/0/width", "32", "variants[0].width", "multiple of 8 between 64 and 4096");
-    row("width 4104 is too large", "/variants/0/width", "4104", "variants[0].width", "multiple of 8 between 64 and 4096");
+    row("width 4104 is too large", "/variants/0/width", "4104", "variants[0].width",
+        "multiple of 8 between 64 and 4096");
     row("width as a string", "/variants/0/width", "\"1024\"", "variants[0].width", "multiple of 8");
     row("height 1001 names variants[0].height", "/variants/0/height", "1001", "variants[0].height", "multiple of 8");
     row("steps 0", "/variants/0/steps", "0", "variants[0].steps", "between 1 and 1000");
@@ -267,7 +278,8 @@ void TestConfigRules::refused_data()
         "must not be an empty list");
     row("closed concurrency 2.5", "/workload/steps/1/concurrency", "2.5", "workload.steps[1].concurrency",
         "positive integer");
-    row("closed without concurrency", "/workload/steps/1/concurrency", "-", "workload.steps[1].concurrency", "required");
+    row("closed without concurrency", "/workload/steps/1/concurrency", "-", "workload.steps[1].concurrency",
+        "required");
     row("closed with rate", "/workload/steps/1/rate", "3", "workload.steps[1].rate",
         "not a key of a \"closed\" step (its keys: \"kind\", \"concurrency\", \"duration_s\", \"requests\")");
     row("closed with duration_s and requests", "/workload/steps/1/requests", "10", "workload.steps[1]",
@@ -307,8 +319,8 @@ void TestConfigRules::refused()
     const ConfigResult result = parseConfig(mutated(pointer, value).dump(2), "rules.json");
     QVERIFY2(!result.config, "a config with an error must not be returned");
     QVERIFY2(int(result.errors.size()) == count, test::describeErrors(result).constData());
-    const auto it = std::find_if(result.errors.begin(), result.errors.end(),
-                                 [&](const ConfigError& e) { return e.path == path.toStdString(); });
+    const auto it = std::find_if(
+        result.errors.begin(), result.errors.end(), [&](const ConfigError& e) { return e.path == path.toStdString(); });
     QVERIFY2(it != result.errors.end(), ("no error at " + path.toUtf8() + test::describeErrors(result)).constData());
     QVERIFY2(QString::fromStdString(it->message).contains(message), it->format().c_str());
     QCOMPARE(QString::fromStdString(it->file), QString("rules.json"));
@@ -331,37 +343,40 @@ void TestConfigRules::accepted_data()
     ok("prompts may be omitted", "/prompts", "{}");
     ok("integral float width", "/variants/0/width", "512.0");
     ok("templated header is no secret", "/providers/1",
-       R"({"id":"h","type":"http","url":"http://x/y","api_key_env":"H_KEY","headers":{"Authorization":"Bearer {{api_key}}"},"extract":{"image":"/images/0"}})");
+        R"({"id":"h","type":"http","url":"http://x/y","api_key_env":"H_KEY","headers":{"Authorization":"Bearer {{api_key}}"},"extract":{"image":"/images/0"}})");
     ok("api_key_keyring alone", "/providers/1/api_key_env", "-");
     ok("inline pricing", "/providers/1/pricing", R"({"per_second":0.00076,"egress_per_gb":0.01})");
     ok("emulated with every key", "/providers/0",
-       R"({"id":"e","type":"emulated","profile":"steady","protocol":"openai","seed":7,"truth":"t.jsonl","time_scale":0.5})");
+        R"({"id":"e","type":"emulated","profile":"steady","protocol":"openai","seed":7,"truth":"t.jsonl","time_scale":0.5})");
     ok("runpod runsync", "/providers/1/mode", "\"runsync\"");
     ok("replicate deployment", "/providers/1", R"({"id":"r","type":"replicate","deployment":"acme/sdxl","wait_s":60})");
     ok("fal queue", "/providers/1", R"({"id":"f","type":"fal","app":"fal-ai/flux/dev","mode":"queue"})");
     ok("modal spawn", "/providers/1", R"({"id":"m","type":"modal","url":"https://a.modal.run","mode":"spawn"})");
     ok("sagemaker async", "/providers/1",
-       R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","mode":"async","access_key_env":"AWS_ACCESS_KEY_ID","secret_key_env":"AWS_SECRET_ACCESS_KEY","s3_input_prefix":"s3://in/bench/","body_template":{"prompt":"{{prompt}}"}})");
+        R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","mode":"async","access_key_env":"AWS_ACCESS_KEY_ID","secret_key_env":"AWS_SECRET_ACCESS_KEY","s3_input_prefix":"s3://in/bench/","body_template":{"prompt":"{{prompt}}"}})");
     ok("sagemaker realtime with a binary answer", "/providers/1",
-       R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","access_key_env":"A","secret_key_env":"B","accept":"image/png","extract":{"image":"/generated_images"},"describe_endpoint":true,"custom_attributes":"x=1"})");
-    ok("hf_endpoint", "/providers/1", R"({"id":"h","type":"hf_endpoint","url":"https://x.endpoints.huggingface.cloud","scale_up_timeout_s":600})");
-    ok("baseten", "/providers/1", R"({"id":"b","type":"baseten","model_id":"abcd","environment":"production","mode":"async","async":{"result_url":"http://127.0.0.1:9/hook"}})");
+        R"({"id":"s","type":"sagemaker","region":"us-east-1","endpoint_name":"e","access_key_env":"A","secret_key_env":"B","accept":"image/png","extract":{"image":"/generated_images"},"describe_endpoint":true,"custom_attributes":"x=1"})");
+    ok("hf_endpoint", "/providers/1",
+        R"({"id":"h","type":"hf_endpoint","url":"https://x.endpoints.huggingface.cloud","scale_up_timeout_s":600})");
+    ok("baseten", "/providers/1",
+        R"({"id":"b","type":"baseten","model_id":"abcd","environment":"production","mode":"async","async":{"result_url":"http://127.0.0.1:9/hook"}})");
     ok("openai", "/providers/1", R"({"id":"o","type":"openai","model":"gpt-image-1","api_key_env":"OPENAI_API_KEY"})");
-    ok("openai_compatible", "/providers/1", R"({"id":"o","type":"openai_compatible","base_url":"http://127.0.0.1:8000/v1"})");
+    ok("openai_compatible", "/providers/1",
+        R"({"id":"o","type":"openai_compatible","base_url":"http://127.0.0.1:8000/v1"})");
     ok("together", "/providers/1", R"({"id":"t","type":"together","model":"black-forest-labs/FLUX.1-schnell"})");
     ok("stability", "/providers/1", R"({"id":"s","type":"stability","engine":"sd3"})");
     ok("comfyui with launch", "/providers/1",
-       R"({"id":"c","type":"comfyui","workflow":"wf.json","progress":"history","launch":{"command":["python","main.py"],"ready_url":"http://127.0.0.1:8188/","ready_timeout_s":600}})");
+        R"({"id":"c","type":"comfyui","workflow":"wf.json","progress":"history","launch":{"command":["python","main.py"],"ready_url":"http://127.0.0.1:8188/","ready_timeout_s":600}})");
     ok("runpod public endpoint polled with status-sync", "/providers/1",
-       R"({"id":"p","type":"runpod","endpoint_id":"black-forest-labs-flux-1-dev","mode":"runsync","poll":"status-sync","status_sync_wait_ms":20000,"input_format":"public","image_format":"png"})");
+        R"({"id":"p","type":"runpod","endpoint_id":"black-forest-labs-flux-1-dev","mode":"runsync","poll":"status-sync","status_sync_wait_ms":20000,"input_format":"public","image_format":"png"})");
     ok("launch with ready_headers holding the key template", "/providers/1",
-       R"({"id":"l","type":"a1111","base_url":"http://127.0.0.1:7860","launch":{"command":["./webui.sh"],"ready_url":"http://127.0.0.1:7860/sdapi/v1/options","ready_headers":{"Authorization":"Bearer {{api_key}}"}}})");
+        R"({"id":"l","type":"a1111","base_url":"http://127.0.0.1:7860","launch":{"command":["./webui.sh"],"ready_url":"http://127.0.0.1:7860/sdapi/v1/options","ready_headers":{"Authorization":"Bearer {{api_key}}"}}})");
     ok("comfyui without workflow, mapped inputs", "/providers/1",
-       R"({"id":"c","type":"comfyui","inputs":{"seed":["3.inputs.seed","10.inputs.noise_seed"],"prompt":"6.inputs.text"}})");
+        R"({"id":"c","type":"comfyui","inputs":{"seed":["3.inputs.seed","10.inputs.noise_seed"],"prompt":"6.inputs.text"}})");
     ok("a1111", "/providers/1", R"({"id":"a","type":"a1111","sampler":"Euler a"})");
     ok("sdcpp", "/providers/1", R"({"id":"s","type":"sdcpp","mode":"sdapi"})");
     ok("http", "/providers/1",
-       R"({"id":"h","type":"http","method":"POST","url":"http://x/gen","body":{"p":"{{prompt}}"},"extract":{"image":"/images/0","status":"/s","job_id":"/id"},"poll":{"url":"http://x/jobs/{{job_id}}","done_values":["done"]}})");
+        R"({"id":"h","type":"http","method":"POST","url":"http://x/gen","body":{"p":"{{prompt}}"},"extract":{"image":"/images/0","status":"/s","job_id":"/id"},"poll":{"url":"http://x/jobs/{{job_id}}","done_values":["done"]}})");
 }
 
 void TestConfigRules::accepted()

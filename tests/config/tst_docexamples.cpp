@@ -26,8 +26,7 @@ struct Example {
 
 json minimalConfig()
 {
-    return { { "version", 1 },
-        { "providers", { { { "id", "p" }, { "type", "emulated" }, { "profile", "steady" } } } },
+    return { { "version", 1 }, { "providers", { { { "id", "p" }, { "type", "emulated" }, { "profile", "steady" } } } },
         { "variants", { { { "id", "v" }, { "model", "sdxl" } } } },
         { "workload", { { "steps", { { { "kind", "closed" }, { "concurrency", 1 }, { "requests", 1 } } } } } } };
 }

@@ -23,11 +23,15 @@ private slots:
     void workerIds()
     {
         ColdTracker tracker(250);
-        QCOMPARE(int(tracker.classify(record("w1", 3000), false)), int(ColdLabel::Cold)); // new worker, long wait: it booted for us
-        QCOMPARE(int(tracker.classify(record("w1", 3000), false)), int(ColdLabel::Warm)); // same worker again: queued behind others
-        QCOMPARE(int(tracker.classify(record("w2", 12), false)), int(ColdLabel::Warm)); // new worker already idle when we came
+        QCOMPARE(int(tracker.classify(record("w1", 3000), false)),
+            int(ColdLabel::Cold)); // new worker, long wait: it booted for us
+        QCOMPARE(int(tracker.classify(record("w1", 3000), false)),
+            int(ColdLabel::Warm)); // same worker again: queued behind others
+        QCOMPARE(int(tracker.classify(record("w2", 12), false)),
+            int(ColdLabel::Warm)); // new worker already idle when we came
         QCOMPARE(int(tracker.classify(record("w3", std::nullopt), false)), int(ColdLabel::Unknown));
-        QCOMPARE(int(tracker.classify(record("w2", 5000), true)), int(ColdLabel::Cold)); // after a verified scale to zero
+        QCOMPARE(
+            int(tracker.classify(record("w2", 5000), true)), int(ColdLabel::Cold)); // after a verified scale to zero
     }
 
     void withoutWorkerIdsHealthSamplesDecide_data()
@@ -37,7 +41,8 @@ private slots:
         QTest::addColumn<int>("expected");
         QTest::newRow("short wait is warm") << 100.0 << 20.0 << int(ColdLabel::Warm);
         QTest::newRow("long wait while a worker initialized is cold") << 1500.0 << 4000.0 << int(ColdLabel::Cold);
-        QTest::newRow("long wait with no worker initializing is unknown") << 9000.0 << 4000.0 << int(ColdLabel::Unknown);
+        QTest::newRow("long wait with no worker initializing is unknown")
+            << 9000.0 << 4000.0 << int(ColdLabel::Unknown);
     }
     void withoutWorkerIdsHealthSamplesDecide()
     {

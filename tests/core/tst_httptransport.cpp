@@ -23,11 +23,13 @@ protected:
     {
         QHttpServer server;
         server.route("/echo", [](const QHttpServerRequest& request) {
-            QHttpServerResponse response(QByteArray(request.method() == QHttpServerRequest::Method::Post ? "POST " : "GET ") + request.body());
+            QHttpServerResponse response(
+                QByteArray(request.method() == QHttpServerRequest::Method::Post ? "POST " : "GET ") + request.body());
             response.setHeader("X-Seen-Auth", request.value("Authorization"));
             return response;
         });
-        server.route("/status/<arg>", [](int status) { return QHttpServerResponse(QHttpServerResponder::StatusCode(status)); });
+        server.route(
+            "/status/<arg>", [](int status) { return QHttpServerResponse(QHttpServerResponder::StatusCode(status)); });
         server.route("/slow", [](QHttpServerResponder&& responder) {
             auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
             QTimer::singleShot(3000, [held] { held->write(QHttpServerResponder::StatusCode::Ok); });
@@ -101,7 +103,8 @@ private slots:
         QFETCH(int, status);
         Loop loop;
         std::optional<HttpResponse> got;
-        loop.transport.send({ "GET", base() + "/status/" + std::to_string(status), {}, {} }, 5000, [&](HttpResponse&& r) { got = std::move(r); });
+        loop.transport.send({ "GET", base() + "/status/" + std::to_string(status), {}, {} }, 5000,
+            [&](HttpResponse&& r) { got = std::move(r); });
         QVERIFY(loop.until([&] { return got.has_value(); }));
         QCOMPARE(got->status, status);
     }
@@ -120,7 +123,8 @@ private slots:
     {
         Loop loop;
         std::optional<HttpResponse> got;
-        loop.transport.send({ "GET", "http://127.0.0.1:1/", {}, {} }, 5000, [&](HttpResponse&& r) { got = std::move(r); });
+        loop.transport.send(
+            { "GET", "http://127.0.0.1:1/", {}, {} }, 5000, [&](HttpResponse&& r) { got = std::move(r); });
         QVERIFY(loop.until([&] { return got.has_value(); }));
         QCOMPARE(got->status, 0);
         QVERIFY(!got->timedOut);
@@ -146,7 +150,7 @@ private slots:
     {
         Loop loop;
         int chain = 0;
-        std::function<void(HttpResponse&&)> next = [&](HttpResponse&&) {
+        std::function<void(HttpResponse &&)> next = [&](HttpResponse&&) {
             if (++chain < 5)
                 loop.transport.send({ "GET", base() + "/echo", {}, {} }, 5000, next);
         };

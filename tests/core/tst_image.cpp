@@ -18,7 +18,8 @@ std::string be32(std::uint32_t v)
 
 std::string chunk(const std::string& type, const std::string& data)
 {
-    const uLong crc = crc32(crc32(0, reinterpret_cast<const Bytef*>(type.data()), 4), reinterpret_cast<const Bytef*>(data.data()), uInt(data.size()));
+    const uLong crc = crc32(crc32(0, reinterpret_cast<const Bytef*>(type.data()), 4),
+        reinterpret_cast<const Bytef*>(data.data()), uInt(data.size()));
     return be32(std::uint32_t(data.size())) + type + data + be32(std::uint32_t(crc));
 }
 
@@ -32,9 +33,11 @@ std::string makePng(int width, int height, int rows)
     }
     std::string packed(compressBound(uLong(raw.size())), '\0');
     uLongf packedSize = uLongf(packed.size());
-    compress(reinterpret_cast<Bytef*>(packed.data()), &packedSize, reinterpret_cast<const Bytef*>(raw.data()), uLong(raw.size()));
+    compress(reinterpret_cast<Bytef*>(packed.data()), &packedSize, reinterpret_cast<const Bytef*>(raw.data()),
+        uLong(raw.size()));
     packed.resize(packedSize);
-    const std::string ihdr = be32(std::uint32_t(width)) + be32(std::uint32_t(height)) + std::string("\x08\x02\x00\x00\x00", 5);
+    const std::string ihdr
+        = be32(std::uint32_t(width)) + be32(std::uint32_t(height)) + std::string("\x08\x02\x00\x00\x00", 5);
     return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", packed) + chunk("IEND", "");
 }
 
@@ -112,8 +115,9 @@ private slots:
     void jpegFrameSize()
     {
         // SOI, an SOF0 segment declaring 300x200, EOI: enough to read the size.
-        const std::string jpeg = std::string("\xFF\xD8", 2) + std::string("\xFF\xC0\x00\x11\x08\x00\xC8\x01\x2C\x03", 10)
-            + std::string(15, '\0') + std::string("\xFF\xD9", 2);
+        const std::string jpeg = std::string("\xFF\xD8", 2)
+            + std::string("\xFF\xC0\x00\x11\x08\x00\xC8\x01\x2C\x03", 10) + std::string(15, '\0')
+            + std::string("\xFF\xD9", 2);
         const ImageCheck check = checkImage(jpeg);
         QVERIFY2(check.valid, check.problem.c_str());
         QCOMPARE(check.width, 300);
@@ -150,7 +154,15 @@ private slots:
         for (int i = 0; i < 20; ++i)
             checker.post(i, { makePng(16, 16, 16) }, 16, 16);
         std::vector<ImageChecker::Verdict> all;
-        QTRY_VERIFY_WITH_TIMEOUT((all = [&] { auto v = checker.take(); all.insert(all.end(), v.begin(), v.end()); return all; }()).size() == 20, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT((all =
+                                         [&] {
+                                             auto v = checker.take();
+                                             all.insert(all.end(), v.begin(), v.end());
+                                             return all;
+                                         }())
+                                     .size()
+                == 20,
+            10000);
         QCOMPARE(checker.pending(), std::size_t(0));
         QVERIFY(wakes >= 1);
         QVERIFY(std::all_of(all.begin(), all.end(), [](const auto& v) { return v.ok; }));

@@ -53,8 +53,9 @@ private slots:
     {
         const auto records = fixture();
         const json show = showJson(makeReport(runInfo("r1"), records));
-        for (const char* key : { "id", "name", "status", "provider", "variant", "requests", "ok", "errors", "error_rate",
-                 "throughput_ips", "latency_ms", "latency_ci95_ms", "cold_starts", "cold_latency_ms", "warm_latency_ms" })
+        for (const char* key :
+            { "id", "name", "status", "provider", "variant", "requests", "ok", "errors", "error_rate", "throughput_ips",
+                "latency_ms", "latency_ci95_ms", "cold_starts", "cold_latency_ms", "warm_latency_ms" })
             QVERIFY2(show.contains(key), key);
         for (const char* key : { "p50", "p90", "p95", "p99", "max", "mean" })
             QVERIFY2(show["latency_ms"].contains(key), key);
@@ -88,8 +89,8 @@ private slots:
         std::getline(in, row0);
         std::getline(in, row1);
         QVERIFY(header.starts_with("seq,step,step_kind,level,offered,job_id,status,error_class"));
-        for (const char* column : { "intended_ms", "sent_ms", "done_ms", "latency_ms", "queue_ms", "exec_ms", "download_ms",
-                 "cold", "worker_id", "bytes", "width", "height", "image_hash", "http_status" })
+        for (const char* column : { "intended_ms", "sent_ms", "done_ms", "latency_ms", "queue_ms", "exec_ms",
+                 "download_ms", "cold", "worker_id", "bytes", "width", "height", "image_hash", "http_status" })
             QVERIFY2(header.find(column) != std::string::npos, column);
         const auto column = [&header](const std::string& name) {
             std::istringstream h(header);

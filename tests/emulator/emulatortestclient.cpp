@@ -8,8 +8,7 @@
 
 #include <zlib.h>
 
-namespace t2i::test
-{
+namespace t2i::test {
 
 QByteArray HttpResult::header(const QByteArray& name) const
 {

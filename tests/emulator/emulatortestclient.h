@@ -19,8 +19,7 @@
     QVERIFY2(nlohmann::json(actual) == nlohmann::json(expected),                                                       \
         (nlohmann::json(actual).dump() + " != " + nlohmann::json(expected).dump()).c_str())
 
-namespace t2i::test
-{
+namespace t2i::test {
 
 struct HttpResult {
     int status = 0; // 0: no answer in time
@@ -32,8 +31,7 @@ struct HttpResult {
 
 // A blocking-looking HTTP client for tests: each call spins the event loop (QSignalSpy::wait)
 // until the reply is in, so the emulator in the same thread keeps serving meanwhile.
-class TestClient
-{
+class TestClient {
 public:
     explicit TestClient(quint16 port, QByteArray authorization = "Bearer test-key");
     HttpResult get(const QString& path, int timeoutMs = 30000);
@@ -48,8 +46,7 @@ private:
 
 // N raw sockets, each sending one POST /runsync at once: QNetworkAccessManager would open only
 // 6 connections per host. The response parsing is the minimum a test needs (Content-Length).
-class RunsyncFlood : public QObject
-{
+class RunsyncFlood : public QObject {
     Q_OBJECT
 public:
     RunsyncFlood(quint16 port, int clients, QByteArray body);

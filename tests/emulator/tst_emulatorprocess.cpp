@@ -15,8 +15,7 @@
 
 using namespace t2i::test;
 
-namespace
-{
+namespace {
 
 QString emulatorPath()
 {
@@ -57,8 +56,7 @@ QByteArray job()
 
 } // namespace
 
-class TestEmulatorProcess : public QObject
-{
+class TestEmulatorProcess : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();

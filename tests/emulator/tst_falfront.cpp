@@ -15,8 +15,7 @@ using namespace t2i;
 using namespace t2i::test;
 using nlohmann::json;
 
-namespace
-{
+namespace {
 
 // A small, fast, noiseless platform: cold start 300 ms, 150 ms per job, at most 2 workers.
 PlatformProfile quick()
@@ -59,11 +58,14 @@ struct Harness {
 QByteArray input(int width, int height, int images)
 {
     return QByteArray::fromStdString(json { { "prompt", "a red fox" },
-        { "image_size", { { "width", width }, { "height", height } } }, { "num_images", images } }
-            .dump());
+        { "image_size", { { "width", width }, { "height", height } } },
+        { "num_images", images } }.dump());
 }
 
-QString pathOf(const json& url) { return QUrl(QString::fromStdString(url.get<std::string>())).path(); }
+QString pathOf(const json& url)
+{
+    return QUrl(QString::fromStdString(url.get<std::string>())).path();
+}
 
 // Polls the status URL until COMPLETED; returns the last answer.
 HttpResult settle(TestClient& client, const QString& statusPath)
@@ -96,8 +98,7 @@ HttpResult put(quint16 port, const QString& path)
 
 } // namespace
 
-class TestFalFront : public QObject
-{
+class TestFalFront : public QObject {
     Q_OBJECT
 private slots:
     void queueFlowCarriesTheTruth();

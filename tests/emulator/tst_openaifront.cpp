@@ -12,8 +12,7 @@ using namespace t2i;
 using namespace t2i::test;
 using nlohmann::json;
 
-namespace
-{
+namespace {
 
 // A small, fast, noiseless platform: cold start 300 ms, 150 ms per job, at most 2 workers.
 PlatformProfile quick()
@@ -65,8 +64,7 @@ const QString kPath = QStringLiteral("/v1/images/generations");
 
 } // namespace
 
-class TestOpenAIFront : public QObject
-{
+class TestOpenAIFront : public QObject {
     Q_OBJECT
 private slots:
     void b64AnswerCarriesTheTruth();
@@ -98,7 +96,8 @@ void TestOpenAIFront::b64AnswerCarriesTheTruth()
     QVERIFY(r.json.at("created").is_number_integer());
     QCOMPARE(int(r.json.at("data").size()), 2);
     for (const json& item : r.json.at("data")) {
-        const QByteArray png = QByteArray::fromBase64(QByteArray::fromStdString(item.at("b64_json").get<std::string>()));
+        const QByteArray png
+            = QByteArray::fromBase64(QByteArray::fromStdString(item.at("b64_json").get<std::string>()));
         QCOMPARE(checkPng(png), qMakePair(64, 48));
     }
     QVERIFY(r.json.at("usage").at("output_tokens").get<int>() >= 2);

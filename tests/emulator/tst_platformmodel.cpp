@@ -9,8 +9,7 @@
 
 using namespace t2i;
 
-namespace
-{
+namespace {
 
 // A platform without noise: boot 1 s, no model load, 500 ms per job, one worker at most.
 PlatformProfile flat()
@@ -50,8 +49,7 @@ std::vector<JobTruth> runUntil(PlatformModel& model, int64_t until)
 
 } // namespace
 
-class TestPlatformModel : public QObject
-{
+class TestPlatformModel : public QObject {
     Q_OBJECT
 private slots:
     void coldStartThenWarmReuse();

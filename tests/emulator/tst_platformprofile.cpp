@@ -9,8 +9,7 @@
 
 using namespace t2i;
 
-class TestPlatformProfile : public QObject
-{
+class TestPlatformProfile : public QObject {
     Q_OBJECT
 private slots:
     void builtInProfilesLoad_data();

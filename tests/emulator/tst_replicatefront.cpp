@@ -14,8 +14,7 @@ using namespace t2i;
 using namespace t2i::test;
 using nlohmann::json;
 
-namespace
-{
+namespace {
 
 // A small, fast, noiseless platform: cold start 300 ms, 150 ms per job, at most 2 workers.
 PlatformProfile quick()
@@ -57,9 +56,10 @@ struct Harness {
 
 QByteArray input(int width, int height, int outputs)
 {
-    return QByteArray::fromStdString(json { { "input",
-        { { "prompt", "a red fox" }, { "width", width }, { "height", height }, { "num_outputs", outputs } } } }
-            .dump());
+    return QByteArray::fromStdString(json {
+        { "input",
+            { { "prompt", "a red fox" }, { "width", width }, { "height", height }, { "num_outputs", outputs } } } }
+                                         .dump());
 }
 
 const QString kModel = QStringLiteral("/v1/models/acme/sdxl/predictions");
@@ -86,8 +86,7 @@ json settle(TestClient& client, const std::string& id)
 
 } // namespace
 
-class TestReplicateFront : public QObject
-{
+class TestReplicateFront : public QObject {
     Q_OBJECT
 private slots:
     void createPollAndDownloadCarryTheTruth();
@@ -127,14 +126,16 @@ void TestReplicateFront::createPollAndDownloadCarryTheTruth()
     QCOMPARE(truth->spec.front, std::string("replicate"));
     QCOMPARE(ms(done.at("started_at")) - ms(done.at("created_at")), qint64(truth->queueMs));
     QCOMPARE(ms(done.at("completed_at")) - ms(done.at("started_at")), qint64(truth->execMs));
-    QCOMPARE(std::llround(done.at("metrics").at("predict_time").get<double>() * 1000), static_cast<long long>(truth->execMs));
+    QCOMPARE(std::llround(done.at("metrics").at("predict_time").get<double>() * 1000),
+        static_cast<long long>(truth->execMs));
     QCOMPARE(int(done.at("output").size()), 2);
     TestClient anonymous(h.port, {}); // like replicate.delivery: no key needed
     const HttpResult file = anonymous.get(QUrl(QString::fromStdString(done.at("output")[0].get<std::string>())).path());
     QCOMPARE(file.status, 200);
     QCOMPARE(file.header("Content-Type"), QByteArray("image/png"));
     QCOMPARE(checkPng(file.body), qMakePair(96, 64));
-    QVERIFY(file.body != anonymous.get(QUrl(QString::fromStdString(done.at("output")[1].get<std::string>())).path()).body);
+    QVERIFY(
+        file.body != anonymous.get(QUrl(QString::fromStdString(done.at("output")[1].get<std::string>())).path()).body);
 }
 
 void TestReplicateFront::otherCreateRoutes()
@@ -297,7 +298,8 @@ void TestReplicateFront::headerParsers()
 {
     QCOMPARE(replicate::preferWaitS("wait").value_or(-1), 60);
     QCOMPARE(replicate::preferWaitS("wait=5").value_or(-1), 5);
-    QVERIFY(!replicate::preferWaitS("wait=0") && !replicate::preferWaitS("wait=61") && !replicate::preferWaitS("wait=05"));
+    QVERIFY(
+        !replicate::preferWaitS("wait=0") && !replicate::preferWaitS("wait=61") && !replicate::preferWaitS("wait=05"));
     QCOMPARE(replicate::durationMs("1h30m").value_or(-1), int64_t(5400000));
     QCOMPARE(replicate::durationMs("1.5s").value_or(-1), int64_t(1500));
     QCOMPARE(replicate::durationMs("250ms").value_or(-1), int64_t(250));

@@ -12,8 +12,7 @@
 using namespace t2i;
 using namespace t2i::test;
 
-namespace
-{
+namespace {
 
 // A small, fast, noiseless platform: cold start 300 ms, 150 ms per job, at most 2 workers.
 PlatformProfile quick()
@@ -78,8 +77,7 @@ QString jsonId(const HttpResult& r)
 
 } // namespace
 
-class TestRunPodFront : public QObject
-{
+class TestRunPodFront : public QObject {
     Q_OBJECT
 private slots:
     void runThenStatusUntilCompleted_data();

@@ -30,8 +30,8 @@ int main(int argc, char** argv)
         std::cerr << ")\n";
         return 2;
     }
-    t2itest::FakeServer server([&platform](const t2itest::FakeRequest& r) { return platform->handle(r); },
-        static_cast<std::uint16_t>(port));
+    t2itest::FakeServer server(
+        [&platform](const t2itest::FakeRequest& r) { return platform->handle(r); }, static_cast<std::uint16_t>(port));
     std::cout << "listening on " << server.baseUrl() << std::endl;
     // The caller ends the fake by closing our stdin (or killing us).
     std::string line;

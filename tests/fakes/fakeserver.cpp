@@ -119,14 +119,22 @@ private:
     {
         using M = QHttpServerRequest::Method;
         switch (m) {
-        case M::Get: return "GET";
-        case M::Put: return "PUT";
-        case M::Delete: return "DELETE";
-        case M::Post: return "POST";
-        case M::Head: return "HEAD";
-        case M::Options: return "OPTIONS";
-        case M::Patch: return "PATCH";
-        default: return "OTHER";
+        case M::Get:
+            return "GET";
+        case M::Put:
+            return "PUT";
+        case M::Delete:
+            return "DELETE";
+        case M::Post:
+            return "POST";
+        case M::Head:
+            return "HEAD";
+        case M::Options:
+            return "OPTIONS";
+        case M::Patch:
+            return "PATCH";
+        default:
+            return "OTHER";
         }
     }
 
@@ -202,9 +210,18 @@ FakeServer::~FakeServer()
     d->wait();
 }
 
-std::string FakeServer::baseUrl() const { return "http://127.0.0.1:" + std::to_string(d->port); }
-std::uint16_t FakeServer::port() const { return d->port; }
-double FakeServer::nowMs() const { return double(d->clock.nsecsElapsed()) / 1e6; }
+std::string FakeServer::baseUrl() const
+{
+    return "http://127.0.0.1:" + std::to_string(d->port);
+}
+std::uint16_t FakeServer::port() const
+{
+    return d->port;
+}
+double FakeServer::nowMs() const
+{
+    return double(d->clock.nsecsElapsed()) / 1e6;
+}
 
 std::vector<FakeRequest> FakeServer::requests() const
 {

@@ -31,7 +31,8 @@ public:
     t2i::Action onResponse(t2i::JobState& job, const t2i::HttpResponse& response) override
     {
         if (response.status != 200)
-            return t2i::Action::fail(t2i::classifyHttpStatus(response.status), "HTTP " + std::to_string(response.status));
+            return t2i::Action::fail(
+                t2i::classifyHttpStatus(response.status), "HTTP " + std::to_string(response.status));
         const json body = json::parse(response.body);
         job.execMs = body["ms"].get<double>();
         if (!job.takeImage(body["image"].get<std::string>()))
@@ -52,7 +53,8 @@ private slots:
     void everyPathReachesTheHandlerAndIsLogged()
     {
         FakeServer server([](const FakeRequest& r) {
-            return FakeResponse::json(201, { { "path", r.path }, { "q", r.queryItem("x") }, { "auth", r.header("authorization") } });
+            return FakeResponse::json(
+                201, { { "path", r.path }, { "q", r.queryItem("x") }, { "auth", r.header("authorization") } });
         });
         EchoAdapter probe(server.baseUrl());
         t2i::JobState job;
@@ -78,7 +80,9 @@ private slots:
             const json in = json::parse(r.body);
             const int i = n++;
             return FakeResponse::json(200,
-                { { "image", pngBase64Of(in["w"].get<int>(), in["h"].get<int>(), std::uint32_t(i)) }, { "ms", 100 + i } }, 30);
+                { { "image", pngBase64Of(in["w"].get<int>(), in["h"].get<int>(), std::uint32_t(i)) },
+                    { "ms", 100 + i } },
+                30);
         });
         EchoAdapter adapter(server.baseUrl());
         HarnessOptions options;
@@ -98,7 +102,9 @@ private slots:
 
     void aHeldAnswerCanBeCancelled()
     {
-        FakeServer server([](const FakeRequest&) { return FakeResponse::json(200, { { "image", "" }, { "ms", 1 } }, 4000); });
+        FakeServer server([](const FakeRequest&) {
+            return FakeResponse::json(200, { { "image", "" }, { "ms", 1 } }, 4000);
+        });
         EchoAdapter adapter(server.baseUrl());
         HarnessOptions options;
         options.requests = 2;

@@ -24,7 +24,10 @@ inline QString binDir()
     return dir.isEmpty() ? QStringLiteral("bin") : dir;
 }
 
-inline QString cliPath() { return binDir() + QStringLiteral("/t2ibench-cli"); }
+inline QString cliPath()
+{
+    return binDir() + QStringLiteral("/t2ibench-cli");
+}
 
 struct CliResult {
     int exitCode = -1;
@@ -62,9 +65,12 @@ inline std::string smallConfig(const std::string& profile, const std::string& tr
     nlohmann::json config = {
         { "version", 1 },
         { "name", "it" },
-        { "providers", { { { "id", profile }, { "type", "emulated" }, { "profile", profile }, { "seed", 7 }, { "truth", truthPath } } } },
-        { "variants", { { { "id", "sd512" }, { "model", "sd-1.5" }, { "precision", "fp16" }, { "width", 512 }, { "height", 512 },
-                          { "steps", 20 }, { "guidance", 7.0 }, { "images", 1 } } } },
+        { "providers",
+            { { { "id", profile }, { "type", "emulated" }, { "profile", profile }, { "seed", 7 },
+                { "truth", truthPath } } } },
+        { "variants",
+            { { { "id", "sd512" }, { "model", "sd-1.5" }, { "precision", "fp16" }, { "width", 512 }, { "height", 512 },
+                { "steps", 20 }, { "guidance", 7.0 }, { "images", 1 } } } },
         { "prompts", { { "set", "default" }, { "seed", 42 } } },
         { "workload",
             { { "timeout_s", 60 }, { "poll_interval_ms", pollMs }, { "warmup_requests", 1 },

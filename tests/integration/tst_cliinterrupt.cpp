@@ -17,7 +17,8 @@ std::string longConfig(const std::string& truthPath)
 {
     json config = json::parse(smallConfig("steady", truthPath));
     config["workload"]["warmup_requests"] = 0;
-    config["workload"]["steps"] = json::array({ { { "kind", "closed" }, { "concurrency", 6 }, { "duration_s", 120 } } });
+    config["workload"]["steps"]
+        = json::array({ { { "kind", "closed" }, { "concurrency", 6 }, { "duration_s", 120 } } });
     return config.dump();
 }
 

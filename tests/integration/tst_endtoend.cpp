@@ -51,7 +51,8 @@ private slots:
         QCOMPARE(show.exitCode, 0);
         m_show = json::parse(show.out.toStdString());
         const QString exported = m_dir.filePath("export.json");
-        const CliResult exportRun = runCli({ "export", QString::fromStdString(m_runId), "--db", m_db, "--format", "json", "--out", exported });
+        const CliResult exportRun = runCli(
+            { "export", QString::fromStdString(m_runId), "--db", m_db, "--format", "json", "--out", exported });
         QVERIFY2(exportRun.exitCode == 0, exportRun.err.constData());
         QFile file(exported);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -126,7 +127,8 @@ private slots:
         for (const auto& row : measuredOk())
             latencies.push_back(row["latency_ms"].get<double>());
         std::sort(latencies.begin(), latencies.end());
-        const auto nearestRank = [&](double p) { return latencies[std::size_t(std::ceil(p * double(latencies.size()) - 1e-9)) - 1]; };
+        const auto nearestRank
+            = [&](double p) { return latencies[std::size_t(std::ceil(p * double(latencies.size()) - 1e-9)) - 1]; };
         const auto rounded = [](double v) { return std::round(v * 1000.0) / 1000.0; };
         QCOMPARE(m_show["latency_ms"]["p50"].get<double>(), rounded(nearestRank(0.50)));
         QCOMPARE(m_show["latency_ms"]["p90"].get<double>(), rounded(nearestRank(0.90)));
@@ -154,8 +156,10 @@ private slots:
         auto store = t2i::Store::open(m_db.toStdString());
         const auto samples = store->workerSamples(m_runId);
         QVERIFY2(samples.size() >= 5, qPrintable(QString::number(samples.size())));
-        QVERIFY(std::any_of(samples.begin(), samples.end(), [](const t2i::WorkerSample& s) { return s.initializing + s.running > 0; }));
-        QVERIFY(std::is_sorted(samples.begin(), samples.end(), [](const auto& a, const auto& b) { return a.tMs < b.tMs; }));
+        QVERIFY(std::any_of(
+            samples.begin(), samples.end(), [](const t2i::WorkerSample& s) { return s.initializing + s.running > 0; }));
+        QVERIFY(
+            std::is_sorted(samples.begin(), samples.end(), [](const auto& a, const auto& b) { return a.tMs < b.tMs; }));
     }
 
     void csvExportHasAHeaderAndEveryRequest()
@@ -168,7 +172,8 @@ private slots:
 
     void compareShowsBothRunsAndTheirDifferences()
     {
-        const CliResult compare = runCli({ "compare", QString::fromStdString(m_runId), QString::fromStdString(m_runId), "--db", m_db, "--json" });
+        const CliResult compare = runCli(
+            { "compare", QString::fromStdString(m_runId), QString::fromStdString(m_runId), "--db", m_db, "--json" });
         QCOMPARE(compare.exitCode, 0);
         const json j = json::parse(compare.out.toStdString());
         QCOMPARE(j["runs"].size(), std::size_t(2));
@@ -192,7 +197,8 @@ private slots:
     void missingApiKeyIsRefusedBeforeAnythingRuns()
     {
         json config = json::parse(smallConfig("fast-scaling", "truth.jsonl"));
-        config["providers"][0] = { { "id", "rp" }, { "type", "runpod" }, { "endpoint_id", "abc" }, { "api_key_env", "T2I_TEST_UNSET_KEY_VAR" } };
+        config["providers"][0] = { { "id", "rp" }, { "type", "runpod" }, { "endpoint_id", "abc" },
+            { "api_key_env", "T2I_TEST_UNSET_KEY_VAR" } };
         const QString path = m_dir.filePath("nokey.json");
         writeFile(path, config.dump());
         const QString db = m_dir.filePath("never2.db");
@@ -206,7 +212,8 @@ private slots:
         QTest::addColumn<QString>("workflowText"); // empty: the file does not exist
         QTest::addColumn<QString>("expected");
         QTest::newRow("a workflow file that does not exist") << QString() << "cannot be read";
-        QTest::newRow("a workflow file that is not JSON") << "{not json" << "is not valid JSON";
+        QTest::newRow("a workflow file that is not JSON") << "{not json"
+                                                          << "is not valid JSON";
     }
 
     // The adapter reads its workflow when it is made; a bad one once aborted the CLI (exit 134).
@@ -214,7 +221,8 @@ private slots:
     {
         QFETCH(QString, workflowText);
         QFETCH(QString, expected);
-        const QString workflow = m_dir.filePath(workflowText.isEmpty() ? "absent-workflow.json" : "broken-workflow.json");
+        const QString workflow
+            = m_dir.filePath(workflowText.isEmpty() ? "absent-workflow.json" : "broken-workflow.json");
         if (!workflowText.isEmpty())
             writeFile(workflow, workflowText.toStdString());
         json config = json::parse(smallConfig("fast-scaling", "truth.jsonl"));

@@ -16,7 +16,8 @@ private slots:
         config["providers"][0]["protocol"] = "openai";
         config["providers"][0]["model"] = "dall-e-2";
         config["providers"][0]["response_format"] = "url";
-        config["workload"]["steps"] = json::array({ { { "kind", "closed" }, { "concurrency", 2 }, { "requests", 8 } } });
+        config["workload"]["steps"]
+            = json::array({ { { "kind", "closed" }, { "concurrency", 2 }, { "requests", 8 } } });
         const QString configPath = dir.filePath("openai.json");
         writeFile(configPath, config.dump());
         const QString db = dir.filePath("lib.db");

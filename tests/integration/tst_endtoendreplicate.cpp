@@ -16,7 +16,8 @@ private slots:
         json config = json::parse(smallConfig("fast-scaling", dir.filePath("truth.jsonl").toStdString()));
         config["providers"][0]["protocol"] = "replicate";
         config["providers"][0]["model"] = "acme/sdxl";
-        config["workload"]["steps"] = json::array({ { { "kind", "closed" }, { "concurrency", 2 }, { "requests", 8 } } });
+        config["workload"]["steps"]
+            = json::array({ { { "kind", "closed" }, { "concurrency", 2 }, { "requests", 8 } } });
         const QString configPath = dir.filePath("replicate.json");
         writeFile(configPath, config.dump());
         const QString db = dir.filePath("lib.db");

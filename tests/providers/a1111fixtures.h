@@ -10,7 +10,8 @@ inline const std::string kA1111TinyPng
     = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
 
 // Two images asked for: A1111 puts the grid first ("GRID" stands in for it); it must be skipped.
-inline const std::string kA1111TwoImagesWithGrid = R"({"images": ["R1JJRA==", ")" + kA1111TinyPng + R"(", ")" + kA1111TinyPng
+inline const std::string kA1111TwoImagesWithGrid = R"({"images": ["R1JJRA==", ")" + kA1111TinyPng + R"(", ")"
+    + kA1111TinyPng
     + R"("], "parameters": {"prompt": "a red fox", "steps": 4}, "info": "{\"seed\": 45, \"all_seeds\": [45, 46], \"job_timestamp\": \"20260501100000\"}"})";
 
 inline const std::string kA1111OneImage

@@ -65,7 +65,8 @@ inline const std::string kComfyFluxMapping = R"({"seed": "25.inputs.noise_seed",
  "cfg": "26.inputs.guidance", "prompt": "6.inputs.text"})";
 
 // A UI-format export (what "Save" writes), refused with a hint.
-inline const std::string kComfyUiFormat = R"({"last_node_id": 9, "last_link_id": 9, "nodes": [], "links": [], "version": 0.4})";
+inline const std::string kComfyUiFormat
+    = R"({"last_node_id": 9, "last_link_id": 9, "nodes": [], "links": [], "version": 0.4})";
 
 inline const std::string kComfyPromptAccepted = R"({"prompt_id": "ID", "number": 12, "node_errors": {}})";
 inline const std::string kComfyValidationFailed = R"({"error": {"type": "prompt_outputs_failed_validation",
@@ -74,7 +75,8 @@ inline const std::string kComfyValidationFailed = R"({"error": {"type": "prompt_
  "details": "steps", "extra_info": {"input_name": "steps"}}], "dependent_outputs": ["9"], "class_type": "KSampler"}}})";
 
 // /queue with ID running, and with ID pending behind another prompt.
-inline const std::string kComfyQueueRunning = R"({"queue_running": [[12, "ID", {}, {"client_id": "c"}, ["9"]]], "queue_pending": []})";
+inline const std::string kComfyQueueRunning
+    = R"({"queue_running": [[12, "ID", {}, {"client_id": "c"}, ["9"]]], "queue_pending": []})";
 inline const std::string kComfyQueuePending = R"({"queue_running": [[11, "OTHER", {}, {}, ["9"]]],
  "queue_pending": [[12, "ID", {}, {"client_id": "c"}, ["9"]], [13, "NEXT", {}, {}, ["9"]]]})";
 inline const std::string kComfyQueueEmpty = R"({"queue_running": [], "queue_pending": []})";

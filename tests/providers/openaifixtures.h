@@ -9,7 +9,8 @@
 #include <vector>
 
 // A 1x1 RGB PNG, valid.
-inline const std::string kOpenAITinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
+inline const std::string kOpenAITinyPng
+    = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
 
 inline std::string b64Answer(int images)
 {
@@ -57,9 +58,11 @@ inline std::vector<OpenAIFailureRow> openAIFailureRows()
         { "500 is a server error", 500,
             R"({"error":{"message":"CUDA out of memory","type":"server_error","param":null,"code":null}})",
             ErrorClass::ServerError, "CUDA out of memory" },
-        { "503 with a text body is a server error", 503, "upstream connect error", ErrorClass::ServerError, "upstream" },
-        { "LocalAI's error with a code number", 500, R"({"error":{"code":500,"message":"failed to load model","type":""}})",
-            ErrorClass::ServerError, "failed to load model" },
+        { "503 with a text body is a server error", 503, "upstream connect error", ErrorClass::ServerError,
+            "upstream" },
+        { "LocalAI's error with a code number", 500,
+            R"({"error":{"code":500,"message":"failed to load model","type":""}})", ErrorClass::ServerError,
+            "failed to load model" },
         { "malformed JSON is a server error", 200, R"({"data": )", ErrorClass::ServerError, "malformed" },
         { "no image in data is an invalid image", 200, R"({"created":1,"data":[]})", ErrorClass::InvalidImage, "data" },
         { "undecodable b64_json is an invalid image", 200, R"({"created":1,"data":[{"b64_json":"%%%"}]})",

@@ -14,19 +14,23 @@ inline const std::string kSdCppAccepted = R"({"id": "job_68e5a000_00000007", "ki
 
 inline const std::string kSdCppQueued = R"({"id": "job_68e5a000_00000007", "kind": "img_gen", "status": "queued",
  "created": 1760000000, "started": null, "completed": null, "queue_position": 2, "result": null, "error": null})";
-inline const std::string kSdCppGenerating = R"({"id": "job_68e5a000_00000007", "kind": "img_gen", "status": "generating",
+inline const std::string kSdCppGenerating
+    = R"({"id": "job_68e5a000_00000007", "kind": "img_gen", "status": "generating",
  "created": 1760000000, "started": 1760000003, "completed": null, "queue_position": 0, "result": null, "error": null})";
 inline const std::string kSdCppCompleted = R"({"id": "job_68e5a000_00000007", "kind": "img_gen", "status": "completed",
  "created": 1760000000, "started": 1760000003, "completed": 1760000008, "queue_position": 0,
- "result": {"output_format": "png", "images": [{"index": 0, "b64_json": ")" + kSdCppTinyPng + R"("},
- {"index": 1, "b64_json": ")" + kSdCppTinyPng + R"("}]}, "error": null})";
+ "result": {"output_format": "png", "images": [{"index": 0, "b64_json": ")"
+    + kSdCppTinyPng + R"("},
+ {"index": 1, "b64_json": ")"
+    + kSdCppTinyPng + R"("}]}, "error": null})";
 inline const std::string kSdCppFailed = R"({"id": "job_68e5a000_00000007", "kind": "img_gen", "status": "failed",
  "created": 1760000000, "started": 1760000003, "completed": 1760000004, "queue_position": 0, "result": null,
  "error": {"code": "generation_failed", "message": "generate_image returned no results"}})";
 inline const std::string kSdCppCancelled = R"({"id": "job_68e5a000_00000007", "kind": "img_gen", "status": "cancelled",
  "created": 1760000000, "started": null, "completed": 1760000001, "queue_position": 0, "result": null,
  "error": {"code": "cancelled", "message": "job cancelled by client"}})";
-inline const std::string kSdCppCompletedNoImages = R"({"id": "job_68e5a000_00000007", "kind": "img_gen", "status": "completed",
+inline const std::string kSdCppCompletedNoImages
+    = R"({"id": "job_68e5a000_00000007", "kind": "img_gen", "status": "completed",
  "created": 1760000000, "started": 1760000003, "completed": 1760000008, "queue_position": 0,
  "result": {"output_format": "png", "images": []}, "error": null})";
 

@@ -5,8 +5,8 @@
 #include "baseten/basetenadapter.h"
 #include "registry/registry.h"
 
-#include "serverlessfixtures.h"
 #include "adaptertesthelpers.h"
+#include "serverlessfixtures.h"
 
 #include <QtTest>
 #include <nlohmann/json.hpp>

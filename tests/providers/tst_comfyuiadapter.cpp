@@ -2,8 +2,8 @@
 // The ComfyUI adapter on canned workflows and answers shaped like ComfyUI's (providers.md §11):
 // where the job's fields land in a workflow, the /prompt -> /queue -> /history flow, timings,
 // errors, the cancel route for each state, and the health counts.
-#include "comfyui/comfyuiadapter.h"
 #include "adaptertesthelpers.h"
+#include "comfyui/comfyuiadapter.h"
 #include "registry/registry.h"
 
 #include "comfyuifixtures.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The fal adapter on canned queue and result bodies shaped like fal.ai's (providers.md §3).
-#include "fal/faladapter.h"
 #include "adaptertesthelpers.h"
+#include "fal/faladapter.h"
 #include "registry/registry.h"
 
 #include "falfixtures.h"
@@ -43,7 +43,10 @@ JobState newJob()
     return job;
 }
 
-bool isError(const Action& a, ErrorClass e) { return a.kind == Action::Kind::Fail && a.error == e; }
+bool isError(const Action& a, ErrorClass e)
+{
+    return a.kind == Action::Kind::Fail && a.error == e;
+}
 
 } // namespace
 

@@ -4,8 +4,8 @@
 #include "modal/modaladapter.h"
 #include "registry/registry.h"
 
-#include "serverlessfixtures.h"
 #include "adaptertesthelpers.h"
+#include "serverlessfixtures.h"
 
 #include <QtTest>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The OpenAI Images API adapter on canned responses shaped like OpenAI's (providers.md §9, §14).
-#include "openai/openaiadapter.h"
 #include "adaptertesthelpers.h"
+#include "openai/openaiadapter.h"
 #include "registry/registry.h"
 #include "util/base64.h"
 
@@ -52,7 +52,8 @@ private slots:
         const HttpRequest request = adapter.submit(job);
         QCOMPARE(request.method, std::string("POST"));
         QCOMPARE(request.url, std::string("http://127.0.0.1:9/v1/images/generations"));
-        QVERIFY(std::find(request.headers.begin(), request.headers.end(), HttpHeaders::value_type { "Authorization", "Bearer sk-test" })
+        QVERIFY(std::find(request.headers.begin(), request.headers.end(),
+                    HttpHeaders::value_type { "Authorization", "Bearer sk-test" })
             != request.headers.end());
         const json body = json::parse(request.body);
         QCOMPARE(body["model"].get<std::string>(), std::string("gpt-image-1"));
@@ -69,17 +70,26 @@ private slots:
         QTest::addColumn<QString>("model");
         QTest::addColumn<QString>("configured");
         QTest::addColumn<QString>("sent"); // "" : not sent
-        QTest::newRow("gpt-image-1, nothing configured: not sent") << "gpt-image-1" << "" << "";
-        QTest::newRow("dall-e-3, nothing configured: b64_json") << "dall-e-3" << "" << "b64_json";
-        QTest::newRow("dall-e-2 configured url") << "dall-e-2" << "url" << "url";
-        QTest::newRow("compatible server configured url") << "sd-1.5-ggml" << "url" << "url";
+        QTest::newRow("gpt-image-1, nothing configured: not sent") << "gpt-image-1"
+                                                                   << ""
+                                                                   << "";
+        QTest::newRow("dall-e-3, nothing configured: b64_json") << "dall-e-3"
+                                                                << ""
+                                                                << "b64_json";
+        QTest::newRow("dall-e-2 configured url") << "dall-e-2"
+                                                 << "url"
+                                                 << "url";
+        QTest::newRow("compatible server configured url") << "sd-1.5-ggml"
+                                                          << "url"
+                                                          << "url";
     }
     void responseFormatPerModelFamily()
     {
         QFETCH(QString, model);
         QFETCH(QString, configured);
         QFETCH(QString, sent);
-        const json body = json::parse(makeAdapter(model.toStdString(), configured.toStdString()).requestBody(newJob().job));
+        const json body
+            = json::parse(makeAdapter(model.toStdString(), configured.toStdString()).requestBody(newJob().job));
         QCOMPARE(QString::fromStdString(body.value("response_format", "")), sent);
     }
 
@@ -91,7 +101,8 @@ private slots:
         const OpenAIOptions options = OpenAIOptions::fromConfig(provider, AdapterContext { "", "k", 250 });
         QCOMPARE(options.baseUrl, std::string("https://api.openai.com/v1"));
         OpenAIAdapter adapter(options);
-        QCOMPARE(json::parse(adapter.requestBody(newJob().job))["model"].get<std::string>(), std::string("sdxl-base-1.0"));
+        QCOMPARE(
+            json::parse(adapter.requestBody(newJob().job))["model"].get<std::string>(), std::string("sdxl-base-1.0"));
         provider.settings = { { "model", "dall-e-3" }, { "response_format", "url" } };
         const OpenAIOptions set = OpenAIOptions::fromConfig(provider, AdapterContext { "http://h:8080/v1/", "k", 250 });
         QCOMPARE(set.baseUrl, std::string("http://h:8080/v1"));
@@ -107,10 +118,12 @@ private slots:
         QCOMPARE(makeAdapter(provider, AdapterContext {})->type(), std::string("openai"));
         provider.type = "openai_compatible";
         QVERIFY(!makeAdapter(provider, AdapterContext {})); // no base_url: nothing to talk to
-        QCOMPARE(makeAdapter(provider, AdapterContext { "http://127.0.0.1:8080/v1", "", 250 })->type(), std::string("openai_compatible"));
+        QCOMPARE(makeAdapter(provider, AdapterContext { "http://127.0.0.1:8080/v1", "", 250 })->type(),
+            std::string("openai_compatible"));
         provider.type = "emulated";
         provider.settings = { { "protocol", "openai" } };
-        QCOMPARE(makeAdapter(provider, AdapterContext { "http://127.0.0.1:1/v1", "", 250 })->type(), std::string("openai"));
+        QCOMPARE(
+            makeAdapter(provider, AdapterContext { "http://127.0.0.1:1/v1", "", 250 })->type(), std::string("openai"));
         QVERIFY(isKnownProviderType("openai") && isKnownProviderType("openai_compatible"));
     }
 
@@ -119,7 +132,8 @@ private slots:
         auto adapter = makeAdapter();
         JobState job = newJob(2);
         adapter.submit(job);
-        const Action a = adapter.onResponse(job, answer(200, b64Answer(2), { { "openai-processing-ms", "8123" }, { "x-request-id", "req_abc" } }));
+        const Action a = adapter.onResponse(
+            job, answer(200, b64Answer(2), { { "openai-processing-ms", "8123" }, { "x-request-id", "req_abc" } }));
         QVERIFY(a.kind == Action::Kind::Done);
         QCOMPARE(job.images.size(), std::size_t(2));
         QCOMPARE(job.images[0], *base64Decode(kOpenAITinyPng));
@@ -154,7 +168,8 @@ private slots:
         QTest::addColumn<int>("errorClass");
         QTest::addColumn<QString>("messagePart");
         for (const OpenAIFailureRow& row : openAIFailureRows())
-            QTest::newRow(row.name) << row.status << QString::fromStdString(row.body) << int(row.error) << QString(row.messagePart);
+            QTest::newRow(row.name) << row.status << QString::fromStdString(row.body) << int(row.error)
+                                    << QString(row.messagePart);
     }
     void failures()
     {
@@ -196,11 +211,16 @@ private slots:
         QTest::addColumn<QString>("ms");
         QTest::addColumn<QString>("seconds");
         QTest::addColumn<double>("expected"); // < 0: not said
-        QTest::newRow("both: retry-after-ms wins") << "1250" << "2" << 1250.0;
-        QTest::newRow("seconds only") << "" << "3" << 3000.0;
-        QTest::newRow("milliseconds only") << "20" << "" << 20.0;
-        QTest::newRow("bad ms falls back to seconds") << "soon" << "1" << 1000.0;
-        QTest::newRow("neither") << "" << "" << -1.0;
+        QTest::newRow("both: retry-after-ms wins") << "1250"
+                                                   << "2" << 1250.0;
+        QTest::newRow("seconds only") << ""
+                                      << "3" << 3000.0;
+        QTest::newRow("milliseconds only") << "20"
+                                           << "" << 20.0;
+        QTest::newRow("bad ms falls back to seconds") << "soon"
+                                                      << "1" << 1000.0;
+        QTest::newRow("neither") << ""
+                                 << "" << -1.0;
     }
     void retryAfterPrefersMilliseconds()
     {

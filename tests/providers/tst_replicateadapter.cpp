@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Replicate adapter on canned prediction objects shaped like Replicate's (providers.md §2).
-#include "registry/registry.h"
 #include "adaptertesthelpers.h"
+#include "registry/registry.h"
 #include "replicate/isotime.h"
 #include "replicate/replicateadapter.h"
 
@@ -54,11 +54,17 @@ private slots:
         QTest::addColumn<QString>("deployment");
         QTest::addColumn<QString>("version");
         QTest::addColumn<QString>("url");
-        QTest::newRow("model") << "black-forest-labs/flux-schnell" << "" << ""
+        QTest::newRow("model") << "black-forest-labs/flux-schnell"
+                               << ""
+                               << ""
                                << "http://127.0.0.1:9/v1/models/black-forest-labs/flux-schnell/predictions";
-        QTest::newRow("deployment") << "" << "acme/sdxl-prod" << ""
+        QTest::newRow("deployment") << ""
+                                    << "acme/sdxl-prod"
+                                    << ""
                                     << "http://127.0.0.1:9/v1/deployments/acme/sdxl-prod/predictions";
-        QTest::newRow("version") << "" << "" << "5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa"
+        QTest::newRow("version") << ""
+                                 << ""
+                                 << "5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa"
                                  << "http://127.0.0.1:9/v1/predictions";
     }
     void createRoutes()
@@ -159,16 +165,22 @@ private slots:
         QTest::addColumn<QString>("body");
         QTest::addColumn<int>("error");
         QTest::addColumn<QString>("part");
-        QTest::newRow("failed") << 200 << QString::fromStdString(kFailed) << int(ErrorClass::PlatformFailure) << "CUDA out of memory";
-        QTest::newRow("canceled") << 200 << QString::fromStdString(kCanceled) << int(ErrorClass::Cancelled) << "canceled";
+        QTest::newRow("failed") << 200 << QString::fromStdString(kFailed) << int(ErrorClass::PlatformFailure)
+                                << "CUDA out of memory";
+        QTest::newRow("canceled") << 200 << QString::fromStdString(kCanceled) << int(ErrorClass::Cancelled)
+                                  << "canceled";
         QTest::newRow("aborted") << 200 << QString::fromStdString(kAborted) << int(ErrorClass::Cancelled) << "aborted";
-        QTest::newRow("data removed") << 200 << QString::fromStdString(kRemoved) << int(ErrorClass::InvalidImage) << "data_removed";
-        QTest::newRow("404") << 404 << QString::fromStdString(kNotFound) << int(ErrorClass::ClientError) << "could not be found";
-        QTest::newRow("422") << 422 << QString::fromStdString(kInvalid) << int(ErrorClass::ClientError) << "input.width";
+        QTest::newRow("data removed") << 200 << QString::fromStdString(kRemoved) << int(ErrorClass::InvalidImage)
+                                      << "data_removed";
+        QTest::newRow("404") << 404 << QString::fromStdString(kNotFound) << int(ErrorClass::ClientError)
+                             << "could not be found";
+        QTest::newRow("422") << 422 << QString::fromStdString(kInvalid) << int(ErrorClass::ClientError)
+                             << "input.width";
         QTest::newRow("500 text") << 500 << "upstream error" << int(ErrorClass::ServerError) << "upstream";
         QTest::newRow("malformed JSON") << 201 << "{\"id\": " << int(ErrorClass::ServerError) << "malformed";
         QTest::newRow("no id") << 201 << "{\"status\":\"starting\"}" << int(ErrorClass::ServerError) << "id";
-        QTest::newRow("unknown status") << 200 << "{\"id\":\"x\",\"status\":\"dreaming\"}" << int(ErrorClass::ServerError) << "dreaming";
+        QTest::newRow("unknown status") << 200 << "{\"id\":\"x\",\"status\":\"dreaming\"}"
+                                        << int(ErrorClass::ServerError) << "dreaming";
     }
     void failures()
     {

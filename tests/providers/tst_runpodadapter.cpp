@@ -53,8 +53,10 @@ private slots:
     {
         QTest::addColumn<QString>("mode");
         QTest::addColumn<QString>("url");
-        QTest::newRow("run mode posts to /run") << "run" << "http://127.0.0.1:9/v2/abc123/run";
-        QTest::newRow("runsync mode posts to /runsync with wait") << "runsync" << "http://127.0.0.1:9/v2/abc123/runsync?wait=90000";
+        QTest::newRow("run mode posts to /run") << "run"
+                                                << "http://127.0.0.1:9/v2/abc123/run";
+        QTest::newRow("runsync mode posts to /runsync with wait") << "runsync"
+                                                                  << "http://127.0.0.1:9/v2/abc123/runsync?wait=90000";
     }
     void submitBuildsWorkerSdxlInput()
     {
@@ -65,7 +67,8 @@ private slots:
         const HttpRequest request = adapter.submit(job);
         QCOMPARE(request.method, std::string("POST"));
         QCOMPARE(QString::fromStdString(request.url), url);
-        QVERIFY(std::find(request.headers.begin(), request.headers.end(), HttpHeaders::value_type { "Authorization", "Bearer sk-test" })
+        QVERIFY(std::find(request.headers.begin(), request.headers.end(),
+                    HttpHeaders::value_type { "Authorization", "Bearer sk-test" })
             != request.headers.end());
         const json body = json::parse(request.body);
         QCOMPARE(body["input"]["prompt"].get<std::string>(), std::string("a red fox"));
@@ -87,12 +90,17 @@ private slots:
         QVERIFY(job.accepted);
         QVERIFY(!job.queueMs); // not reported yet: unknown, never 0
 
-        a = adapter.onResponse(job, response(200, { { "id", "j-1-u1" }, { "status", "IN_PROGRESS" }, { "delayTime", 1520 }, { "workerId", "w-7" } }));
+        a = adapter.onResponse(job,
+            response(200,
+                { { "id", "j-1-u1" }, { "status", "IN_PROGRESS" }, { "delayTime", 1520 }, { "workerId", "w-7" } }));
         QCOMPARE(a.kind, Action::Kind::Send);
         QCOMPARE(*job.queueMs, 1520.0);
 
-        a = adapter.onResponse(job, response(200, { { "id", "j-1-u1" }, { "status", "COMPLETED" }, { "delayTime", 1520 }, { "executionTime", 3986 },
-                                              { "workerId", "w-7" }, { "output", { { "image_url", "data:image/png;base64," + kTinyPngBase64 } } } }));
+        a = adapter.onResponse(job,
+            response(200,
+                { { "id", "j-1-u1" }, { "status", "COMPLETED" }, { "delayTime", 1520 }, { "executionTime", 3986 },
+                    { "workerId", "w-7" },
+                    { "output", { { "image_url", "data:image/png;base64," + kTinyPngBase64 } } } }));
         QCOMPARE(a.kind, Action::Kind::Done);
         QCOMPARE(*job.execMs, 3986.0);
         QCOMPARE(job.workerId, std::string("w-7"));
@@ -116,7 +124,8 @@ private slots:
         QFETCH(int, urls);
         auto adapter = makeAdapter("runsync");
         JobState job = newJob();
-        const json body = { { "id", "sync-1-u1" }, { "status", "COMPLETED" }, { "delayTime", 5 }, { "executionTime", 9 }, { "output", json::parse(output.toStdString()) } };
+        const json body = { { "id", "sync-1-u1" }, { "status", "COMPLETED" }, { "delayTime", 5 },
+            { "executionTime", 9 }, { "output", json::parse(output.toStdString()) } };
         const Action a = adapter.onResponse(job, response(200, body));
         QCOMPARE(a.kind, Action::Kind::Done);
         QCOMPARE(int(job.images.size()), inlineImages);
@@ -176,11 +185,18 @@ private slots:
         QTest::addColumn<QString>("mode");
         QTest::addColumn<QString>("id");
         QTest::addColumn<QString>("inPath");
-        QTest::newRow("a /run id with -u1 is used whole") << "run" << "6f1b2c3d-4e5f-6789-abcd-ef0123456789-u1"
-                                                         << "6f1b2c3d-4e5f-6789-abcd-ef0123456789-u1";
-        QTest::newRow("a /run id with -e1 is used whole") << "run" << "0a1b2c3d-e1" << "0a1b2c3d-e1";
-        QTest::newRow("a /runsync id keeps sync- and -u1") << "runsync" << "sync-a1b2c3d4-e5f6-u1" << "sync-a1b2c3d4-e5f6-u1";
-        QTest::newRow("an id with a slash is escaped, not split") << "run" << "a/b c" << "a%2Fb%20c";
+        QTest::newRow("a /run id with -u1 is used whole") << "run"
+                                                          << "6f1b2c3d-4e5f-6789-abcd-ef0123456789-u1"
+                                                          << "6f1b2c3d-4e5f-6789-abcd-ef0123456789-u1";
+        QTest::newRow("a /run id with -e1 is used whole") << "run"
+                                                          << "0a1b2c3d-e1"
+                                                          << "0a1b2c3d-e1";
+        QTest::newRow("a /runsync id keeps sync- and -u1") << "runsync"
+                                                           << "sync-a1b2c3d4-e5f6-u1"
+                                                           << "sync-a1b2c3d4-e5f6-u1";
+        QTest::newRow("an id with a slash is escaped, not split") << "run"
+                                                                  << "a/b c"
+                                                                  << "a%2Fb%20c";
     }
     void jobIdsAreUsedAsRunPodGaveThem()
     {
@@ -190,7 +206,8 @@ private slots:
         auto adapter = makeAdapter(mode.toStdString());
         JobState job = newJob();
         adapter.submit(job);
-        const Action a = adapter.onResponse(job, response(200, { { "id", id.toStdString() }, { "status", "IN_QUEUE" } }));
+        const Action a
+            = adapter.onResponse(job, response(200, { { "id", id.toStdString() }, { "status", "IN_QUEUE" } }));
         QCOMPARE(a.kind, Action::Kind::Send);
         QCOMPARE(QString::fromStdString(job.jobId), id);
         QCOMPARE(QString::fromStdString(a.request.url), "http://127.0.0.1:9/v2/abc123/status/" + inPath);
@@ -231,8 +248,10 @@ private slots:
         QCOMPARE(a.delayMs, 100.0);
         QCOMPARE(a.request.url, std::string("http://127.0.0.1:9/v2/abc123/status-sync/j-1-e1?wait=5000"));
 
-        a = adapter.onResponse(job, response(200, { { "id", "j-1-e1" }, { "status", "COMPLETED" }, { "delayTime", 800 },
-                                              { "executionTime", 2100 }, { "output", { { "image_url", "data:image/png;base64," + kTinyPngBase64 } } } }));
+        a = adapter.onResponse(job,
+            response(200,
+                { { "id", "j-1-e1" }, { "status", "COMPLETED" }, { "delayTime", 800 }, { "executionTime", 2100 },
+                    { "output", { { "image_url", "data:image/png;base64," + kTinyPngBase64 } } } }));
         QCOMPARE(a.kind, Action::Kind::Done);
         QCOMPARE(*job.execMs, 2100.0);
         QCOMPARE(job.polls, 3);
@@ -254,13 +273,17 @@ private slots:
         const json in = json::parse(request.body)["input"];
         QCOMPARE(in["prompt"].get<std::string>(), std::string("a red fox"));
         QCOMPARE(in["guidance"].get<double>(), 7.5);
-        QVERIFY2(!in.contains("guidance_scale") && !in.contains("num_images") && !in.contains("precision"), in.dump().c_str());
+        QVERIFY2(!in.contains("guidance_scale") && !in.contains("num_images") && !in.contains("precision"),
+            in.dump().c_str());
         QCOMPARE(in["num_inference_steps"].get<int>(), 20);
         QCOMPARE(in["image_format"].get<std::string>(), std::string("png"));
 
-        const Action a = adapter.onResponse(job, response(200, { { "id", "sync-0f1e-u1" }, { "status", "COMPLETED" }, { "delayTime", 17 },
-                                                         { "executionTime", 3986 }, { "workerId", "oqk7ao1uomckye" },
-                                                         { "output", { { "image_url", "https://image.runpod.ai/abc123/output.png" }, { "cost", 0.02097152 } } } }));
+        const Action a = adapter.onResponse(job,
+            response(200,
+                { { "id", "sync-0f1e-u1" }, { "status", "COMPLETED" }, { "delayTime", 17 }, { "executionTime", 3986 },
+                    { "workerId", "oqk7ao1uomckye" },
+                    { "output",
+                        { { "image_url", "https://image.runpod.ai/abc123/output.png" }, { "cost", 0.02097152 } } } }));
         QCOMPARE(a.kind, Action::Kind::Done);
         QCOMPARE(job.imageUrls, std::vector<std::string>({ "https://image.runpod.ai/abc123/output.png" }));
         QCOMPARE(*job.queueMs, 17.0);
@@ -271,8 +294,9 @@ private slots:
     {
         auto adapter = makeAdapter("runsync");
         JobState job = newJob();
-        const Action a = adapter.onResponse(job, response(400, { { "id", "sync-1-u1" }, { "status", "FAILED" },
-                                                         { "error", "width must be divisible by 64" } }));
+        const Action a = adapter.onResponse(job,
+            response(
+                400, { { "id", "sync-1-u1" }, { "status", "FAILED" }, { "error", "width must be divisible by 64" } }));
         QCOMPARE(a.kind, Action::Kind::Fail);
         QCOMPARE(int(a.error), int(ErrorClass::ClientError));
         QVERIFY2(a.message.find("divisible by 64") != std::string::npos, a.message.c_str());
@@ -283,8 +307,9 @@ private slots:
     {
         ProviderConfig provider;
         provider.type = "runpod";
-        provider.settings = { { "endpoint_id", "black-forest-labs-flux-1-schnell" }, { "mode", "runsync" }, { "poll", "status-sync" },
-            { "status_sync_wait_ms", 2000 }, { "input_format", "public" }, { "image_format", "jpeg" } };
+        provider.settings
+            = { { "endpoint_id", "black-forest-labs-flux-1-schnell" }, { "mode", "runsync" }, { "poll", "status-sync" },
+                  { "status_sync_wait_ms", 2000 }, { "input_format", "public" }, { "image_format", "jpeg" } };
         AdapterContext context;
         context.apiKey = "sk-test";
         const RunPodOptions options = RunPodOptions::fromConfig(provider, context);
@@ -305,8 +330,10 @@ private slots:
     {
         auto adapter = makeAdapter();
         QCOMPARE(adapter.healthRequest()->url, std::string("http://127.0.0.1:9/v2/abc123/health"));
-        const auto full = adapter.parseHealth(response(200, { { "jobs", { { "completed", 120 }, { "failed", 1 }, { "inProgress", 2 }, { "inQueue", 5 }, { "retried", 0 } } },
-            { "workers", { { "idle", 1 }, { "running", 2 }, { "initializing", 3 } } } }));
+        const auto full = adapter.parseHealth(response(200,
+            { { "jobs",
+                  { { "completed", 120 }, { "failed", 1 }, { "inProgress", 2 }, { "inQueue", 5 }, { "retried", 0 } } },
+                { "workers", { { "idle", 1 }, { "running", 2 }, { "initializing", 3 } } } }));
         QVERIFY(full);
         QCOMPARE(full->idle, 1);
         QCOMPARE(full->running, 2);

@@ -2,8 +2,8 @@
 // The SageMaker adapter on canned answers shaped like SageMaker Runtime's and S3's
 // (providers.md §5): what it signs, the bodies it sends, how it reads images and errors, and the
 // async walk (S3 upload -> InvokeEndpointAsync -> output/failure polling).
-#include "registry/registry.h"
 #include "adaptertesthelpers.h"
+#include "registry/registry.h"
 #include "sagemaker/sagemakeradapter.h"
 #include "sagemaker/sagemakerpayload.h"
 #include "util/base64.h"

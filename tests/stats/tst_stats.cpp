@@ -341,9 +341,10 @@ void TestStats::sortDoublesMatchesStdSort()
     std::mt19937_64 rng(7);
     std::lognormal_distribution<double> latency(7.5, 0.6);
     std::normal_distribution<double> lag(0.0, 50.0);
-    const double edges[] = { 0.0, -0.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
-        std::numeric_limits<double>::denorm_min(), -std::numeric_limits<double>::denorm_min(),
-        std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest(), 1.0, -1.0 };
+    const double edges[]
+        = { 0.0, -0.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+              std::numeric_limits<double>::denorm_min(), -std::numeric_limits<double>::denorm_min(),
+              std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest(), 1.0, -1.0 };
     std::vector<double> values(static_cast<std::size_t>(n));
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (shape == "signed")

@@ -175,7 +175,8 @@ void TestStore::gpuSamplesRoundTripWithUnknownFields()
     auto store = Store::open(dbIn(dir));
     store->createRun(makeRun("r1"));
     store->insertGpuSample("r1", GpuSample { 500.0, 1, std::nullopt, 3.0, 81559.0 });
-    store->insertGpuSample("r1", GpuSample { -1200.5, 0, 37.0, 1024.0, 81559.0 }); // before the workload: a model loading
+    store->insertGpuSample(
+        "r1", GpuSample { -1200.5, 0, 37.0, 1024.0, 81559.0 }); // before the workload: a model loading
     store->insertGpuSample("r1", GpuSample { 500.0, 0, 99.0, 60000.0, 81559.0 });
     const auto got = store->gpuSamples("r1");
     QCOMPARE(got.size(), std::size_t(3));

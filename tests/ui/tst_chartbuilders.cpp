@@ -53,7 +53,10 @@ QStringList legendLabels(QChart* chart)
 }
 
 // What legends and series names show: the parts of the label that differ between runs.
-QString label(const ComparisonData& data, std::size_t run) { return QString::fromStdString(data.runs[run].legend); }
+QString label(const ComparisonData& data, std::size_t run)
+{
+    return QString::fromStdString(data.runs[run].legend);
+}
 
 } // namespace
 
@@ -83,7 +86,10 @@ private:
     const ComparisonData& data() const { return *m_fixture->data; }
 };
 
-void TestChartBuilders::initTestCase() { m_fixture = std::make_unique<test::FixtureComparison>(); }
+void TestChartBuilders::initTestCase()
+{
+    m_fixture = std::make_unique<test::FixtureComparison>();
+}
 
 void TestChartBuilders::everyChartIsBoundedAndNeverOpenGl_data()
 {
@@ -146,7 +152,8 @@ void TestChartBuilders::ecdfHoldsPointsBandAndMarkers()
     const auto lines = seriesOf<QLineSeries>(chart.get());
     for (std::size_t r = 0; r < 3; ++r) {
         const Ecdf& e = data().runs[r].ecdf[0];
-        const auto curve = std::find_if(lines.begin(), lines.end(), [&](QLineSeries* s) { return s->name() == label(data(), r); });
+        const auto curve
+            = std::find_if(lines.begin(), lines.end(), [&](QLineSeries* s) { return s->name() == label(data(), r); });
         QVERIFY(curve != lines.end());
         QCOMPARE((*curve)->count(), qsizetype(e.points.size() + 1)); // starts on the axis
         QCOMPARE((*curve)->at(0), QPointF(e.points[0].x, 0));
@@ -326,7 +333,8 @@ void TestChartBuilders::runColoursAreFixedAcrossCharts()
     for (QChart* chart : { ecdf.get(), scaling.get(), inFlight.get() })
         for (std::size_t r = 0; r < 3; ++r) {
             const auto lines = seriesOf<QLineSeries>(chart);
-            const auto it = std::find_if(lines.begin(), lines.end(), [&](QLineSeries* s) { return s->name() == label(data(), r); });
+            const auto it = std::find_if(
+                lines.begin(), lines.end(), [&](QLineSeries* s) { return s->name() == label(data(), r); });
             QVERIFY(it != lines.end());
             QCOMPARE((*it)->pen().color(), palette.run(r));
         }

@@ -79,14 +79,15 @@ void TestCliReport::writesThePdfOfTwoRuns()
 {
     const QString out = QFileInfo(m_db->path()).absolutePath() + QStringLiteral("/two.pdf");
     // Prefixes work as everywhere else in the CLI.
-    const Cli cli = runCli({ QStringLiteral("report"), m_ids[0], m_ids[1].left(20), QStringLiteral("--db"), m_db->path(),
-        QStringLiteral("--out"), out });
+    const Cli cli = runCli({ QStringLiteral("report"), m_ids[0], m_ids[1].left(20), QStringLiteral("--db"),
+        m_db->path(), QStringLiteral("--out"), out });
     QVERIFY2(cli.exitCode == 0, qPrintable(cli.err));
     QVERIFY(cli.out.contains(QStringLiteral("wrote ") + out));
     QFile file(out);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray pdf = file.readAll();
-    const auto data = charts::loadComparison(m_db->path().toStdString(), { m_ids[0].toStdString(), m_ids[1].toStdString() });
+    const auto data
+        = charts::loadComparison(m_db->path().toStdString(), { m_ids[0].toStdString(), m_ids[1].toStdString() });
     const auto pages = ui::reportPages(data);
     QCOMPARE(pdfPages(pdf), int(pages.size()));
     QVERIFY(cli.out.contains(QStringLiteral("(%1 pages, 2 runs)").arg(pages.size())));
@@ -101,8 +102,8 @@ void TestCliReport::writesThePdfOfTwoRuns()
 void TestCliReport::writesTheHtml()
 {
     const QString out = QFileInfo(m_db->path()).absolutePath() + QStringLiteral("/three.html");
-    const Cli cli = runCli({ QStringLiteral("report"), m_ids[0], m_ids[1], m_ids[2], QStringLiteral("--db"), m_db->path(),
-        QStringLiteral("--out"), out });
+    const Cli cli = runCli({ QStringLiteral("report"), m_ids[0], m_ids[1], m_ids[2], QStringLiteral("--db"),
+        m_db->path(), QStringLiteral("--out"), out });
     QVERIFY2(cli.exitCode == 0, qPrintable(cli.err));
     QFile file(out);
     QVERIFY(file.open(QIODevice::ReadOnly));

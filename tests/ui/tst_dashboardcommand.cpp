@@ -23,7 +23,8 @@ Result runDashboard(const QStringList& arguments, const QString& platform)
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), platform);
     QProcess process;
     process.setProcessEnvironment(env);
-    process.start(qEnvironmentVariable("T2IBENCH_BIN_DIR", QStringLiteral("bin")) + QStringLiteral("/t2ibench"), arguments);
+    process.start(
+        qEnvironmentVariable("T2IBENCH_BIN_DIR", QStringLiteral("bin")) + QStringLiteral("/t2ibench"), arguments);
     Result r;
     if (!process.waitForFinished(60000))
         return r;
@@ -42,8 +43,10 @@ private slots:
     {
         QTest::addColumn<QString>("flag");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("--help lists the options") << "--help" << "--compare <RUN,RUN,...>";
-        QTest::newRow("--version names the tool") << "--version" << "t2ibench ";
+        QTest::newRow("--help lists the options") << "--help"
+                                                  << "--compare <RUN,RUN,...>";
+        QTest::newRow("--version names the tool") << "--version"
+                                                  << "t2ibench ";
     }
     void helpAndVersionNeedNoDisplay()
     {
@@ -66,7 +69,8 @@ private slots:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("one run cannot be compared") << QStringList { "--compare", "abc" } << "--compare takes 2 to 8 runs";
+        QTest::newRow("one run cannot be compared")
+            << QStringList { "--compare", "abc" } << "--compare takes 2 to 8 runs";
         QTest::newRow("nine runs cannot be compared")
             << QStringList { "--compare", "a,b,c,d,e,f,g,h,i" } << "--compare takes 2 to 8 runs";
         QTest::newRow("a size must be WIDTHxHEIGHT") << QStringList { "--size", "big" } << "--size takes WIDTHxHEIGHT";

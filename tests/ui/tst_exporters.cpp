@@ -66,7 +66,8 @@ void TestExporters::pngHasTheAskedSizeAndResolution_data()
     QTest::addColumn<QSize>("pixels");
     QTest::addColumn<double>("dpi");
     QTest::newRow("ECDF for a slide, 1600x1000 at 192 dpi") << int(ChartKind::Ecdf) << QSize(1600, 1000) << 192.0;
-    QTest::newRow("histogram for print, 2400x1500 at 300 dpi") << int(ChartKind::Histogram) << QSize(2400, 1500) << 300.0;
+    QTest::newRow("histogram for print, 2400x1500 at 300 dpi")
+        << int(ChartKind::Histogram) << QSize(2400, 1500) << 300.0;
     QTest::newRow("timeline, small, 640x400 at 96 dpi") << int(ChartKind::Timeline) << QSize(640, 400) << 96.0;
 }
 
@@ -101,8 +102,9 @@ void TestExporters::pngIsNotBlank()
         for (int x = 0; x < image.width(); x += 2) {
             const QColor c = image.pixelColor(x, y);
             ink += c != QColor(Qt::white) ? 1 : 0;
-            runColour = runColour || (std::abs(c.red() - first.red()) < 8 && std::abs(c.green() - first.green()) < 8
-                                         && std::abs(c.blue() - first.blue()) < 8);
+            runColour = runColour
+                || (std::abs(c.red() - first.red()) < 8 && std::abs(c.green() - first.green()) < 8
+                    && std::abs(c.blue() - first.blue()) < 8);
         }
     QVERIFY(ink > 2000);
     QVERIFY(runColour);
@@ -167,15 +169,18 @@ void TestExporters::csvIsTheDataBehindTheChart()
 void TestExporters::badRequestsSayWhatIsWrong()
 {
     QString error;
-    QVERIFY(!exportChart(*m_fixture->data, ChartKind::Ecdf, {}, m_dir.filePath(QStringLiteral("chart.gif")), {}, &error));
+    QVERIFY(
+        !exportChart(*m_fixture->data, ChartKind::Ecdf, {}, m_dir.filePath(QStringLiteral("chart.gif")), {}, &error));
     QVERIFY2(error.contains(QLatin1String("gif")) && error.contains(QLatin1String(".png")), qPrintable(error));
     PngOptions huge { QSize(50000, 100), 96 };
-    QVERIFY(!exportChart(*m_fixture->data, ChartKind::Ecdf, {}, m_dir.filePath(QStringLiteral("huge.png")), huge, &error));
+    QVERIFY(
+        !exportChart(*m_fixture->data, ChartKind::Ecdf, {}, m_dir.filePath(QStringLiteral("huge.png")), huge, &error));
     QVERIFY2(error.contains(QLatin1String("50000x100")), qPrintable(error));
     const QString nowhere = m_dir.filePath(QStringLiteral("no/such/folder/chart.svg"));
     QVERIFY(!exportChart(*m_fixture->data, ChartKind::Ecdf, {}, nowhere, {}, &error));
     QVERIFY2(error.contains(nowhere), qPrintable(error));
-    QVERIFY(!exportChart(*m_fixture->data, ChartKind::Ecdf, {}, m_dir.filePath(QStringLiteral("no/such/chart.pdf")), {}, &error));
+    QVERIFY(!exportChart(
+        *m_fixture->data, ChartKind::Ecdf, {}, m_dir.filePath(QStringLiteral("no/such/chart.pdf")), {}, &error));
     QVERIFY(error.contains(QLatin1String("cannot write")));
 }
 

@@ -48,7 +48,10 @@ private:
     QTemporaryDir m_dir;
 };
 
-void TestReportWriter::initTestCase() { QVERIFY(m_dir.isValid()); }
+void TestReportWriter::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
 
 void TestReportWriter::plannedPages_data()
 {
@@ -58,12 +61,12 @@ void TestReportWriter::plannedPages_data()
         << 1
         << QStringList { "Comparison of 1 runs", "Latency", "Scaling", "Cost", "Timeline", "Over time",
                "Configuration and environment: fixture · steady · sdxl" };
-    QTest::newRow("three runs")
-        << 3
-        << QStringList { "Comparison of 3 runs", "Differences against the baseline", "Latency", "Scaling", "Cost",
-               "Timeline", "Over time", "Configuration and environment: fixture · steady · sdxl",
-               "Configuration and environment: fixture · fast · sdxl",
-               "Configuration and environment: fixture · cheap · sdxl" };
+    QTest::newRow("three runs") << 3
+                                << QStringList { "Comparison of 3 runs", "Differences against the baseline", "Latency",
+                                       "Scaling", "Cost", "Timeline", "Over time",
+                                       "Configuration and environment: fixture · steady · sdxl",
+                                       "Configuration and environment: fixture · fast · sdxl",
+                                       "Configuration and environment: fixture · cheap · sdxl" };
 }
 
 void TestReportWriter::plannedPages()
@@ -97,8 +100,9 @@ void TestReportWriter::pdfHasThePlannedPagesAndTitles()
     }
     for (qsizetype page = 0; page < titles.size(); ++page) {
         QProcess p;
-        p.start(pdftotext, { QStringLiteral("-f"), QString::number(page + 1), QStringLiteral("-l"),
-                               QString::number(page + 1), path, QStringLiteral("-") });
+        p.start(pdftotext,
+            { QStringLiteral("-f"), QString::number(page + 1), QStringLiteral("-l"), QString::number(page + 1), path,
+                QStringLiteral("-") });
         QVERIFY(p.waitForFinished(30000));
         // Fonts set "ff" and "fi" as ligatures, which pdftotext returns as single characters.
         const QString text = QString::fromUtf8(p.readAllStandardOutput())
@@ -106,7 +110,8 @@ void TestReportWriter::pdfHasThePlannedPagesAndTitles()
                                  .replace(QChar(0xFB01), QLatin1String("fi"))
                                  .replace(QChar(0xFB02), QLatin1String("fl"))
                                  .simplified();
-        QVERIFY2(text.contains(titles[page].simplified()), qPrintable(QStringLiteral("page %1: %2").arg(page + 1).arg(titles[page])));
+        QVERIFY2(text.contains(titles[page].simplified()),
+            qPrintable(QStringLiteral("page %1: %2").arg(page + 1).arg(titles[page])));
         QVERIFY(text.contains(QStringLiteral("page %1 of %2").arg(page + 1).arg(titles.size())));
     }
 }

@@ -42,7 +42,10 @@ QString chartTitle(ChartKind kind)
     return {};
 }
 
-bool isPerRunChart(ChartKind kind) { return kind == ChartKind::Timeline; }
+bool isPerRunChart(ChartKind kind)
+{
+    return kind == ChartKind::Timeline;
+}
 
 QChart* buildChart(const charts::ComparisonData& data, ChartKind kind, const ChartOptions& options)
 {

@@ -90,9 +90,10 @@ bool exportPng(const ChartFactory& make, const QString& path, const PngOptions& 
 {
     if (options.pixels.width() < 16 || options.pixels.height() < 16 || options.pixels.width() > 20000
         || options.pixels.height() > 20000)
-        return fail(error, QStringLiteral("PNG size %1x%2 is out of range (16 to 20,000 pixels a side)")
-                               .arg(options.pixels.width())
-                               .arg(options.pixels.height()));
+        return fail(error,
+            QStringLiteral("PNG size %1x%2 is out of range (16 to 20,000 pixels a side)")
+                .arg(options.pixels.width())
+                .arg(options.pixels.height()));
     if (!(options.dpi >= 36 && options.dpi <= 1200))
         return fail(error, QStringLiteral("PNG resolution %1 dpi is out of range (36 to 1,200)").arg(options.dpi));
     const QByteArray bytes = renderPng(make, options);
@@ -152,8 +153,8 @@ bool exportCsv(const charts::ComparisonData& data, charts::ChartKind kind, const
 {
     const std::string csv = charts::chartCsv(data, kind, options.population, options.logLatency);
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(csv.data(), static_cast<qint64>(csv.size())) != static_cast<qint64>(csv.size())
-        || !file.commit())
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(csv.data(), static_cast<qint64>(csv.size())) != static_cast<qint64>(csv.size()) || !file.commit())
         return fail(error, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     return true;
 }
@@ -173,7 +174,8 @@ bool exportChart(const charts::ComparisonData& data, charts::ChartKind kind, con
         return exportPdf(make, path, kDefaultChartSize, error);
     if (suffix == QLatin1String("csv"))
         return exportCsv(data, kind, options, path, error);
-    return fail(error, QStringLiteral("%1: unknown export format \"%2\" (use .png, .svg, .pdf or .csv)").arg(path, suffix));
+    return fail(
+        error, QStringLiteral("%1: unknown export format \"%2\" (use .png, .svg, .pdf or .csv)").arg(path, suffix));
 }
 
 } // namespace t2i::ui

@@ -179,7 +179,10 @@ QString number(double value, int decimals)
     return english().toString(value, 'f', decimals);
 }
 
-QString ms(double value) { return number(value) + QStringLiteral(" ms"); }
+QString ms(double value)
+{
+    return number(value) + QStringLiteral(" ms");
+}
 
 QString usd(double value)
 {
@@ -188,8 +191,14 @@ QString usd(double value)
     return QStringLiteral("$") + english().toString(value, 'f', decimals);
 }
 
-QString percent(double fraction) { return english().toString(fraction * 100.0, 'f', 1) + QStringLiteral("%"); }
+QString percent(double fraction)
+{
+    return english().toString(fraction * 100.0, 'f', 1) + QStringLiteral("%");
+}
 
-QString thousands(std::size_t value) { return english().toString(static_cast<qulonglong>(value)); }
+QString thousands(std::size_t value)
+{
+    return english().toString(static_cast<qulonglong>(value));
+}
 
 } // namespace t2i::ui::style

@@ -123,8 +123,9 @@ void ChartView::connectTooltips()
                 connect(set, &QBarSet::hovered, this, [this, set, setTips](bool on, int index) {
                     if (!on)
                         return showTooltip({});
-                    showTooltip(index < setTips.size() ? setTips[index]
-                                                       : QStringLiteral("%1: %2").arg(set->label(), style::number(set->at(index))));
+                    showTooltip(index < setTips.size()
+                            ? setTips[index]
+                            : QStringLiteral("%1: %2").arg(set->label(), style::number(set->at(index))));
                 });
             }
         } else if (auto* boxes = qobject_cast<QBoxPlotSeries*>(series)) {
@@ -259,8 +260,8 @@ void ChartView::contextMenuEvent(QContextMenuEvent* event)
 void ChartView::exportInteractively(const QString& suffix)
 {
     const QString base = QString::fromLatin1(charts::chartSlug(m_kind)) + QLatin1Char('.') + suffix;
-    QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), base,
-        QStringLiteral("%1 (*.%2)").arg(suffix.toUpper(), suffix));
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export chart"), base, QStringLiteral("%1 (*.%2)").arg(suffix.toUpper(), suffix));
     if (path.isEmpty())
         return;
     if (QFileInfo(path).suffix().isEmpty())

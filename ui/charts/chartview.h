@@ -20,7 +20,8 @@ public:
     explicit ChartView(QWidget* parent = nullptr);
 
     // Builds the chart from the shared data; the previous chart is deleted.
-    void showChart(std::shared_ptr<const charts::ComparisonData> comparison, charts::ChartKind kind, const ChartOptions& options);
+    void showChart(
+        std::shared_ptr<const charts::ComparisonData> comparison, charts::ChartKind kind, const ChartOptions& options);
     void setOptions(const ChartOptions& options); // rebuilds with new options (log scale, palette ...)
     // Swaps in data whose numbers for this chart are unchanged (the costs arrived), without a rebuild.
     void updateData(std::shared_ptr<const charts::ComparisonData> comparison) { m_data = std::move(comparison); }

@@ -58,7 +58,8 @@ QChart* histogramChart(const ComparisonData& data, const ChartOptions& o)
     QChart* chart = style::newChart(palette, QStringLiteral("Latency distribution"),
         populationText(o.population) + QStringLiteral(" · share of each run's requests per bin · ")
             + (o.logLatency ? QStringLiteral("log-scale ") : QString()) + QStringLiteral("Freedman–Diaconis bins"));
-    style::setUnits(chart, QStringLiteral("latency"), QStringLiteral("ms"), QStringLiteral("share"), QStringLiteral("%"));
+    style::setUnits(
+        chart, QStringLiteral("latency"), QStringLiteral("ms"), QStringLiteral("share"), QStringLiteral("%"));
     if (bins.edges.size() < 2)
         return chart;
     double peak = 0;
@@ -113,7 +114,8 @@ QChart* ecdfChart(const ComparisonData& data, const ChartOptions& o)
     const ChartPalette palette { o.dark };
     QChart* chart = style::newChart(palette, QStringLiteral("Latency ECDF"),
         populationText(o.population) + QStringLiteral(" · dots: p50, p95 with 95% CI · band: 95% DKW"));
-    style::setUnits(chart, QStringLiteral("latency"), QStringLiteral("ms"), QStringLiteral("at or below"), QStringLiteral("%"));
+    style::setUnits(
+        chart, QStringLiteral("latency"), QStringLiteral("ms"), QStringLiteral("at or below"), QStringLiteral("%"));
     double lo = 0, hi = 0;
     bool any = false;
     for (const RunChartData& run : data.runs) {
@@ -147,7 +149,8 @@ QChart* ecdfChart(const ComparisonData& data, const ChartOptions& o)
             lower.append(QPointF(p.x, std::max(0.0, p.y - e.dkwEpsilon) * 100));
             tips << QStringLiteral("<b>%1</b><br>%2 of requests at or below %3<br>95% band %4 – %5")
                         .arg(name.toHtmlEscaped(), style::percent(p.y), style::ms(p.x),
-                            style::percent(std::max(0.0, p.y - e.dkwEpsilon)), style::percent(std::min(1.0, p.y + e.dkwEpsilon)));
+                            style::percent(std::max(0.0, p.y - e.dkwEpsilon)),
+                            style::percent(std::min(1.0, p.y + e.dkwEpsilon)));
         }
         auto* bandUpper = new QLineSeries;
         bandUpper->replace(upper);
@@ -233,8 +236,9 @@ QChart* boxPlotChart(const ComparisonData& data, const ChartOptions& o)
     auto* x = new QBarCategoryAxis;
     x->append(categories);
     style::styleAxis(palette, x, QString());
-    QAbstractAxis* y = o.logLatency ? static_cast<QAbstractAxis*>(style::logAxis(palette, QStringLiteral("latency (ms)"), lo, hi))
-                                    : style::valueAxis(palette, QStringLiteral("latency (ms)"), std::min(0.0, lo), hi);
+    QAbstractAxis* y = o.logLatency
+        ? static_cast<QAbstractAxis*>(style::logAxis(palette, QStringLiteral("latency (ms)"), lo, hi))
+        : style::valueAxis(palette, QStringLiteral("latency (ms)"), std::min(0.0, lo), hi);
     const auto runs = static_cast<double>(data.runs.size());
     for (std::size_t r = 0; r < data.runs.size(); ++r) {
         const RunChartData& run = data.runs[r];
@@ -260,7 +264,8 @@ QChart* boxPlotChart(const ComparisonData& data, const ChartOptions& o)
                 set->setPen(Qt::NoPen);
                 set->setBrush(Qt::NoBrush);
             } else {
-                set = new QBoxSet(b.lowerWhisker, b.q1, b.median, b.q3, b.upperWhisker, categories[static_cast<qsizetype>(c)]);
+                set = new QBoxSet(
+                    b.lowerWhisker, b.q1, b.median, b.q3, b.upperWhisker, categories[static_cast<qsizetype>(c)]);
                 set->setBrush(withAlpha(colour, 90));
                 set->setPen(QPen(colour, 1.4));
             }
@@ -269,17 +274,21 @@ QChart* boxPlotChart(const ComparisonData& data, const ChartOptions& o)
             const double centre = static_cast<double>(c) - 0.5 + (static_cast<double>(r) + 0.5) / runs;
             for (const double v : b.shownOutliers) {
                 outliers->append(QPointF(centre, v));
-                outlierTips << QStringLiteral("<b>%1</b><br>%2 outlier: %3").arg(name.toHtmlEscaped(), categories[static_cast<qsizetype>(c)], style::ms(v));
+                outlierTips << QStringLiteral("<b>%1</b><br>%2 outlier: %3")
+                                   .arg(name.toHtmlEscaped(), categories[static_cast<qsizetype>(c)], style::ms(v));
             }
         }
         QStringList boxTips;
         for (std::size_t c = 0; c < 3; ++c) {
             const BoxStats& b = run.box[index(order[c])];
-            boxTips << (b.n == 0 ? QStringLiteral("<b>%1</b><br>no %2 requests").arg(name.toHtmlEscaped(), categories[static_cast<qsizetype>(c)])
-                                 : QStringLiteral("<b>%1</b> · %2 (n = %3)<br>median %4<br>quartiles %5 – %6<br>whiskers %7 – %8<br>%9 outliers")
-                                       .arg(name.toHtmlEscaped(), categories[static_cast<qsizetype>(c)], style::thousands(b.n),
-                                           style::ms(b.median), style::ms(b.q1), style::ms(b.q3), style::ms(b.lowerWhisker),
-                                           style::ms(b.upperWhisker), style::thousands(b.outliers)));
+            boxTips << (b.n == 0
+                    ? QStringLiteral("<b>%1</b><br>no %2 requests")
+                          .arg(name.toHtmlEscaped(), categories[static_cast<qsizetype>(c)])
+                    : QStringLiteral(
+                        "<b>%1</b> · %2 (n = %3)<br>median %4<br>quartiles %5 – %6<br>whiskers %7 – %8<br>%9 outliers")
+                          .arg(name.toHtmlEscaped(), categories[static_cast<qsizetype>(c)], style::thousands(b.n),
+                              style::ms(b.median), style::ms(b.q1), style::ms(b.q3), style::ms(b.lowerWhisker),
+                              style::ms(b.upperWhisker), style::thousands(b.outliers)));
         }
         series->setProperty(style::kTooltips, boxTips);
         style::attach(chart, series, x, y);
@@ -330,7 +339,8 @@ QChart* stagesChart(const ComparisonData& data, const ChartOptions& o)
             const double value = run.stages.*(part.field);
             set->append(value);
             tips << QStringLiteral("<b>%1</b><br>%2: %3 (%4 of the mean latency %5)")
-                        .arg(QString::fromStdString(run.label).toHtmlEscaped(), QLatin1String(part.name), style::ms(value),
+                        .arg(QString::fromStdString(run.label).toHtmlEscaped(), QLatin1String(part.name),
+                            style::ms(value),
                             style::percent(run.stages.meanLatency > 0 ? value / run.stages.meanLatency : 0),
                             style::ms(run.stages.meanLatency));
         }
@@ -342,7 +352,8 @@ QChart* stagesChart(const ComparisonData& data, const ChartOptions& o)
     y->append(categories);
     style::styleAxis(palette, y, QString());
     y->setGridLineVisible(false);
-    QValueAxis* x = style::valueAxis(palette, QStringLiteral("mean time per successful request (ms)"), 0, std::max(1.0, longest));
+    QValueAxis* x
+        = style::valueAxis(palette, QStringLiteral("mean time per successful request (ms)"), 0, std::max(1.0, longest));
     chart->addSeries(series);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);

@@ -41,9 +41,12 @@ QChart* scalingChart(const ComparisonData& data, const ChartOptions& o, bool p95
     QString subtitle = p95 ? QStringLiteral("p95 of each load level's successful requests")
                            : QStringLiteral("images per second over each load level's window");
     subtitle += QStringLiteral(" · ring: the knee (docs/dashboard.md)");
-    QChart* chart = style::newChart(palette, p95 ? QStringLiteral("p95 latency against load") : QStringLiteral("Throughput against load"), subtitle);
-    style::setUnits(chart, QStringLiteral("offered"), unit == LoadUnit::Concurrency ? QString() : QStringLiteral("requests/s"),
-        p95 ? QStringLiteral("p95") : QStringLiteral("throughput"), p95 ? QStringLiteral("ms") : QStringLiteral("images/s"));
+    QChart* chart = style::newChart(palette,
+        p95 ? QStringLiteral("p95 latency against load") : QStringLiteral("Throughput against load"), subtitle);
+    style::setUnits(chart, QStringLiteral("offered"),
+        unit == LoadUnit::Concurrency ? QString() : QStringLiteral("requests/s"),
+        p95 ? QStringLiteral("p95") : QStringLiteral("throughput"),
+        p95 ? QStringLiteral("ms") : QStringLiteral("images/s"));
     double xLo = 0, xHi = 0, yLo = 0, yHi = 0;
     bool any = false;
     std::size_t leftOut = 0;
@@ -75,7 +78,8 @@ QChart* scalingChart(const ComparisonData& data, const ChartOptions& o, bool p95
     if (p95 && o.logLatency && yLo > 0 && yHi / yLo >= 10)
         y = style::logAxis(palette, QStringLiteral("p95 latency (ms)"), yLo, yHi);
     else
-        y = style::valueAxis(palette, p95 ? QStringLiteral("p95 latency (ms)") : QStringLiteral("throughput (images/s)"), 0, yHi * 1.08);
+        y = style::valueAxis(
+            palette, p95 ? QStringLiteral("p95 latency (ms)") : QStringLiteral("throughput (images/s)"), 0, yHi * 1.08);
     std::size_t knees = 0;
     for (std::size_t r = 0; r < data.runs.size(); ++r) {
         const ScalingCurve& c = data.runs[r].scaling;
@@ -178,11 +182,12 @@ QChart* costStackChart(const ComparisonData& data, const ChartOptions& o)
             set->append(value);
             tips << (run.cost.available
                     ? QStringLiteral("<b>%1</b><br>%2: %3 per 1,000 images (%4 of %5)<br>price: %6")
-                          .arg(QString::fromStdString(run.label).toHtmlEscaped(), QLatin1String(part.name), style::usd(value),
-                              style::percent(run.cost.total > 0 ? value / run.cost.total : 0), style::usd(run.cost.total),
-                              QString::fromStdString(run.cost.price).toHtmlEscaped())
-                    : QStringLiteral("<b>%1</b><br>%2").arg(QString::fromStdString(run.label).toHtmlEscaped(),
-                          QString::fromStdString(run.cost.why).toHtmlEscaped()));
+                          .arg(QString::fromStdString(run.label).toHtmlEscaped(), QLatin1String(part.name),
+                              style::usd(value), style::percent(run.cost.total > 0 ? value / run.cost.total : 0),
+                              style::usd(run.cost.total), QString::fromStdString(run.cost.price).toHtmlEscaped())
+                    : QStringLiteral("<b>%1</b><br>%2")
+                          .arg(QString::fromStdString(run.label).toHtmlEscaped(),
+                              QString::fromStdString(run.cost.why).toHtmlEscaped()));
         }
         set->setProperty(style::kTooltips, tips);
         series->append(set);
@@ -207,7 +212,8 @@ QChart* costVsP95Chart(const ComparisonData& data, const ChartOptions& o)
     const ChartPalette palette { o.dark };
     QChart* chart = style::newChart(palette, QStringLiteral("Cost against p95 latency"),
         QStringLiteral("lower left is better · dashed: the Pareto front (no other run is cheaper and faster)"));
-    style::setUnits(chart, QStringLiteral("p95"), QStringLiteral("ms"), QStringLiteral("cost"), QStringLiteral("USD per 1,000 images"));
+    style::setUnits(chart, QStringLiteral("p95"), QStringLiteral("ms"), QStringLiteral("cost"),
+        QStringLiteral("USD per 1,000 images"));
     double xLo = 0, xHi = 0, yHi = 0;
     bool any = false;
     for (const RunChartData& run : data.runs) {
@@ -250,10 +256,11 @@ QChart* costVsP95Chart(const ComparisonData& data, const ChartOptions& o)
         dot->setBorderColor(palette.background());
         dot->append(QPointF(run.summary.latency.p95, run.cost.total));
         dot->setProperty(style::kTooltips,
-            QStringList { QStringLiteral("<b>%1</b><br>p95 %2 (95% CI %3 – %4)<br>%5 per 1,000 images%6")
-                              .arg(QString::fromStdString(run.label).toHtmlEscaped(), style::ms(run.summary.latency.p95),
-                                  style::ms(run.summary.p95Ci.lo), style::ms(run.summary.p95Ci.hi), style::usd(run.cost.total),
-                                  onFront ? QStringLiteral("<br>on the Pareto front") : QString()) });
+            QStringList {
+                QStringLiteral("<b>%1</b><br>p95 %2 (95% CI %3 – %4)<br>%5 per 1,000 images%6")
+                    .arg(QString::fromStdString(run.label).toHtmlEscaped(), style::ms(run.summary.latency.p95),
+                        style::ms(run.summary.p95Ci.lo), style::ms(run.summary.p95Ci.hi), style::usd(run.cost.total),
+                        onFront ? QStringLiteral("<br>on the Pareto front") : QString()) });
         style::attach(chart, dot, x, y);
     }
     return chart;

@@ -11,8 +11,8 @@
 
 namespace t2i::ui {
 
-SegmentsItem::SegmentsItem(QChart* chart, QAbstractSeries* anchor, std::vector<charts::TimelineSegment> segments,
-    const ChartPalette& palette)
+SegmentsItem::SegmentsItem(
+    QChart* chart, QAbstractSeries* anchor, std::vector<charts::TimelineSegment> segments, const ChartPalette& palette)
     : QGraphicsObject(chart)
     , m_chart(chart)
     , m_anchor(anchor)
@@ -41,7 +41,10 @@ void SegmentsItem::setRowStride(int stride)
     update();
 }
 
-QRectF SegmentsItem::boundingRect() const { return m_chart->plotArea(); }
+QRectF SegmentsItem::boundingRect() const
+{
+    return m_chart->plotArea();
+}
 
 void SegmentsItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
 {

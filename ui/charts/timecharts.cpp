@@ -56,13 +56,14 @@ QChart* timelineChart(const ComparisonData& data, const ChartOptions& o)
                                 .arg(style::thousands(t.shown), style::thousands(t.requests))
                           : QStringLiteral("all %1 measured requests").arg(style::thousands(t.requests));
     QChart* chart = style::newChart(palette, QStringLiteral("Request timeline"), subtitle);
-    style::setUnits(chart, QStringLiteral("time since start"), QStringLiteral("s"), QStringLiteral("request"), QString());
+    style::setUnits(
+        chart, QStringLiteral("time since start"), QStringLiteral("s"), QStringLiteral("request"), QString());
     double end = 0;
     for (const TimelineSegment& s : t.segments)
         end = std::max(end, s.endS);
     QValueAxis* x = style::valueAxis(palette, QStringLiteral("time since the run started (s)"), 0, std::max(end, 1.0));
-    QValueAxis* y = style::valueAxis(palette, QStringLiteral("request (by send time)"), 0,
-        std::max(1.0, static_cast<double>(t.shown)), true);
+    QValueAxis* y = style::valueAxis(
+        palette, QStringLiteral("request (by send time)"), 0, std::max(1.0, static_cast<double>(t.shown)), true);
     y->setReverse(true); // the first request on top, as in a waterfall
     // The frame: spans the data so the axes have a series to map through; never drawn.
     auto* frame = new QLineSeries;
@@ -113,7 +114,8 @@ QChart* timeSeriesChart(const ComparisonData& data, const ChartOptions& o, Chart
         break;
     default:
         title = QStringLiteral("Throughput over time");
-        subtitle = QStringLiteral("images completed per second, averaged over %1 s").arg(QString::number(bucket, 'g', 3));
+        subtitle
+            = QStringLiteral("images completed per second, averaged over %1 s").arg(QString::number(bucket, 'g', 3));
         yTitle = QStringLiteral("throughput (images/s)");
         yUnit = QStringLiteral("images/s");
         break;
@@ -140,14 +142,20 @@ QChart* timeSeriesChart(const ComparisonData& data, const ChartOptions& o, Chart
             if (run.time.hasWorkerSamples) {
                 anyWorkers = true;
                 lines.push_back({ r, name, staircase(run.time.workersRunning, end), Qt::SolidLine });
-                lines.push_back({ r, name + QStringLiteral(" · queue"), staircase(run.time.queueDepth, end), Qt::DashLine });
+                lines.push_back(
+                    { r, name + QStringLiteral(" · queue"), staircase(run.time.queueDepth, end), Qt::DashLine });
             }
             break;
         case ChartKind::Errors: // counts per interval: a step, flat over each interval
-            lines.push_back({ r, name, staircase(run.time.errors, run.time.errors.empty() ? 0 : run.time.errors.back().x + run.time.bucketS), Qt::SolidLine });
+            lines.push_back({ r, name,
+                staircase(run.time.errors, run.time.errors.empty() ? 0 : run.time.errors.back().x + run.time.bucketS),
+                Qt::SolidLine });
             break;
         default:
-            lines.push_back({ r, name, staircase(run.time.throughputIps, run.time.throughputIps.empty() ? 0 : run.time.throughputIps.back().x + run.time.bucketS), Qt::SolidLine });
+            lines.push_back({ r, name,
+                staircase(run.time.throughputIps,
+                    run.time.throughputIps.empty() ? 0 : run.time.throughputIps.back().x + run.time.bucketS),
+                Qt::SolidLine });
             break;
         }
     }

@@ -56,7 +56,10 @@ QTableView* tableView(TextTableModel* model, QWidget* parent)
     return view;
 }
 
-bool paletteIsDark(const QWidget* widget) { return widget->palette().color(QPalette::Window).lightness() < 128; }
+bool paletteIsDark(const QWidget* widget)
+{
+    return widget->palette().color(QPalette::Window).lightness() < 128;
+}
 
 } // namespace
 
@@ -103,7 +106,8 @@ void ComparisonView::buildUi()
     m_population->addItem(tr("All successful requests"), int(charts::Population::All));
     m_population->addItem(tr("Warm requests"), int(charts::Population::Warm));
     m_population->addItem(tr("Cold requests"), int(charts::Population::Cold));
-    m_population->setToolTip(tr("Which requests the latency histogram and ECDF show: cold and warm are never blended silently"));
+    m_population->setToolTip(
+        tr("Which requests the latency histogram and ECDF show: cold and warm are never blended silently"));
     bar->addWidget(m_population);
     m_logScale = new QCheckBox(tr("Log latency axis"), this);
     bar->addWidget(m_logScale);
@@ -122,7 +126,8 @@ void ComparisonView::buildUi()
     m_message->setWordWrap(true);
     m_stack->addWidget(m_message);
     m_tabs = new QTabWidget(m_stack);
-    m_tabs->addTab(chartPage({ ChartKind::Histogram, ChartKind::Ecdf, ChartKind::BoxPlot, ChartKind::Stages }, 2), tr("Latency"));
+    m_tabs->addTab(
+        chartPage({ ChartKind::Histogram, ChartKind::Ecdf, ChartKind::BoxPlot, ChartKind::Stages }, 2), tr("Latency"));
     m_tabs->addTab(chartPage({ ChartKind::ScalingThroughput, ChartKind::ScalingP95 }, 2), tr("Scaling"));
     m_tabs->addTab(chartPage({ ChartKind::CostStack, ChartKind::CostVsP95 }, 2), tr("Cost"));
 
@@ -133,7 +138,8 @@ void ComparisonView::buildUi()
     m_timelineGrid = new QGridLayout;
     timeLayout->addLayout(m_timelineGrid);
     auto* counters = new QGridLayout;
-    const ChartKind counterKinds[] = { ChartKind::InFlight, ChartKind::Workers, ChartKind::Errors, ChartKind::Throughput };
+    const ChartKind counterKinds[]
+        = { ChartKind::InFlight, ChartKind::Workers, ChartKind::Errors, ChartKind::Throughput };
     for (int i = 0; i < 4; ++i) {
         auto* view = new ChartView(timePage);
         view->setMinimumHeight(300);
@@ -148,9 +154,11 @@ void ComparisonView::buildUi()
     auto* summaryLayout = new QVBoxLayout(summary);
     m_runsModel = new TextTableModel(this);
     m_differencesModel = new TextTableModel(this);
-    summaryLayout->addWidget(new QLabel(tr("<b>Runs</b> — percentiles are nearest-rank, with 95% exact-bootstrap intervals"), summary));
+    summaryLayout->addWidget(
+        new QLabel(tr("<b>Runs</b> — percentiles are nearest-rank, with 95% exact-bootstrap intervals"), summary));
     summaryLayout->addWidget(tableView(m_runsModel, summary), 1);
-    summaryLayout->addWidget(new QLabel(tr("<b>Differences against the baseline</b> (the first run) — bold: significant at 5%"), summary));
+    summaryLayout->addWidget(
+        new QLabel(tr("<b>Differences against the baseline</b> (the first run) — bold: significant at 5%"), summary));
     summaryLayout->addWidget(tableView(m_differencesModel, summary), 2);
     m_tabs->addTab(summary, tr("Summary"));
     m_stack->addWidget(m_tabs);
@@ -173,9 +181,15 @@ QWidget* ComparisonView::chartPage(const std::vector<ChartKind>& kinds, int colu
     return page;
 }
 
-void ComparisonView::setDatabase(const QString& dbPath) { m_dbPath = dbPath; }
+void ComparisonView::setDatabase(const QString& dbPath)
+{
+    m_dbPath = dbPath;
+}
 
-bool ComparisonView::isLoading() const { return m_job->isBusy(); }
+bool ComparisonView::isLoading() const
+{
+    return m_job->isBusy();
+}
 
 void ComparisonView::showRuns(const QStringList& runIds)
 {
@@ -340,8 +354,8 @@ bool ComparisonView::exportReport(const QString& path, QString* error)
 
 void ComparisonView::exportReportInteractively()
 {
-    QString path = QFileDialog::getSaveFileName(this, tr("Export report"), QStringLiteral("t2ibench-report.pdf"),
-        tr("PDF (*.pdf);;HTML (*.html)"));
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export report"), QStringLiteral("t2ibench-report.pdf"), tr("PDF (*.pdf);;HTML (*.html)"));
     if (path.isEmpty())
         return;
     if (QFileInfo(path).suffix().isEmpty())

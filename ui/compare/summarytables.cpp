@@ -65,14 +65,15 @@ TableText runsTable(const ComparisonData& data)
 TableText differencesTable(const ComparisonData& data)
 {
     TableText t;
-    t.header = { QStringLiteral("run"), QStringLiteral("metric"), QStringLiteral("baseline"), QStringLiteral("run value"),
-        QStringLiteral("difference"), QStringLiteral("95% CI of difference"), QStringLiteral("p"),
-        QStringLiteral("test"), QStringLiteral("verdict at 5%") };
+    t.header = { QStringLiteral("run"), QStringLiteral("metric"), QStringLiteral("baseline"),
+        QStringLiteral("run value"), QStringLiteral("difference"), QStringLiteral("95% CI of difference"),
+        QStringLiteral("p"), QStringLiteral("test"), QStringLiteral("verdict at 5%") };
     for (const RunComparisonRow& row : data.significance) {
         for (const Difference& d : row.differences) {
             QString ci = QStringLiteral("–");
             if (d.deltaCi)
-                ci = QStringLiteral("%1 – %2").arg(signedValue(d.metric, d.deltaCi->lo), signedValue(d.metric, d.deltaCi->hi));
+                ci = QStringLiteral("%1 – %2").arg(
+                    signedValue(d.metric, d.deltaCi->lo), signedValue(d.metric, d.deltaCi->hi));
             QString p = QStringLiteral("–");
             if (d.pValue)
                 p = *d.pValue < 1e-4 ? QStringLiteral("< 0.0001") : QString::number(*d.pValue, 'f', 4);
@@ -85,8 +86,8 @@ TableText differencesTable(const ComparisonData& data)
             if (d.testable && d.significant)
                 t.emphasised.append(static_cast<int>(t.rows.size()));
             t.rows.append({ QString::fromStdString(data.runs[row.run].label), QString::fromStdString(d.metric),
-                formatValue(d.metric, d.baseline), formatValue(d.metric, d.value), signedValue(d.metric, d.delta), ci, p,
-                test, verdict });
+                formatValue(d.metric, d.baseline), formatValue(d.metric, d.value), signedValue(d.metric, d.delta), ci,
+                p, test, verdict });
         }
     }
     return t;
@@ -126,7 +127,8 @@ QVariant TextTableModel::data(const QModelIndex& index, int role) const
         }
         return {};
     case Qt::TextAlignmentRole:
-        return index.column() == 0 ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return index.column() == 0 ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+                                   : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     default:
         return {};
     }

@@ -31,8 +31,10 @@ QStringList runDetailLines(const RunInfo& run)
 {
     QStringList lines;
     lines << QStringLiteral("Run %1 · %2 · created %3 · finished %4 · %5 s")
-                 .arg(QString::fromStdString(run.id), QString::fromUtf8(toString(run.status).data(), qsizetype(toString(run.status).size())),
-                     QString::fromStdString(run.created), QString::fromStdString(run.finished.empty() ? "–" : run.finished),
+                 .arg(QString::fromStdString(run.id),
+                     QString::fromUtf8(toString(run.status).data(), qsizetype(toString(run.status).size())),
+                     QString::fromStdString(run.created),
+                     QString::fromStdString(run.finished.empty() ? "–" : run.finished),
                      QString::number(run.durationMs / 1000.0, 'f', 1));
     if (!run.message.empty())
         lines << QStringLiteral("Message: %1").arg(QString::fromStdString(run.message));
@@ -45,9 +47,8 @@ QStringList runDetailLines(const RunInfo& run)
 
 QString generatedLine(const QString& given)
 {
-    const QString when = given.isEmpty()
-        ? QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))
-        : given;
+    const QString when
+        = given.isEmpty() ? QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")) : given;
     return QStringLiteral("Generated %1 by t2ibench %2").arg(when, QStringLiteral(T2I_VERSION));
 }
 
@@ -64,15 +65,19 @@ std::vector<ReportPage> reportPages(const charts::ComparisonData& data)
         if (data.runs.size() < 2)
             break;
         pages.push_back({ Kind::Differences,
-            part == 0 ? QStringLiteral("Differences against the baseline") : QStringLiteral("Differences against the baseline (continued)"),
+            part == 0 ? QStringLiteral("Differences against the baseline")
+                      : QStringLiteral("Differences against the baseline (continued)"),
             {}, {}, part });
     }
     pages.push_back({ Kind::Charts, QStringLiteral("Latency"),
         { ChartKind::Histogram, ChartKind::Ecdf, ChartKind::BoxPlot, ChartKind::Stages }, { 0, 0, 0, 0 }, 0 });
-    pages.push_back({ Kind::Charts, QStringLiteral("Scaling"), { ChartKind::ScalingThroughput, ChartKind::ScalingP95 }, { 0, 0 }, 0 });
-    pages.push_back({ Kind::Charts, QStringLiteral("Cost"), { ChartKind::CostStack, ChartKind::CostVsP95 }, { 0, 0 }, 0 });
+    pages.push_back({ Kind::Charts, QStringLiteral("Scaling"), { ChartKind::ScalingThroughput, ChartKind::ScalingP95 },
+        { 0, 0 }, 0 });
+    pages.push_back(
+        { Kind::Charts, QStringLiteral("Cost"), { ChartKind::CostStack, ChartKind::CostVsP95 }, { 0, 0 }, 0 });
     for (std::size_t first = 0; first < data.runs.size(); first += report::kTimelinesPerPage) {
-        ReportPage page { Kind::Charts, first == 0 ? QStringLiteral("Timeline") : QStringLiteral("Timeline (continued)"), {}, {}, 0 };
+        ReportPage page { Kind::Charts,
+            first == 0 ? QStringLiteral("Timeline") : QStringLiteral("Timeline (continued)"), {}, {}, 0 };
         for (std::size_t r = first; r < std::min(data.runs.size(), first + report::kTimelinesPerPage); ++r) {
             page.charts.push_back(ChartKind::Timeline);
             page.runs.push_back(r);
@@ -86,7 +91,9 @@ std::vector<ReportPage> reportPages(const charts::ComparisonData& data)
         const QString label = QString::fromStdString(data.runs[r].label);
         for (int part = 0; part * report::kDetailLinesPerPage * 2 < std::max(lines, 1); ++part)
             pages.push_back({ Kind::RunDetails,
-                (part == 0 ? QStringLiteral("Configuration and environment: ") : QStringLiteral("Configuration and environment (continued): ")) + label,
+                (part == 0 ? QStringLiteral("Configuration and environment: ")
+                           : QStringLiteral("Configuration and environment (continued): "))
+                    + label,
                 {}, { r }, part });
     }
     return pages;
@@ -97,7 +104,8 @@ bool writeReport(const charts::ComparisonData& data, const QString& path, const 
 {
     if (path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive))
         return writeReportPdf(data, path, options, error, pageTitles);
-    if (path.endsWith(QLatin1String(".html"), Qt::CaseInsensitive) || path.endsWith(QLatin1String(".htm"), Qt::CaseInsensitive))
+    if (path.endsWith(QLatin1String(".html"), Qt::CaseInsensitive)
+        || path.endsWith(QLatin1String(".htm"), Qt::CaseInsensitive))
         return writeReportHtml(data, path, options, error, pageTitles);
     if (error)
         *error = QStringLiteral("%1: a report is written as .pdf or .html").arg(path);

@@ -32,7 +32,10 @@ tr.emph td { font-weight: bold; }
 pre { font-size: .78em; background: #f6f6f6; padding: .8em; overflow-x: auto; }
 )css";
 
-QString escape(const QString& text) { return text.toHtmlEscaped(); }
+QString escape(const QString& text)
+{
+    return text.toHtmlEscaped();
+}
 
 QString table(const TableText& t)
 {
@@ -41,7 +44,8 @@ QString table(const TableText& t)
         html += QStringLiteral("<th>%1</th>").arg(escape(h));
     html += QStringLiteral("</tr></thead><tbody>");
     for (qsizetype r = 0; r < t.rows.size(); ++r) {
-        html += t.emphasised.contains(static_cast<int>(r)) ? QStringLiteral("<tr class=\"emph\">") : QStringLiteral("<tr>");
+        html += t.emphasised.contains(static_cast<int>(r)) ? QStringLiteral("<tr class=\"emph\">")
+                                                           : QStringLiteral("<tr>");
         for (const QString& cell : t.rows[r])
             html += QStringLiteral("<td>%1</td>").arg(escape(cell));
         html += QStringLiteral("</tr>");
@@ -66,7 +70,8 @@ bool writeReportHtml(const charts::ComparisonData& data, const QString& path, co
         if (pageTitles)
             pageTitles->append(page.title);
         const bool first = page.kind == ReportPage::Kind::Overview;
-        html += first ? QStringLiteral("<h1>%1</h1>\n<p class=\"meta\">%2</p>\n").arg(escape(page.title), escape(report::generatedLine(options.generated)))
+        html += first ? QStringLiteral("<h1>%1</h1>\n<p class=\"meta\">%2</p>\n")
+                            .arg(escape(page.title), escape(report::generatedLine(options.generated)))
                       : QStringLiteral("<h2>%1</h2>\n").arg(escape(page.title));
         switch (page.kind) {
         case ReportPage::Kind::Overview:
@@ -74,14 +79,16 @@ bool writeReportHtml(const charts::ComparisonData& data, const QString& path, co
             for (std::size_t r = 0; r < data.runs.size(); ++r)
                 html += QStringLiteral("<span class=\"swatch\" style=\"background:%1\"></span>%2%3 <code>%4</code><br>")
                             .arg(palette.run(r).name(), escape(QString::fromStdString(data.runs[r].label)),
-                                r == 0 ? QStringLiteral(" — baseline") : QString(), escape(QString::fromStdString(data.runs[r].info.id)));
+                                r == 0 ? QStringLiteral(" — baseline") : QString(),
+                                escape(QString::fromStdString(data.runs[r].info.id)));
             html += QStringLiteral("</p>") + table(runsTable(data));
             break;
         case ReportPage::Kind::Differences:
             html += table(differencesTable(data))
-                + QStringLiteral("<p class=\"note\">Bold: significant at the 5% level. Percentile differences: exact "
-                                 "bootstrap interval of the difference. Distribution: Mann-Whitney U (normal approximation, "
-                                 "tie-corrected). Rates: Newcombe's score interval.</p>");
+                + QStringLiteral(
+                    "<p class=\"note\">Bold: significant at the 5% level. Percentile differences: exact "
+                    "bootstrap interval of the difference. Distribution: Mann-Whitney U (normal approximation, "
+                    "tie-corrected). Rates: Newcombe's score interval.</p>");
             break;
         case ReportPage::Kind::Charts: {
             html += QStringLiteral("<div class=\"charts\">");
@@ -100,8 +107,7 @@ bool writeReportHtml(const charts::ComparisonData& data, const QString& path, co
                 PngOptions png;
                 png.pixels = kChartDisplay * 2;
                 png.dpi = 192;
-                const QByteArray bytes
-                    = renderPng([&] { return buildChart(data, kinds[i], chartOptions); }, png);
+                const QByteArray bytes = renderPng([&] { return buildChart(data, kinds[i], chartOptions); }, png);
                 html += QStringLiteral("<img alt=\"%1\" width=\"%2\" height=\"%3\" src=\"data:image/png;base64,%4\">")
                             .arg(escape(chartTitle(kinds[i])))
                             .arg(kChartDisplay.width())
@@ -112,7 +118,8 @@ bool writeReportHtml(const charts::ComparisonData& data, const QString& path, co
             break;
         }
         case ReportPage::Kind::RunDetails:
-            html += QStringLiteral("<pre>%1</pre>\n").arg(escape(report::runDetailLines(data.runs[page.runs.front()].info).join(QLatin1Char('\n'))));
+            html += QStringLiteral("<pre>%1</pre>\n")
+                        .arg(escape(report::runDetailLines(data.runs[page.runs.front()].info).join(QLatin1Char('\n'))));
             break;
         }
     }

@@ -78,14 +78,16 @@ private:
         m_painter.drawText(QRectF(kMargin, kMargin, m_page.width() - 2 * kMargin, kHeader - 8),
             Qt::AlignLeft | Qt::AlignVCenter, title);
         m_painter.setPen(QPen(QColor(0xCC, 0xCC, 0xCC), 1));
-        m_painter.drawLine(QPointF(kMargin, kMargin + kHeader - 6), QPointF(m_page.width() - kMargin, kMargin + kHeader - 6));
+        m_painter.drawLine(
+            QPointF(kMargin, kMargin + kHeader - 6), QPointF(m_page.width() - kMargin, kMargin + kHeader - 6));
         QFont small;
         small.setPointSizeF(8);
         m_painter.setFont(small);
         m_painter.setPen(QColor(0x70, 0x70, 0x70));
         const QRectF footer(kMargin, m_page.height() - kMargin - kFooter + 6, m_page.width() - 2 * kMargin, kFooter);
         m_painter.drawText(footer, Qt::AlignLeft | Qt::AlignVCenter, report::generatedLine(m_options.generated));
-        m_painter.drawText(footer, Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("page %1 of %2").arg(number).arg(count));
+        m_painter.drawText(
+            footer, Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("page %1 of %2").arg(number).arg(count));
     }
 
     // Draws a table in `area`, shrinking the font until the columns fit; returns the height used.
@@ -128,8 +130,10 @@ private:
                 x += widths[c];
             }
             y += rowHeight;
-            m_painter.setPen(QPen(QColor(header ? 0x88 : 0xE2, header ? 0x88 : 0xE2, header ? 0x88 : 0xE2), header ? 1 : 0.5));
-            m_painter.drawLine(QPointF(area.left(), y), QPointF(area.left() + std::min(area.width(), x - area.left()), y));
+            m_painter.setPen(
+                QPen(QColor(header ? 0x88 : 0xE2, header ? 0x88 : 0xE2, header ? 0x88 : 0xE2), header ? 1 : 0.5));
+            m_painter.drawLine(
+                QPointF(area.left(), y), QPointF(area.left() + std::min(area.width(), x - area.left()), y));
             m_painter.setPen(QColor(0x22, 0x22, 0x22));
         };
         m_painter.setPen(QColor(0x22, 0x22, 0x22));
@@ -166,12 +170,14 @@ private:
             m_painter.setPen(QColor(0x22, 0x22, 0x22));
             m_painter.drawText(QRectF(body.left() + 22, y, body.width() - 22, 16), Qt::AlignLeft | Qt::AlignVCenter,
                 QStringLiteral("%1%2 (%3)")
-                    .arg(QString::fromStdString(m_data.runs[r].label), r == 0 ? QStringLiteral(" — baseline") : QString(),
+                    .arg(QString::fromStdString(m_data.runs[r].label),
+                        r == 0 ? QStringLiteral(" — baseline") : QString(),
                         QString::fromStdString(m_data.runs[r].info.id)));
             y += 18;
         }
         y += 12;
-        drawTable(runsTable(m_data), 0, static_cast<int>(m_data.runs.size()), QRectF(body.left(), y, body.width(), body.bottom() - y));
+        drawTable(runsTable(m_data), 0, static_cast<int>(m_data.runs.size()),
+            QRectF(body.left(), y, body.width(), body.bottom() - y));
     }
 
     void drawDifferences(const QRectF& body, int part)
@@ -180,10 +186,11 @@ private:
         double used = drawTable(table, part * report::kDifferenceRowsPerPage, report::kDifferenceRowsPerPage, body);
         if ((part + 1) * report::kDifferenceRowsPerPage >= table.rows.size())
             drawParagraph(QRectF(body.left(), body.top() + used + 14, body.width(), 60),
-                QStringLiteral("Bold: significant at the 5% level. Percentile differences: exact bootstrap interval of "
-                               "the difference (significant when it excludes 0). Distribution: Mann-Whitney U, normal "
-                               "approximation with tie correction; P(slower) is the probability that a request of the run "
-                               "takes longer than one of the baseline. Rates: Newcombe's score interval."),
+                QStringLiteral(
+                    "Bold: significant at the 5% level. Percentile differences: exact bootstrap interval of "
+                    "the difference (significant when it excludes 0). Distribution: Mann-Whitney U, normal "
+                    "approximation with tie correction; P(slower) is the probability that a request of the run "
+                    "takes longer than one of the baseline. Rates: Newcombe's score interval."),
                 8, QColor(0x55, 0x55, 0x55));
     }
 
@@ -220,7 +227,8 @@ private:
         for (int i = 0; i < report::kDetailLinesPerPage * 2 && first + i < lines.size(); ++i) {
             const double x = body.left() + (i >= report::kDetailLinesPerPage ? columnWidth + 20 : 0);
             const double y = body.top() + (i % report::kDetailLinesPerPage) * lineHeight;
-            const QString text = QFontMetricsF(mono, &m_writer).elidedText(lines[first + i], Qt::ElideRight, columnWidth);
+            const QString text
+                = QFontMetricsF(mono, &m_writer).elidedText(lines[first + i], Qt::ElideRight, columnWidth);
             m_painter.drawText(QRectF(x, y, columnWidth, lineHeight), Qt::AlignLeft | Qt::AlignVCenter, text);
         }
     }

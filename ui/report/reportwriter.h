@@ -35,8 +35,8 @@ std::vector<ReportPage> reportPages(const charts::ComparisonData& data);
 // URIs, no external resources), chosen by the suffix. The same chart builders as the screen.
 // pageTitles, when given, receives each page's title in order (the PDF's pages, the HTML's
 // sections).
-bool writeReport(const charts::ComparisonData& data, const QString& path, const ReportOptions& options,
-    QString* error, QStringList* pageTitles = nullptr);
+bool writeReport(const charts::ComparisonData& data, const QString& path, const ReportOptions& options, QString* error,
+    QStringList* pageTitles = nullptr);
 bool writeReportPdf(const charts::ComparisonData& data, const QString& path, const ReportOptions& options,
     QString* error, QStringList* pageTitles = nullptr);
 bool writeReportHtml(const charts::ComparisonData& data, const QString& path, const ReportOptions& options,
