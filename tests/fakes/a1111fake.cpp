@@ -81,18 +81,14 @@ void A1111Fake::failNextWithOutOfMemory()
 void A1111Fake::overrideNext(std::string pathPrefix, FakeResponse response)
 {
     std::lock_guard lock(m_mutex);
-    m_overrides.emplace_back(std::move(pathPrefix), std::move(response));
+    m_overrides.add(std::move(pathPrefix), std::move(response));
 }
 
 FakeResponse A1111Fake::handle(const FakeRequest& request)
 {
     std::lock_guard lock(m_mutex);
-    for (auto it = m_overrides.begin(); it != m_overrides.end(); ++it)
-        if (request.path.starts_with(it->first)) {
-            FakeResponse response = std::move(it->second);
-            m_overrides.erase(it);
-            return response;
-        }
+    if (auto response = m_overrides.take(request.path))
+        return std::move(*response);
     if (!m_options.apiAuth.empty()
         && request.header("authorization") != "Basic " + t2i::base64Encode(m_options.apiAuth))
         return withProcessTime(FakeResponse::json(401, { { "detail", "Incorrect username or password" } })

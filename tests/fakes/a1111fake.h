@@ -7,6 +7,7 @@
 #pragma once
 
 #include "fakeregistry.h"
+#include "oneshotoverrides.h"
 #include "singlegpuschedule.h"
 
 #include <mutex>
@@ -59,7 +60,7 @@ private:
     SingleGpuSchedule m_gpu;
     std::vector<Job> m_jobs;
     std::vector<Reported> m_reported;
-    std::vector<std::pair<std::string, FakeResponse>> m_overrides;
+    OneShotOverrides m_overrides;
     bool m_failNext = false;
     int m_interrupts = 0;
 };

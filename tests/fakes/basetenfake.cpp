@@ -146,18 +146,14 @@ void BasetenFake::failNextPrediction(std::string message)
 void BasetenFake::overrideNext(std::string pathPrefix, FakeResponse response)
 {
     std::lock_guard lock(m_mutex);
-    m_overrides.emplace_back(std::move(pathPrefix), std::move(response));
+    m_overrides.add(std::move(pathPrefix), std::move(response));
 }
 
 FakeResponse BasetenFake::handle(const FakeRequest& request)
 {
     std::lock_guard lock(m_mutex);
-    for (auto it = m_overrides.begin(); it != m_overrides.end(); ++it)
-        if (request.path.starts_with(it->first)) {
-            FakeResponse response = std::move(it->second);
-            m_overrides.erase(it);
-            return response;
-        }
+    if (auto response = m_overrides.take(request.path))
+        return std::move(*response);
     if (request.header("authorization") != "Api-Key " + m_options.apiKey)
         return btError(401, "Invalid API key. Send \"Authorization: Api-Key <key>\".");
     const std::vector<std::string> parts = segments(request.path);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "fakeregistry.h"
+#include "oneshotoverrides.h"
 #include "singlegpuschedule.h"
 
 #include <deque>
@@ -92,7 +93,7 @@ private:
     std::vector<Request> m_requests;
     std::vector<double> m_syncTimes;
     std::deque<double> m_statusCalls; // times of the last second's status requests
-    std::vector<std::pair<std::string, FakeResponse>> m_overrides;
+    OneShotOverrides m_overrides;
     std::string m_failNext;
     int m_predictions = 0;
     int m_canceled = 0;

@@ -54,7 +54,7 @@ void ComfyUIFake::failNextExecution(std::string exceptionType, std::string excep
 void ComfyUIFake::overrideNext(std::string pathPrefix, FakeResponse response)
 {
     std::lock_guard lock(m_mutex);
-    m_overrides.emplace_back(std::move(pathPrefix), std::move(response));
+    m_overrides.add(std::move(pathPrefix), std::move(response));
 }
 
 std::vector<ComfyUIFake::Reported> ComfyUIFake::reported() const
@@ -95,12 +95,8 @@ FakeResponse ComfyUIFake::handle(const FakeRequest& request)
     std::lock_guard lock(m_mutex);
     // The web UI's routes are mounted twice: /prompt and /api/prompt are the same.
     const std::string path = request.path.starts_with("/api/") ? request.path.substr(4) : request.path;
-    for (auto it = m_overrides.begin(); it != m_overrides.end(); ++it)
-        if (path.starts_with(it->first)) {
-            FakeResponse response = std::move(it->second);
-            m_overrides.erase(it);
-            return response;
-        }
+    if (auto response = m_overrides.take(path))
+        return std::move(*response);
     advance(request.atMs);
     return route(request, path);
 }

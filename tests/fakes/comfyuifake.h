@@ -6,6 +6,7 @@
 #pragma once
 
 #include "fakeregistry.h"
+#include "oneshotoverrides.h"
 #include "singlegpuschedule.h"
 
 #include <cstdint>
@@ -89,7 +90,7 @@ private:
     std::map<std::string, nlohmann::json> m_history;
     std::map<std::string, std::string> m_files; // /view file name -> PNG bytes
     std::vector<Reported> m_reported;
-    std::vector<std::pair<std::string, FakeResponse>> m_overrides;
+    OneShotOverrides m_overrides;
     std::string m_failType, m_failMessage;
     int m_number = 0;
     int m_fileCounter = 0;

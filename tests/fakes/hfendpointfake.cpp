@@ -73,7 +73,7 @@ void HfEndpointFake::failNextGeneration(std::string message)
 void HfEndpointFake::overrideNext(std::string pathPrefix, FakeResponse response)
 {
     std::lock_guard lock(m_mutex);
-    m_overrides.emplace_back(std::move(pathPrefix), std::move(response));
+    m_overrides.add(std::move(pathPrefix), std::move(response));
 }
 
 std::string HfEndpointFake::stateLocked(double now) const
@@ -92,12 +92,8 @@ std::string HfEndpointFake::stateLocked(double now) const
 FakeResponse HfEndpointFake::handle(const FakeRequest& request)
 {
     std::lock_guard lock(m_mutex);
-    for (auto it = m_overrides.begin(); it != m_overrides.end(); ++it)
-        if (request.path.starts_with(it->first)) {
-            FakeResponse response = std::move(it->second);
-            m_overrides.erase(it);
-            return response;
-        }
+    if (auto response = m_overrides.take(request.path))
+        return std::move(*response);
     if (request.header("authorization") != "Bearer " + m_options.token)
         return hfError(401,
             request.header("authorization").empty() ? "Unauthorized"

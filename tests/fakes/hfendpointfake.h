@@ -10,6 +10,7 @@
 #pragma once
 
 #include "fakeregistry.h"
+#include "oneshotoverrides.h"
 #include "singlegpuschedule.h"
 
 #include <mutex>
@@ -63,7 +64,7 @@ private:
     int m_held = 0;
     int m_scaleUps = 0;
     std::vector<nlohmann::json> m_payloads;
-    std::vector<std::pair<std::string, FakeResponse>> m_overrides;
+    OneShotOverrides m_overrides;
     std::string m_failNext;
 };
 

@@ -86,7 +86,7 @@ void ModalFake::failNextCall()
 void ModalFake::overrideNext(std::string pathPrefix, FakeResponse response)
 {
     std::lock_guard lock(m_mutex);
-    m_overrides.emplace_back(std::move(pathPrefix), std::move(response));
+    m_overrides.add(std::move(pathPrefix), std::move(response));
 }
 
 const ModalFake::Call* ModalFake::find(const std::string& id) const
@@ -113,12 +113,8 @@ std::optional<FakeResponse> ModalFake::authProblem(const FakeRequest& request) c
 FakeResponse ModalFake::handle(const FakeRequest& request)
 {
     std::lock_guard lock(m_mutex);
-    for (auto it = m_overrides.begin(); it != m_overrides.end(); ++it)
-        if (request.path.starts_with(it->first)) {
-            FakeResponse response = std::move(it->second);
-            m_overrides.erase(it);
-            return response;
-        }
+    if (auto response = m_overrides.take(request.path))
+        return std::move(*response);
     const std::string& path = request.path;
     // Image files stand for the app's public storage: no proxy auth there (the engine downloads bare).
     if (path.starts_with("/files/") && request.method == "GET")

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "fakeregistry.h"
+#include "oneshotoverrides.h"
 #include "singlegpuschedule.h"
 
 #include <mutex>
@@ -79,7 +80,7 @@ private:
     mutable std::mutex m_mutex;
     SingleGpuSchedule m_container;
     std::vector<Call> m_calls;
-    std::vector<std::pair<std::string, FakeResponse>> m_overrides;
+    OneShotOverrides m_overrides;
     bool m_failNext = false;
     int m_containers = 0;
     int m_redirects = 0;

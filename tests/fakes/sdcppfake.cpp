@@ -88,18 +88,14 @@ void SdCppFake::failNextGeneration(std::string message)
 void SdCppFake::overrideNext(std::string pathPrefix, FakeResponse response)
 {
     std::lock_guard lock(m_mutex);
-    m_overrides.emplace_back(std::move(pathPrefix), std::move(response));
+    m_overrides.add(std::move(pathPrefix), std::move(response));
 }
 
 FakeResponse SdCppFake::handle(const FakeRequest& request)
 {
     std::lock_guard lock(m_mutex);
-    for (auto it = m_overrides.begin(); it != m_overrides.end(); ++it)
-        if (request.path.starts_with(it->first)) {
-            FakeResponse response = std::move(it->second);
-            m_overrides.erase(it);
-            return response;
-        }
+    if (auto response = m_overrides.take(request.path))
+        return std::move(*response);
     const std::string& path = request.path;
     const std::string jobs = "/sdcpp/v1/jobs/";
     if (path == "/sdcpp/v1/img_gen" && request.method == "POST")

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "fakeregistry.h"
+#include "oneshotoverrides.h"
 #include "singlegpuschedule.h"
 
 #include <cstdint>
@@ -73,7 +74,7 @@ private:
     SingleGpuSchedule m_gpu;
     std::vector<Job> m_jobs;
     std::vector<nlohmann::json> m_requests;
-    std::vector<std::pair<std::string, FakeResponse>> m_overrides;
+    OneShotOverrides m_overrides;
     std::string m_failNext;
     int m_cancelled = 0;
     int m_refusedCancels = 0;
