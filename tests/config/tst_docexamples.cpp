@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Every JSON example in docs/*.md and the README must be accepted by the config validator, so
+// Every JSON example in docs/*.md (but protocols.md) and the README must be accepted by the config validator, so
 // that what a user copies from the documentation runs. A block may hold a whole configuration,
 // one or more provider objects, workload steps, or a fragment of a provider ("pricing": {...});
 // each is wrapped into the smallest configuration around it and validated.
@@ -111,12 +111,15 @@ std::vector<Example> examplesIn(const QString& path, QStringList& unreadable)
     return out;
 }
 
+// The pages whose JSON blocks are configurations. Not protocols.md, whose blocks are what the
+// platforms send and answer.
 QStringList documentationFiles()
 {
     const QDir docs(QStringLiteral(T2I_SOURCE_DIR "/docs"));
     QStringList files;
     for (const QString& f : docs.entryList({ "*.md" }, QDir::Files, QDir::Name))
-        files << docs.filePath(f);
+        if (f != QLatin1String("protocols.md"))
+            files << docs.filePath(f);
     files << QStringLiteral(T2I_SOURCE_DIR "/README.md");
     return files;
 }
