@@ -19,7 +19,7 @@ struct ChartOptions {
 
 // Builds one chart of a comparison from its precomputed, bounded data: one series per run in
 // the run's own colour, named by its label, filled with replace() before the chart is shown.
-// The caller owns the chart. Never turns OpenGL on (it crashes offscreen, style.md d2).
+// The caller owns the chart. Never turns OpenGL on (on Qt 6.4 a chart with an OpenGL series crashes offscreen).
 QChart* buildChart(const charts::ComparisonData& data, charts::ChartKind kind, const ChartOptions& options = {});
 
 QString chartTitle(charts::ChartKind kind); // "Latency distribution", ...

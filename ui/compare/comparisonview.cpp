@@ -71,7 +71,7 @@ ComparisonView::ComparisonView(QWidget* parent)
     connect(m_job, &BackgroundJob::busyChanged, this, [this](bool busy) {
         m_progress->setVisible(busy);
         if (busy)
-            m_progress->setRange(0, 0); // indeterminate until the first real tick (style.md c4)
+            m_progress->setRange(0, 0); // indeterminate until the first real tick
         emit loadingChanged(busy);
     });
     connect(m_job, &BackgroundJob::progressChanged, this, [this](int percent) {
