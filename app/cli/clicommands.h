@@ -13,7 +13,7 @@ struct RunReport;
 
 namespace t2i::cli {
 
-// Exit codes (shared/spec/cli.md).
+// Exit codes (docs/cli.md).
 enum Exit { Success = 0, Failure = 1, BadUsage = 2, Cancelled = 130 };
 
 // The parsed command line: the command, its positional arguments and its --flags.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // t2ibench-emulator: a serverless GPU platform on loopback that speaks RunPod's protocol (or
 // OpenAI's Images API, Replicate's predictions API or fal.ai's queue API) and writes the ground truth of every job
-// (shared/spec/cli.md, docs/emulator.md).
+// (docs/cli.md, docs/emulator.md).
 #include "falfront.h"
 #include "openaifront.h"
 #include "platformdriver.h"

@@ -12,7 +12,7 @@
 
 namespace t2i {
 
-// A run configuration, version 1 (shared/spec/config.md). Values here are already validated.
+// A run configuration, version 1 (docs/configuration.md). Values here are already validated.
 struct ProviderConfig {
     std::string id;
     std::string type; // "emulated", "runpod", ...

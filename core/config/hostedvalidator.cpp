@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The own keys of the hosted image APIs (together, stability) and of the generic "http" provider
-// (shared/spec/config.md): the templates and JSON pointers that describe any HTTP API, checked
+// (docs/configuration.md): the templates and JSON pointers that describe any HTTP API, checked
 // before a run so that a typo is an error, not a failed run.
 #include "config/configcheck.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// providers[]: the common keys, then each type's own keys (shared/spec/config.md, "Provider types").
+// providers[]: the common keys, then each type's own keys (docs/configuration.md, "Provider types").
 #include "config/configcheck.h"
 
 #include <algorithm>
@@ -187,7 +187,7 @@ void validateRunPodPolling(Checker& check, const json& p, const std::string& pat
     check.choice(p, path, "image_format", { "jpeg", "png" });
 }
 
-// SageMaker (providers.md §5): AWS keys by environment variable, the container's payload and
+// SageMaker (docs/protocols.md §5): AWS keys by environment variable, the container's payload and
 // where its images are, and for async the S3 objects the payload is read from.
 void validateSageMakerKeys(Checker& check, const json& p, const std::string& path)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// workload: the run-wide settings and each step (shared/spec/config.md, "Workload step kinds").
+// workload: the run-wide settings and each step (docs/configuration.md, "Workload step kinds").
 #include "config/configcheck.h"
 
 #include <algorithm>

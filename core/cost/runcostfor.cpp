@@ -92,7 +92,7 @@ std::optional<std::string> defaultRef(const json& provider)
     return std::nullopt;
 }
 
-// Documented scale-down windows (shared/reference/providers.md): RunPod 5 s, Modal 60 s.
+// Documented scale-down windows (docs/protocols.md §1.7, §4.4): RunPod 5 s, Modal 60 s.
 double defaultIdleTimeoutS(const std::string& type)
 {
     if (type == "runpod")

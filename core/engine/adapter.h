@@ -84,7 +84,7 @@ struct Action {
     static Action fail(ErrorClass e, std::string m) { return { Kind::Fail, {}, 0, e, std::move(m) }; }
 };
 
-// A protocol translator (shared/DESIGN.md): builds requests and reads responses; never does I/O,
+// A protocol translator (docs/design.md): builds requests and reads responses; never does I/O,
 // never sleeps, never owns a socket or a clock. The engine drives it.
 class Adapter {
 public:

@@ -15,7 +15,7 @@
 
 namespace t2i {
 
-// A provider's `launch` (shared/spec/config.md): the local inference server a run starts first.
+// A provider's `launch` (docs/configuration.md): the local inference server a run starts first.
 struct LaunchSettings {
     std::vector<std::string> command; // argv; argv[0] found on $PATH, or relative to workingDir
     std::string readyUrl; // GET until it answers HTTP 200

@@ -37,7 +37,7 @@ void addCostJson(nlohmann::json& show, const RunReport& report);
 void printCostSection(std::ostream& out, const RunReport& report);
 std::string usd(double value); // "$0.000760", "$1.2345", "$1080.40"
 
-// `show --json` (shared/spec/cli.md): id, name, status, provider, variant, requests, ok, errors,
+// `show --json` (docs/cli.md): id, name, status, provider, variant, requests, ok, errors,
 // error_rate, throughput_ips, latency_ms, latency_ci95_ms, cold_starts, cold_latency_ms,
 // warm_latency_ms, and more detail beside them.
 nlohmann::json showJson(const RunReport& report);

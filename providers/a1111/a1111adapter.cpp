@@ -29,7 +29,7 @@ std::string lowered(std::string s)
 }
 
 // FastAPI's 422: {"detail": [{"loc": ["body", "steps"], "msg", "type"}]}; A1111's own handler:
-// {"error": "<ExceptionClass>", "detail": "...", "body": "...", "errors": "..."} (§12.4).
+// {"error": "<ExceptionClass>", "detail": "...", "body": "...", "errors": "..."} (docs/protocols.md §12.4).
 std::string errorText(const json& body, const std::string& raw)
 {
     if (!body.is_object())
@@ -123,7 +123,7 @@ HttpRequest A1111Adapter::make(std::string method, const std::string& path, std:
 json A1111Adapter::requestBody(const Job& job, const std::string& taskId) const
 {
     const VariantConfig& v = job.variant;
-    // steps is always sent: the API's own default is 50, not the UI's 20 (§12.2).
+    // steps is always sent: the API's own default is 50, not the UI's 20 (docs/protocols.md §12.2).
     json body = { { "prompt", job.prompt }, { "negative_prompt", "" }, { "seed", job.seed }, { "steps", v.steps },
         { "cfg_scale", v.guidance }, { "width", v.width }, { "height", v.height }, { "batch_size", v.images },
         { "n_iter", 1 }, { "send_images", true }, { "save_images", false } };

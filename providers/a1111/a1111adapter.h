@@ -13,14 +13,14 @@ struct A1111Options {
     std::string apiKey; // "user:password" for a server started with --api-auth (HTTP Basic); empty: none
     std::string sampler; // sampler_name; empty: the server's default
     // What the server has besides txt2img: A1111 and Forge have all three; sd.cpp's sdapi
-    // routes have none (providers.md §13.3).
+    // routes have none (docs/protocols.md §13.3).
     bool hasProgress = true; // GET /sdapi/v1/progress
     bool hasInterrupt = true; // POST /sdapi/v1/interrupt
     bool sendTaskId = true; // force_task_id, so the job has an id /progress knows
     static A1111Options fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// AUTOMATIC1111 / Forge WebUI API (shared/reference/providers.md §12): one blocking
+// AUTOMATIC1111 / Forge WebUI API (docs/protocols.md §12): one blocking
 // POST /sdapi/v1/txt2img answered with base64 images. X-Process-Time (s, 4 decimals) is the
 // server's whole time for the request, read as execution time; it includes waiting for the
 // generation lock, since concurrent requests queue inside the server with no queue API, so queue

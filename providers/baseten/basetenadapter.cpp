@@ -22,7 +22,7 @@ std::optional<std::int64_t> micros(const json& body, const char* key)
     return it->get<std::int64_t>();
 }
 
-// errors: [{"code", "message"}] (providers.md §7.2).
+// errors: [{"code", "message"}] (docs/protocols.md §7.2).
 std::string errorsText(const json& body)
 {
     const auto errors = body.is_object() ? body.find("errors") : body.end();

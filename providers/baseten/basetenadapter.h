@@ -36,7 +36,7 @@ struct BasetenOptions {
     static BasetenOptions fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// Baseten (shared/reference/providers.md §7). Sync: POST the Truss's input to
+// Baseten (docs/protocols.md §7). Sync: POST the Truss's input to
 // /environments/{env}/predict (or /deployment/{id}/predict), answered with the Truss's output.
 // Async: POST {"model_input", "webhook_endpoint", ...} to .../async_predict -> {"request_id"};
 // GET /async_request/{id} until SUCCEEDED (QUEUED, IN_PROGRESS on the way; FAILED, EXPIRED,

@@ -53,7 +53,7 @@ std::string text(const json& object, const char* key)
 }
 
 // ComfyUI's errors: {"error": {"type", "message", "details"}, "node_errors": {"<id>": {"class_type",
-// "errors": [{"message", "details"}]}}} (§11.2); older versions send "error" as a string.
+// "errors": [{"message", "details"}]}}} (docs/protocols.md §11.2); older versions send "error" as a string.
 std::string errorText(const json& body, const std::string& raw)
 {
     if (!body.is_object() || !body.contains("error"))

@@ -27,7 +27,7 @@ struct ComfyUIOptions {
 // The default workflow shipped in resources/ (SDXL base, txt2img, SaveImage).
 std::string defaultComfyWorkflowPath();
 
-// ComfyUI (shared/reference/providers.md §11): POST /prompt {prompt, client_id, prompt_id} with the
+// ComfyUI (docs/protocols.md §11): POST /prompt {prompt, client_id, prompt_id} with the
 // variant's fields placed in the workflow; GET /queue while the prompt waits or runs (it tells which,
 // and so which cancel route applies); then GET /history/{prompt_id} once, for the outcome, the
 // execution timestamps and the output files, downloaded through /view (timed apart).

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// ComfyUI workflows in API format (shared/reference/providers.md §11.1): an object keyed by node id,
+// ComfyUI workflows in API format (docs/protocols.md §11.1): an object keyed by node id,
 // each node {"class_type", "inputs"}; an input is a value or a link ["<node id>", <output index>].
 // A benchmark job is placed into a template workflow by overwriting node inputs.
 #pragma once

@@ -134,7 +134,7 @@ bool FalFront::admit(const QHttpServerRequest& request, Responder& responder, co
         return false;
     }
     if (!m_limits.admit(operation, m_driver.nowMs(), held)) {
-        // fal queues excess requests rather than refusing them (§3.6); a profile's limits still
+        // fal queues excess requests rather than refusing them (docs/protocols.md §3.6); a profile's limits still
         // answer 429, so that a client's handling of it can be tested.
         const double retryAfter = m_driver.profile().retryAfterS;
         const qint64 seconds = retryAfter > 0 ? static_cast<qint64>(std::ceil(retryAfter)) : 10;
@@ -221,7 +221,7 @@ void FalFront::result(const fal::Route& route, Responder&& responder)
     answerResult(responder, *r);
 }
 
-// A completed job's result, or the error that ended it (§3.2: errors surface on the result).
+// A completed job's result, or the error that ended it (docs/protocols.md §3.2: errors surface on the result).
 void FalFront::answerResult(Responder& responder, const fal::Request& r)
 {
     const JobTruth& t = *r.truth;

@@ -16,7 +16,7 @@ namespace t2i {
 
 class PlatformDriver;
 
-// fal.ai's queue API (shared/reference/providers.md §3) in front of a PlatformDriver, on 127.0.0.1,
+// fal.ai's queue API (docs/protocols.md §3) in front of a PlatformDriver, on 127.0.0.1,
 // served at the root as queue.fal.run is: POST /{owner}/{app}[/{path}] queues a request; GET
 // /{owner}/{app}/requests/{id}/status polls it (202 IN_QUEUE / IN_PROGRESS, 200 COMPLETED); GET
 // /{owner}/{app}/requests/{id} is its result; PUT .../cancel cancels it. fal.run's sync route is

@@ -36,7 +36,7 @@ std::string join(const std::vector<std::string>& parts, size_t from)
     return out;
 }
 
-// One pydantic error item (§3.6).
+// One pydantic error item (docs/protocols.md §3.6).
 json problem(const std::string& field, const std::string& message, const std::string& type)
 {
     return { { "loc", { "body", field } }, { "msg", message }, { "type", type } };
@@ -101,7 +101,7 @@ bool parseInput(const std::string& body, JobSpec& spec, json& detail)
         detail = json::array({ problem("prompt", "field required", "value_error.missing") });
         return false;
     }
-    // fal's named sizes (§3.1); landscape_4_3 when none is given.
+    // fal's named sizes (docs/protocols.md §3.1); landscape_4_3 when none is given.
     static const std::map<std::string, std::pair<int, int>, std::less<>> named = { { "square_hd", { 1024, 1024 } },
         { "square", { 512, 512 } }, { "portrait_4_3", { 768, 1024 } }, { "portrait_16_9", { 576, 1024 } },
         { "landscape_4_3", { 1024, 768 } }, { "landscape_16_9", { 1024, 576 } } };

@@ -11,7 +11,7 @@
 
 namespace t2i {
 
-// The JSON and routes of fal.ai's queue API (shared/reference/providers.md §3), kept apart from the
+// The JSON and routes of fal.ai's queue API (docs/protocols.md §3), kept apart from the
 // HTTP plumbing so that each shape can be read and tested on its own.
 namespace fal {
 
@@ -50,7 +50,7 @@ nlohmann::json status(
 nlohmann::json result(const JobTruth& truth, const std::string& base);
 // For a job that ended otherwise: the error type sent as X-Fal-Error-Type and in the body.
 std::string errorType(const JobTruth& truth);
-// {"detail": message, "error_type": type} (§3.6).
+// {"detail": message, "error_type": type} (docs/protocols.md §3.6).
 nlohmann::json error(const std::string& message, const std::string& type = {});
 // The PNG of a finished job's image `i`: the same bytes on every download.
 std::string image(const JobTruth& truth, int i);

@@ -17,7 +17,7 @@ namespace t2i {
 
 class PlatformDriver;
 
-// OpenAI's Images API (shared/reference/providers.md §9) in front of a PlatformDriver, on
+// OpenAI's Images API (docs/protocols.md §9) in front of a PlatformDriver, on
 // 127.0.0.1: POST /v1/images/generations is held, without a thread, until its job ends and then
 // answered in full (the API has no job ids, polling or cancel); GET /files/<id>-<i>.png serves the
 // images of response_format "url" answers until retention.run_s after the job ended. In-flight

@@ -10,7 +10,7 @@
 
 namespace t2i {
 
-// The JSON of OpenAI's Images API (shared/reference/providers.md §9), kept apart from the HTTP
+// The JSON of OpenAI's Images API (docs/protocols.md §9), kept apart from the HTTP
 // plumbing so that each shape can be read and tested on its own.
 namespace openai {
 

@@ -17,7 +17,7 @@ namespace t2i {
 
 class PlatformDriver;
 
-// Replicate's predictions API (shared/reference/providers.md §2) in front of a PlatformDriver, on
+// Replicate's predictions API (docs/protocols.md §2) in front of a PlatformDriver, on
 // 127.0.0.1: POST /v1/models/{owner}/{name}/predictions, /v1/deployments/{owner}/{name}/predictions
 // and /v1/predictions (with "version") answer 201 with the prediction; GET /v1/predictions/{id}
 // polls it; POST /v1/predictions/{id}/cancel cancels it. `Prefer: wait=N` holds the create answer,

@@ -11,7 +11,7 @@
 
 namespace t2i {
 
-// The JSON of Replicate's predictions API (shared/reference/providers.md §2), kept apart from the
+// The JSON of Replicate's predictions API (docs/protocols.md §2), kept apart from the
 // HTTP plumbing so that each shape can be read and tested on its own.
 namespace replicate {
 

@@ -20,7 +20,7 @@ namespace t2i {
 
 class PlatformDriver;
 
-// RunPod Serverless's job API (shared/reference/providers.md §1) in front of a PlatformDriver,
+// RunPod Serverless's job API (docs/protocols.md §1) in front of a PlatformDriver,
 // on 127.0.0.1: /v2/{endpoint}/run, /runsync, /status/{id}, /status-sync/{id}, /stream/{id},
 // /cancel/{id}, /purge-queue, /health. /runsync holds its answer without a thread: the responder
 // is parked until the job ends or `wait` runs out, and answered from the event loop.

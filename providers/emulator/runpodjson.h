@@ -10,7 +10,7 @@
 
 namespace t2i {
 
-// The JSON of RunPod Serverless's job API (shared/reference/providers.md §1), kept apart from the
+// The JSON of RunPod Serverless's job API (docs/protocols.md §1), kept apart from the
 // HTTP plumbing so that each shape can be read and tested on its own.
 namespace runpod {
 

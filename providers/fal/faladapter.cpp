@@ -27,7 +27,7 @@ std::optional<double> secondsAsMs(const json& parent, const char* key)
     return std::round(it->get<double>() * 1e6) / 1e3;
 }
 
-// fal's errors: {"detail": "<message>"} or a pydantic list [{"loc": [...], "msg"}] for 422 (§3.6).
+// fal's errors: {"detail": "<message>"} or a pydantic list [{"loc": [...], "msg"}] for 422 (docs/protocols.md §3.6).
 std::string detailText(const json& body, const std::string& raw)
 {
     const auto detail = body.is_object() ? body.find("detail") : body.end();
@@ -103,7 +103,7 @@ HttpRequest FalAdapter::submit(JobState& job)
     return make("POST", base + "/" + m_options.app, requestBody(job.job));
 }
 
-// The URL the queue gave at submit time (preferred, §3.1), else the documented route on the app id.
+// The URL the queue gave at submit time (preferred, docs/protocols.md §3.1), else the documented route on the app id.
 std::string FalAdapter::requestUrl(const JobState& job, const char* which) const
 {
     const json scratch = json::parse(job.scratch, nullptr, false);
@@ -169,7 +169,7 @@ Action FalAdapter::onStatus(JobState& job, const json& body)
         return Action::fail(ErrorClass::ServerError, "unknown fal status \"" + job.providerStatus + "\"");
     if (const auto metrics = body.find("metrics"); metrics != body.end())
         job.execMs = secondsAsMs(*metrics, "inference_time");
-    // No FAILED status: a failed request is COMPLETED with an error (§3.2).
+    // No FAILED status: a failed request is COMPLETED with an error (docs/protocols.md §3.2).
     if (const auto error = body.find("error"); error != body.end() && !error->is_null()) {
         const std::string type = text(body, "error_type");
         const std::string message = error->is_string() ? error->get<std::string>() : error->dump();
@@ -191,7 +191,7 @@ Action FalAdapter::onResult(JobState& job, const json& body)
             job.execMs = secondsAsMs(*timings, "inference");
     if (const auto images = body.find("images"); images != body.end() && images->is_array()) {
         for (const json& image : *images) {
-            if (image.is_object()) // sync_mode answers data URIs in `url` (§3.5)
+            if (image.is_object()) // sync_mode answers data URIs in `url` (docs/protocols.md §3.5)
                 job.takeImage(text(image, "url"));
         }
     }

@@ -19,10 +19,10 @@ struct FalOptions {
 };
 
 // The app id of a model id: its first two segments ("fal-ai/flux/dev" -> "fal-ai/flux"). The
-// queue's status, result and cancel routes use only the app id (providers.md §3.1).
+// queue's status, result and cancel routes use only the app id (docs/protocols.md §3.1).
 std::string falAppId(const std::string& app);
 
-// fal.ai's queue API (shared/reference/providers.md §3): POST the input to {queue}/{app}, GET the
+// fal.ai's queue API (docs/protocols.md §3): POST the input to {queue}/{app}, GET the
 // returned status_url until COMPLETED (execution time from metrics.inference_time), then GET the
 // response_url for the images. fal reports no queue time, so queueMs stays unknown. Mode sync:
 // one POST to {sync}/{app} answered with the result (execution time from timings.inference).

@@ -63,7 +63,7 @@ HfEndpointAdapter::HfEndpointAdapter(HfEndpointOptions options)
 std::string HfEndpointAdapter::requestBody(const Job& job) const
 {
     const VariantConfig& v = job.variant;
-    // The text-to-image task has no image count: one image per call (providers.md §6.1).
+    // The text-to-image task has no image count: one image per call (docs/protocols.md §6.1).
     const json body = { { "inputs", job.prompt },
         { "parameters",
             { { "width", v.width }, { "height", v.height }, { "num_inference_steps", v.steps },

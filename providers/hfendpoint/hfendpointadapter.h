@@ -31,7 +31,7 @@ struct HfEndpointOptions {
     static HfEndpointOptions fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// Hugging Face Inference Endpoints, dedicated (shared/reference/providers.md §6): POST the
+// Hugging Face Inference Endpoints, dedicated (docs/protocols.md §6): POST the
 // text-to-image task payload {"inputs", "parameters"} to the endpoint's root, answered with the
 // image bytes. Synchronous only: no job id, no cancel, no timings (queue and execution stay
 // unknown). A scaled-to-zero endpoint answers 503 while a replica starts, unless X-Scale-Up-Timeout

@@ -59,7 +59,7 @@ struct HttpAdapterOptions {
 // config written for production can be pointed at a private deployment or a fake.
 std::string joinBaseUrl(const std::string& baseUrl, const std::string& url);
 
-// Any HTTP API described by the config (shared/spec/config.md, type "http"): a templated submit,
+// Any HTTP API described by the config (docs/configuration.md, type "http"): a templated submit,
 // then, for an async API, polls of a templated status URL until the status is one of
 // done_values or failed_values, then optionally a result URL. Times and images are read with
 // JSON pointers. JobState::scratch holds the phase: "submit", "poll" or "result".

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The templates of the generic `http` provider (shared/spec/config.md): {{name}} placeholders in
+// The templates of the generic `http` provider (docs/configuration.md): {{name}} placeholders in
 // the URL, the headers and the body, filled per job, and JSON pointers that read an answer.
 #pragma once
 

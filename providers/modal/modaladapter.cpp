@@ -171,7 +171,8 @@ Action ModalAdapter::onSubmitted(JobState& job, const HttpResponse& response)
 
 Action ModalAdapter::onResult(JobState& job, const HttpResponse& response, bool polling)
 {
-    const std::string callId = response.header("modal-function-call-id"); // observed, not documented (§4.3)
+    // Observed, not documented (docs/protocols.md §4.3).
+    const std::string callId = response.header("modal-function-call-id");
     if (job.jobId.empty() && !callId.empty())
         job.jobId = callId;
     if (response.status == 202) {

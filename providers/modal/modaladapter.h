@@ -19,7 +19,7 @@ struct ModalOptions {
     HttpHeaders headers; // the config's extra headers (never secrets)
     nlohmann::json bodyTemplate = defaultBodyTemplate();
     AppOutputSpec output = defaultOutput();
-    // Spawn mode's routes on the app, per Modal's documented job-queue pattern (providers.md §4.2).
+    // Spawn mode's routes on the app, per Modal's documented job-queue pattern (docs/protocols.md §4.2).
     std::string submitPath = "/accept";
     std::string resultPath = "/result/{call_id}";
     std::string cancelPath; // "": the app exposes no cancel route (Modal's web layer has none)
@@ -30,12 +30,12 @@ struct ModalOptions {
     // {"prompt", "width", "height", "num_inference_steps", "guidance_scale", "seed", "num_images"}.
     static nlohmann::json defaultBodyTemplate();
     // Images at /images or /image; inference_s (app-measured seconds) as execution time;
-    // container_id as the worker (our benchmark-app convention, providers.md §4.3).
+    // container_id as the worker (our benchmark-app convention, docs/protocols.md §4.3).
     static AppOutputSpec defaultOutput();
     static ModalOptions fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// Modal web endpoints (shared/reference/providers.md §4). Modal runs the user's app, so the body
+// Modal web endpoints (docs/protocols.md §4). Modal runs the user's app, so the body
 // and the answer are the app's: a template and JSON pointers say where things are. An answer with
 // an image/* content type is the image itself. Modal reports no timings: a cold start shows only as
 // latency; execution time is read only when the app reports it (extract.exec_s). Long calls are

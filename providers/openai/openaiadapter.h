@@ -14,7 +14,7 @@ struct OpenAIOptions {
     static OpenAIOptions fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// OpenAI's Images API (shared/reference/providers.md §9) and servers that copy it (LocalAI, §14):
+// OpenAI's Images API (docs/protocols.md §9) and servers that copy it (LocalAI, §14):
 // one synchronous POST /images/generations whose answer is final. No job API: no polling, no
 // cancel, no health endpoint, no queue time. openai-processing-ms, where sent, is the server's
 // whole time (queueing inside it cannot be told apart), read as execution time.

@@ -37,7 +37,7 @@ std::string problemText(const json& body, const std::string& raw)
 }
 
 // Output is model-defined: FLUX answers an array of URLs, some models one string; in sync mode
-// some answer data URIs (providers.md §2.5).
+// some answer data URIs (docs/protocols.md §2.5).
 void collectImages(const json& output, JobState& job)
 {
     auto take = [&job](const json& item) {
@@ -81,7 +81,7 @@ ReplicateAdapter::ReplicateAdapter(ReplicateOptions options)
 std::string ReplicateAdapter::requestBody(const Job& job) const
 {
     const VariantConfig& v = job.variant;
-    // The input names of SDXL-style community models (providers.md §2.1); official FLUX models
+    // The input names of SDXL-style community models (docs/protocols.md §2.1); official FLUX models
     // ignore width/height and take aspect_ratio, which a variant does not describe.
     json body = { { "input",
         { { "prompt", job.prompt }, { "width", v.width }, { "height", v.height }, { "num_inference_steps", v.steps },
@@ -132,7 +132,7 @@ Action ReplicateAdapter::onResponse(JobState& job, const HttpResponse& response)
     if (body.is_discarded() || !body.is_object())
         return Action::fail(ErrorClass::ServerError, "malformed JSON from Replicate: " + response.body.substr(0, 200));
 
-    // 200, 201 and 202 carry the same prediction object (providers.md §2.2).
+    // 200, 201 and 202 carry the same prediction object (docs/protocols.md §2.2).
     if (job.jobId.empty()) {
         job.jobId = text(body, "id");
         if (job.jobId.empty())

@@ -18,7 +18,7 @@ struct ReplicateOptions {
     static ReplicateOptions fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// Replicate's predictions API (shared/reference/providers.md §2): POST a prediction to the model,
+// Replicate's predictions API (docs/protocols.md §2): POST a prediction to the model,
 // deployment or version route, then GET urls.get until a terminal status. Queue time (cold boot
 // included) is started_at - created_at; execution time is metrics.predict_time. JobState::scratch
 // holds {"urls": {"get", "cancel"}, "metrics": {...}}: the poll and cancel URLs the platform gave,

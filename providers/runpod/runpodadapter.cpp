@@ -133,14 +133,14 @@ json RunPodAdapter::input(const Job& job) const
 {
     const VariantConfig& v = job.variant;
     if (m_options.inputFormat == "public") {
-        // Public endpoints (providers.md §1.1): "guidance", not "guidance_scale"; one image each.
+        // Public endpoints (docs/protocols.md §1.1): "guidance", not "guidance_scale"; one image each.
         json in = { { "prompt", job.prompt }, { "width", v.width }, { "height", v.height },
             { "num_inference_steps", v.steps }, { "guidance", v.guidance }, { "seed", job.seed } };
         if (!m_options.imageFormat.empty())
             in["image_format"] = m_options.imageFormat;
         return in;
     }
-    // worker-sdxl's input names (providers.md §1.1); precision is our extension, read by the emulator.
+    // worker-sdxl's input names (docs/protocols.md §1.1); precision is our extension, read by the emulator.
     return { { "prompt", job.prompt }, { "width", v.width }, { "height", v.height }, { "num_inference_steps", v.steps },
         { "guidance_scale", v.guidance }, { "seed", job.seed }, { "num_images", v.images },
         { "precision", v.precision } };
@@ -196,7 +196,7 @@ Action RunPodAdapter::onResponse(JobState& job, const HttpResponse& response)
     }
     if (status == "COMPLETED") {
         collectImages(body.value("output", json()), job);
-        // Public endpoints report their charge in USD (providers.md §1.8): kept beside the model's.
+        // Public endpoints report their charge in USD (docs/protocols.md §1.8): kept beside the model's.
         if (const json output = body.value("output", json()); output.is_object() && output.contains("cost")
             && output["cost"].is_number() && output["cost"].get<double>() >= 0)
             job.reportedCostUsd = output["cost"].get<double>();
@@ -232,7 +232,7 @@ std::optional<WorkerSample> RunPodAdapter::parseHealth(const HttpResponse& respo
     const json body = json::parse(response.body, nullptr, false);
     if (!body.is_object())
         return std::nullopt;
-    // Keys the docs do not always show are read as 0 (providers.md §1.4).
+    // Keys the docs do not always show are read as 0 (docs/protocols.md §1.4).
     const json jobs = body.value("jobs", json::object());
     const json workers = body.value("workers", json::object());
     WorkerSample sample;

@@ -27,7 +27,7 @@ struct RunPodOptions {
     static RunPodOptions fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// RunPod Serverless (shared/reference/providers.md §1): POST /run or /runsync, GET /status/{id}
+// RunPod Serverless (docs/protocols.md §1): POST /run or /runsync, GET /status/{id}
 // or /status-sync/{id}, POST /cancel/{id}, GET /health. delayTime (queue + cold start) and
 // executionTime are in ms. Job ids are used exactly as RunPod gave them ("...-u1", "...-e1",
 // "sync-...-u1"), escaped only where a URL path needs it.

@@ -87,7 +87,7 @@ AwsError readRuntimeError(const HttpResponse& response)
 {
     AwsError e;
     const json body = json::parse(response.body, nullptr, false);
-    // "ValidationError:http://internal.amazon.com/coral/..." -> "ValidationError" (§5.5).
+    // "ValidationError:http://internal.amazon.com/coral/..." -> "ValidationError" (docs/protocols.md §5.5).
     e.type = response.header("x-amzn-errortype");
     e.type = e.type.substr(0, e.type.find(':'));
     if (e.type.empty()) {

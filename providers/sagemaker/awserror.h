@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // AWS error answers as SageMaker Runtime (REST-JSON, error name in x-amzn-ErrorType) and S3 (XML
-// <Error><Code>) send them, read into a name, a message and an error class (providers.md §5.5).
+// <Error><Code>) send them, read into a name, a message and an error class (docs/protocols.md §5.5).
 #pragma once
 
 #include "engine/adapter.h"

@@ -24,7 +24,7 @@ std::string headerOr(const HttpResponse& response, std::string_view name, const 
     return value.empty() ? fallback : value;
 }
 
-// Optional invocation headers, by config key (providers.md §5.2, §5.3).
+// Optional invocation headers, by config key (docs/protocols.md §5.2, §5.3).
 const std::vector<std::pair<const char*, const char*>>& realtimeHeaderKeys()
 {
     static const std::vector<std::pair<const char*, const char*>> keys = {
@@ -208,7 +208,7 @@ Action SageMakerAdapter::onResponse(JobState& job, const HttpResponse& response)
     if (phase == "fetch-failure") {
         if (response.status != 200)
             return s3Failure(response, "fetching the failure " + text(scratch, "failure"));
-        // The failure object holds the error SageMaker or the container gave (§5.3).
+        // The failure object holds the error SageMaker or the container gave (docs/protocols.md §5.3).
         const sagemaker::AwsError e = sagemaker::readRuntimeError(response);
         const bool timedOut = e.error == ErrorClass::Timeout || response.body.find("timed out") != std::string::npos;
         return Action::fail(timedOut ? ErrorClass::Timeout : ErrorClass::PlatformFailure,
@@ -256,7 +256,7 @@ Action SageMakerAdapter::onAsyncAccepted(JobState& job, const HttpResponse& resp
 }
 
 // No status API for async inference: the output object appears when the job succeeded, the
-// failure object when it failed (§5.3). Output first, then (if it is not there) the failure.
+// failure object when it failed (docs/protocols.md §5.3). Output first, then (if it is not there) the failure.
 Action SageMakerAdapter::onPoll(JobState& job, const HttpResponse& response, json& scratch, bool output)
 {
     const std::string outputUri = text(scratch, "output");
@@ -333,7 +333,7 @@ std::optional<HttpRequest> SageMakerAdapter::healthRequest() const
 {
     if (!m_options.describeEndpoint)
         return std::nullopt;
-    // The control plane's JSON-1.1 DescribeEndpoint (§5.4), the nearest thing to a worker count.
+    // The control plane's JSON-1.1 DescribeEndpoint (docs/protocols.md §5.4), the nearest thing to a worker count.
     return signedRequest("POST", m_options.controlBase + "/",
         { { "Content-Type", "application/x-amz-json-1.1" }, { "X-Amz-Target", "SageMaker.DescribeEndpoint" } },
         json { { "EndpointName", m_options.endpointName } }.dump(), "sagemaker");

@@ -51,14 +51,14 @@ struct SageMakerOptions {
     static SageMakerOptions fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// AWS SageMaker (shared/reference/providers.md §5), every request signed with SigV4.
+// AWS SageMaker (docs/protocols.md §5), every request signed with SigV4.
 // Real-time: POST {runtime}/endpoints/{name}/invocations with the container's payload; the answer
 // is the container's (a binary image, or JSON with base64 images where image_pointer says).
 // Async: the payload is PUT to S3 (signed, service s3), POST .../async-invocations with
 // X-Amzn-SageMaker-InputLocation -> 202 with the output and failure locations; then HEAD the output
 // object every poll interval, and the failure object after each miss, until one exists. A binary
 // output is downloaded by the engine through a presigned URL (timed as download); a JSON one is
-// fetched here. SageMaker reports no timings (§5.4): queue and execution stay unknown.
+// fetched here. SageMaker reports no timings (docs/protocols.md §5.4): queue and execution stay unknown.
 // JobState::scratch holds {"phase", "input", "output", "failure"}.
 class SageMakerAdapter final : public Adapter {
 public:
@@ -66,7 +66,8 @@ public:
     std::string type() const override { return "sagemaker"; }
     HttpRequest submit(JobState& job) override;
     Action onResponse(JobState& job, const HttpResponse& response) override;
-    std::optional<HttpRequest> cancel(const JobState&) const override { return std::nullopt; } // none (§5.5)
+    // SageMaker has no cancel (docs/protocols.md §5.5).
+    std::optional<HttpRequest> cancel(const JobState&) const override { return std::nullopt; }
     std::optional<HttpRequest> healthRequest() const override;
     std::optional<WorkerSample> parseHealth(const HttpResponse& response) const override;
 

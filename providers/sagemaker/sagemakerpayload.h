@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A SageMaker container defines its own payload (providers.md §5.2: "There is no SageMaker
+// A SageMaker container defines its own payload (docs/protocols.md §5.2: "There is no SageMaker
 // standard"), so the request body is a template and the images are found where the config says.
 // Object templates, image pointers and timings are the app-payload rules every "own code"
 // platform shares (apppayload/apppayload.h); SageMaker adds text templates and binary bodies.
@@ -14,7 +14,7 @@
 
 namespace t2i::sagemaker {
 
-// The diffusers / JumpStart-style body of providers.md §5.2, as a template.
+// The diffusers / JumpStart-style body of docs/protocols.md §5.2, as a template.
 nlohmann::json defaultBodyTemplate();
 
 // The request body. An object template is filled by fillPayloadTemplate and sent as JSON. A

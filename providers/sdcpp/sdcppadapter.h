@@ -20,11 +20,11 @@ struct SdCppOptions {
     static SdCppOptions fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// The arguments sd-server reads from an OpenAI prompt (providers.md §13.2):
+// The arguments sd-server reads from an OpenAI prompt (docs/protocols.md §13.2):
 // "<sd_cpp_extra_args>{seed, sample_params: {sample_steps, guidance: {txt_cfg}}}</sd_cpp_extra_args>".
 std::string sdCppExtraArgs(const Job& job, const std::string& sampler);
 
-// stable-diffusion.cpp's sd-server, native async API (shared/reference/providers.md §13.4):
+// stable-diffusion.cpp's sd-server, native async API (docs/protocols.md §13.4):
 // POST /sdcpp/v1/img_gen -> 202 {id, poll_url}; GET poll_url until completed, failed or cancelled;
 // images inline as b64_json. Timestamps are whole unix seconds: queue = started - created and
 // execution = completed - started, so both have a 1 s resolution. 429 when the job queue is full

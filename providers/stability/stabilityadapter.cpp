@@ -33,7 +33,7 @@ double ratioValue(const std::string& ratio)
     return std::stod(ratio.substr(0, colon)) / std::stod(ratio.substr(colon + 1));
 }
 
-// {"id", "name", "errors": [...]} (§10.3) as "name: error; error".
+// {"id", "name", "errors": [...]} (docs/protocols.md §10.3) as "name: error; error".
 std::string errorText(const json& body, const std::string& raw)
 {
     if (!body.is_object())
@@ -127,7 +127,7 @@ std::vector<std::pair<std::string, std::string>> StabilityAdapter::formFields(
     if (v.images != 1 && problem && problem->empty())
         *problem = "Stability makes one image per request; set the variant's images to 1 (got "
             + std::to_string(v.images) + ")";
-    // seed: 0..4294967294, where 0 asks for a random one (§10.1); a workload seed is kept in range.
+    // seed: 0..4294967294, where 0 asks for a random one (docs/protocols.md §10.1); a workload seed is kept in range.
     const std::int64_t seed = std::llabs(job.seed) % 4294967295LL;
     std::vector<std::pair<std::string, std::string>> fields = { { "prompt", job.prompt }, { "aspect_ratio", ratio },
         { "seed", std::to_string(seed) }, { "output_format", m_options.outputFormat } };

@@ -22,7 +22,7 @@ struct StabilityOptions {
     static StabilityOptions fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// Stability's aspect ratios, as the API names them (providers.md §10.1).
+// Stability's aspect ratios, as the API names them (docs/protocols.md §10.1).
 const std::vector<std::string>& stabilityAspectRatios();
 
 // The aspect_ratio for width x height: the nearest of Stability's nine, when the size's ratio is
@@ -30,7 +30,7 @@ const std::vector<std::string>& stabilityAspectRatios();
 // off). nullopt with *why saying which ratios exist when none is that close.
 std::optional<std::string> stabilityAspectRatio(int width, int height, std::string* why = nullptr);
 
-// Stability AI's Stable Image API v2beta (shared/reference/providers.md §10): one synchronous
+// Stability AI's Stable Image API v2beta (docs/protocols.md §10): one synchronous
 // multipart/form-data POST to /stable-image/generate/{core|ultra|sd3}. Stability takes an aspect
 // ratio, not a size, and makes one ~1 MP image per call: the variant's width and height choose the
 // ratio and must be the size Stability returns, or the image check fails the request; images per

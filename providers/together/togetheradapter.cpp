@@ -21,7 +21,7 @@ std::string text(const json& object, const char* key)
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// {"error": {"message", "type", "param", "code"}} (OpenAI's shape, §8.3); a bare string or a
+// {"error": {"message", "type", "param", "code"}} (OpenAI's shape, docs/protocols.md §8.3); a bare string or a
 // body that is not JSON at all is kept as the message.
 struct ApiError {
     std::string message;

@@ -19,16 +19,16 @@ struct TogetherOptions {
     std::string responseFormat = "base64"; // "base64" (inline b64_json) or "url" (downloaded, timed apart)
     std::string outputFormat; // "png" or "jpeg"; empty: not sent (Together's default, jpeg)
     bool sendGuidance = false; // guidance_scale is not used by every model (FLUX schnell ignores it)
-    // Together documents no timing in the answer (providers.md §8.2). A deployment that sends one
+    // Together documents no timing in the answer (docs/protocols.md §8.2). A deployment that sends one
     // names it here: a JSON pointer to an execution time in seconds. Empty: execution stays unknown.
     std::string execSecondsPointer;
     // error.code / error.type values that mean the prompt or image was refused by a safety filter.
-    // Together's error codes are not documented ([UNCONFIRMED], §8.3); OpenAI's are the default.
+    // Together's error codes are not documented ([UNCONFIRMED], docs/protocols.md §8.3); OpenAI's are the default.
     std::vector<std::string> filteredCodes = { "content_policy_violation", "moderation_blocked", "nsfw" };
     static TogetherOptions fromConfig(const ProviderConfig& provider, const AdapterContext& context);
 };
 
-// Together AI's images API (shared/reference/providers.md §8): one synchronous
+// Together AI's images API (docs/protocols.md §8): one synchronous
 // POST /images/generations with Together's own field names (width, height, steps, n, seed,
 // response_format "base64" | "url"); the answer's data[] holds b64_json or url items. No job
 // API: no polling, no cancel, no health route, no queue time.

@@ -13,7 +13,7 @@
 
 namespace t2i::test {
 
-// shared/spec/config.md's example, verbatim.
+// docs/configuration.md's example, verbatim.
 inline const char* specExample()
 {
     return R"json({

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The cost as show / compare / export present it, from a real run library (SQLite file): the
 // platform-reported charge kept per request beside the modelled one, the JSON keys of
-// shared/spec/cli.md, and a run with no price saying why.
+// docs/cli.md, and a run with no price saying why.
 #include "config/config.h"
 #include "costfixtures.h"
 #include "report/runreport.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the platforms themselves say a request cost, as the adapters read it from their real
-// answers (shared/reference/providers.md): RunPod public endpoints' output.cost in USD, OpenAI's
+// answers (docs/protocols.md §1.8, §9.2): RunPod public endpoints' output.cost in USD, OpenAI's
 // usage token counts (kept verbatim for the catalog's token prices).
 #include "openai/openaiadapter.h"
 #include "runpod/runpodadapter.h"

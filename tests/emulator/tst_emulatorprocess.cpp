@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The t2ibench-emulator executable as scripts use it (shared/spec/cli.md): the first stdout line,
+// The t2ibench-emulator executable as scripts use it (docs/cli.md): the first stdout line,
 // truth lines as jobs finish, the ledger on SIGTERM/SIGINT, exit code 2 for a bad profile.
 #include "emulatortestclient.h"
 

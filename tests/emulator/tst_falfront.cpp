@@ -119,7 +119,7 @@ void TestFalFront::queueFlowCarriesTheTruth()
     const std::string id = s.at("request_id").get<std::string>();
     QCOMPARE(s.at("status").get<std::string>(), std::string("IN_QUEUE"));
     QCOMPARE(s.at("queue_position").get<int>(), 0);
-    // Status, result and cancel on the app id only: the sub-path is dropped (§3.1).
+    // Status, result and cancel on the app id only: the sub-path is dropped (docs/protocols.md §3.1).
     const QString root = QString::fromStdString("/fal-ai/flux/requests/" + id);
     QCOMPARE(pathOf(s.at("status_url")), root + "/status");
     QCOMPARE(pathOf(s.at("response_url")), root);
@@ -224,7 +224,7 @@ void TestFalFront::routes()
     QVERIFY(fal::route("POST", "/fal-ai/flux/requests/abc/cancel").kind == Kind::None);
     QVERIFY(fal::route("POST", "/fal-ai").kind == Kind::None);
     QVERIFY(fal::route("GET", "/files/x-0.png").kind == Kind::File);
-    // Named sizes (§3.1) and the default landscape_4_3.
+    // Named sizes (docs/protocols.md §3.1) and the default landscape_4_3.
     JobSpec spec;
     json detail;
     QVERIFY(fal::parseInput("{\"prompt\":\"x\",\"image_size\":\"portrait_16_9\"}", spec, detail));

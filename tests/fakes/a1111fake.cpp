@@ -118,7 +118,7 @@ FakeResponse A1111Fake::txt2img(const FakeRequest& request)
             return withProcessTime(invalidField(key, "value is not a valid integer", "type_error.integer"), "0.0004");
     if (body.contains("cfg_scale") && !body["cfg_scale"].is_number())
         return withProcessTime(invalidField("cfg_scale", "value is not a valid float", "type_error.float"), "0.0004");
-    // The processing defaults the API applies to what was not sent (§12.2).
+    // The processing defaults the API applies to what was not sent (docs/protocols.md §12.2).
     const json defaults = { { "prompt", "" }, { "negative_prompt", "" }, { "seed", -1 }, { "steps", 50 },
         { "cfg_scale", 7.0 }, { "width", 512 }, { "height", 512 }, { "batch_size", 1 }, { "n_iter", 1 },
         { "sampler_name", nullptr }, { "send_images", true }, { "save_images", false } };

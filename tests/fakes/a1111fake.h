@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A fake AUTOMATIC1111 / Forge WebUI API (shared/reference/providers.md §12): POST /sdapi/v1/txt2img
+// A fake AUTOMATIC1111 / Forge WebUI API (docs/protocols.md §12): POST /sdapi/v1/txt2img
 // blocks until its generation is done, behind one lock (FIFO), and every answer carries
 // X-Process-Time, the server's time for the request in seconds with 4 decimals, lock wait
 // included, as A1111's middleware measures it. GET /sdapi/v1/progress, POST /sdapi/v1/interrupt,

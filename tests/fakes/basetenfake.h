@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A fake Baseten model (shared/reference/providers.md §7) with one replica (Baseten's defaults:
+// A fake Baseten model (docs/protocols.md §7) with one replica (Baseten's defaults:
 // max 1 replica, concurrency 1) that boots after the scale-down delay. Api-Key auth. Sync: POST
 // /environments/{env}/predict (also /production/predict, /development/predict and
 // /deployment/{id}/predict) answers the SDXL Truss's output {"status", "data": base64, "time": s}.

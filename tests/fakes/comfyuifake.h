@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A fake ComfyUI server (shared/reference/providers.md §11): POST /prompt, GET|POST /queue,
+// A fake ComfyUI server (docs/protocols.md §11): POST /prompt, GET|POST /queue,
 // POST /interrupt, GET /history[/{id}], GET /view, GET /prompt, GET /system_stats, every route also
 // under /api. One GPU, one prompt at a time, FIFO; history entries carry server-clock ms timestamps
 // (execution_start / _success / _error / _interrupted) and extra_data.create_time, as ComfyUI does.

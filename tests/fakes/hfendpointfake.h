@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A fake Hugging Face Inference Endpoint (shared/reference/providers.md §6) with its scale-to-zero
+// A fake Hugging Face Inference Endpoint (docs/protocols.md §6) with its scale-to-zero
 // state machine: scaled to zero -> (a request arrives) initializing for bootMs -> running -> (idle
 // for scaleToZeroAfterMs) scaled to zero. While a replica starts, the proxy answers 503 at once,
 // unless the request carries X-Scale-Up-Timeout: then it is held until the replica is ready (or

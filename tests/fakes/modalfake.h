@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// A fake Modal web endpoint (shared/reference/providers.md §4): a FastAPI-like benchmark app behind
+// A fake Modal web endpoint (docs/protocols.md §4): a FastAPI-like benchmark app behind
 // Modal's web layer. Modal's part: proxy auth (Modal-Key / Modal-Secret -> 401 "modal-http: ..."),
 // the 303 redirect of calls that outlast the initial-response limit (to a result URL on the same
 // host, followed with GET), and containers that cold-start after the scaledown window. The app's
 // part, per Modal's documented job-queue pattern: POST / (sync), POST /accept -> {"call_id"},
 // GET /result/{call_id} (202 while running, 200 with the result, 404 once expired), POST
 // /cancel/{call_id} (FunctionCall.cancel()), and /files/... for URL outputs. The app reports
-// inference_s, container_id and is_cold, our benchmark-app convention (§4.3); Modal itself reports
+// inference_s, container_id and is_cold, our benchmark-app convention (docs/protocols.md §4.3); Modal itself reports
 // no timings. One container (max_containers=1): calls run one at a time.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A fake AWS SageMaker endpoint and the S3 it reads and writes (shared/reference/providers.md §5),
+// A fake AWS SageMaker endpoint and the S3 it reads and writes (docs/protocols.md §5),
 // on one port, telling the services apart by route as AWS does by host:
 //
 //   POST /endpoints/{name}/invocations        InvokeEndpoint: the container's answer (JSON

@@ -260,7 +260,7 @@ FakeResponse SdCppFake::syncOpenAI(const FakeRequest& request)
     if (!body.is_object() || !body.contains("prompt") || !body["prompt"].is_string())
         return FakeResponse::json(400, { { "error", "prompt required" } });
     std::string prompt = body["prompt"].get<std::string>();
-    // Native parameters ride in the prompt: <sd_cpp_extra_args>{...}</sd_cpp_extra_args> (§13.2).
+    // Native parameters ride in the prompt: <sd_cpp_extra_args>{...}</sd_cpp_extra_args> (docs/protocols.md §13.2).
     json extra = json::object();
     const std::string open = "<sd_cpp_extra_args>", close = "</sd_cpp_extra_args>";
     if (const auto a = prompt.find(open), b = prompt.find(close);
@@ -302,7 +302,7 @@ FakeResponse SdCppFake::syncSdapi(const FakeRequest& request)
     json images = json::array();
     for (int i = 0; i < count; ++i)
         images.push_back(pngBase64Of(width, height, std::uint32_t(seed) + std::uint32_t(i)));
-    // No X-Process-Time: sd-server has no such middleware; info is empty (§13.3).
+    // No X-Process-Time: sd-server has no such middleware; info is empty (docs/protocols.md §13.3).
     return FakeResponse::json(
         200, { { "images", images }, { "parameters", body }, { "info", "" } }, int(std::ceil(s.endMs - request.atMs)));
 }

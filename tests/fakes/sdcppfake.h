@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A fake stable-diffusion.cpp sd-server (shared/reference/providers.md §13): the native async job
+// A fake stable-diffusion.cpp sd-server (docs/protocols.md §13): the native async job
 // API (POST /sdcpp/v1/img_gen -> 202, GET /sdcpp/v1/jobs/{id}, POST .../cancel, capabilities) with
 // whole unix-second timestamps, 429 when max_queue_size jobs are pending, 410 once a finished job
 // has expired; plus the synchronous OpenAI (/v1/images/generations, sd_cpp_extra_args in the

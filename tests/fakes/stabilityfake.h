@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Stability AI's Stable Image API v2beta as shared/reference/providers.md §10 describes it:
+// Stability AI's Stable Image API v2beta as docs/protocols.md §10 describes it:
 // POST /v2beta/stable-image/generate/{core|ultra|sd3}, always multipart/form-data (parsed here
 // for real; a malformed body is refused with 400), Accept image/* (the PNG, with finish-reason
 // and seed headers) or application/json ({"image", "finish_reason", "seed"}), errors as
@@ -42,7 +42,7 @@ public:
     struct Options {
         std::string apiKey = "sk-stability-fake";
         int execMs = 40;
-        // The output size of each aspect ratio. Stability's exact sizes are not documented (§10.1:
+        // The output size of each aspect ratio. Stability's exact sizes are not documented (docs/protocols.md §10.1:
         // "~1 MP"); these are the SDXL-style sizes, multiples of 64.
         std::map<std::string, std::pair<int, int>> sizes = { { "1:1", { 1024, 1024 } }, { "16:9", { 1344, 768 } },
             { "21:9", { 1536, 640 } }, { "2:3", { 832, 1216 } }, { "3:2", { 1216, 832 } }, { "4:5", { 896, 1088 } },

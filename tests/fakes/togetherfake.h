@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Together AI's images API as shared/reference/providers.md §8 describes it: one synchronous
+// Together AI's images API as docs/protocols.md §8 describes it: one synchronous
 // POST /v1/images/generations, Bearer auth, data[] of b64_json or url items (the URLs served by
 // the fake itself), OpenAI-shaped errors, 429 with retry-after and x-ratelimit-* headers.
 #pragma once

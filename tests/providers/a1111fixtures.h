@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Canned AUTOMATIC1111 / Forge API answers for tst_a1111adapter (shared/reference/providers.md §12).
+// Canned AUTOMATIC1111 / Forge API answers for tst_a1111adapter (docs/protocols.md §12).
 // They live apart from the test class because Qt 6.4's moc stops parsing a file at raw string literals.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Canned ComfyUI workflows and answers for tst_comfyuiadapter (shared/reference/providers.md §11).
+// Canned ComfyUI workflows and answers for tst_comfyuiadapter (docs/protocols.md §11).
 // They live apart from the test class because Qt 6.4's moc stops parsing a file at raw string literals.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Canned fal.ai queue and result bodies for tst_faladapter (shared/reference/providers.md §3).
+// Canned fal.ai queue and result bodies for tst_faladapter (docs/protocols.md §3).
 // They live apart from the test class because Qt 6.4's moc stops parsing a file at raw string literals.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Canned answers and configs for tst_httpadapter (the generic `http` provider, shared/spec/config.md).
+// Canned answers and configs for tst_httpadapter (the generic `http` provider, docs/configuration.md).
 // They live apart from the test class because Qt 6.4's moc stops parsing a file at raw string literals.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Canned OpenAI Images API answers for tst_openaiadapter (shared/reference/providers.md §9). They
+// Canned OpenAI Images API answers for tst_openaiadapter (docs/protocols.md §9). They
 // live apart from the test class because Qt 6.4's moc stops parsing a file at raw string literals.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Canned Replicate prediction objects for tst_replicateadapter (shared/reference/providers.md §2).
+// Canned Replicate prediction objects for tst_replicateadapter (docs/protocols.md §2).
 // They live apart from the test class because Qt 6.4's moc stops parsing a file at raw string literals.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Answers shaped like SageMaker Runtime's and S3's (shared/reference/providers.md §5.2-§5.5).
+// Answers shaped like SageMaker Runtime's and S3's (docs/protocols.md §5.2-§5.5).
 #pragma once
 
 namespace sagemakerfixtures {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Canned stable-diffusion.cpp sd-server answers for tst_sdcppadapter (shared/reference/providers.md §13).
+// Canned stable-diffusion.cpp sd-server answers for tst_sdcppadapter (docs/protocols.md §13).
 // They live apart from the test class because Qt 6.4's moc stops parsing a file at raw string literals.
 #pragma once
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Canned Modal, Hugging Face endpoint and Baseten bodies for the canned-body adapter tests
-// (shared/reference/providers.md §4, §6, §7). They live apart from the test classes because
+// (docs/protocols.md §4, §6, §7). They live apart from the test classes because
 // Qt 6.4's moc stops parsing a file at raw string literals.
 #pragma once
 
@@ -10,7 +10,7 @@
 inline const std::string kTinyPngBase64
     = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
 
-// ---- Modal: an app following our benchmark convention (providers.md §4.1, §4.3) ----
+// ---- Modal: an app following our benchmark convention (docs/protocols.md §4.1, §4.3) ----
 inline std::string modalAppResult()
 {
     return R"({"images":[")" + kTinyPngBase64 + R"("],"inference_s":1.234,"container_id":"ta-01HXYZ","is_cold":true})";

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Canned Stability AI v2beta answers for tst_stabilityadapter (shared/reference/providers.md §10).
+// Canned Stability AI v2beta answers for tst_stabilityadapter (docs/protocols.md §10).
 // They live apart from the test class because Qt 6.4's moc stops parsing a file at raw string literals.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Canned Together AI images answers for tst_togetheradapter (shared/reference/providers.md §8). They
+// Canned Together AI images answers for tst_togetheradapter (docs/protocols.md §8). They
 // live apart from the test class because Qt 6.4's moc stops parsing a file at raw string literals.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The AUTOMATIC1111 / Forge adapter on canned answers shaped like the WebUI API's (providers.md §12):
+// The AUTOMATIC1111 / Forge adapter on canned answers shaped like the WebUI API's (docs/protocols.md §12):
 // the txt2img body, X-Process-Time as execution time, the grid A1111 puts first, error classes,
 // HTTP Basic for --api-auth, interrupt, and /progress as health.
 #include "a1111/a1111adapter.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The Baseten adapter on canned answers (providers.md §7): Api-Key auth, sync predict with the SDXL
+// The Baseten adapter on canned answers (docs/protocols.md §7): Api-Key auth, sync predict with the SDXL
 // Truss's output, async predict with status polling and Baseten's own timestamps, the webhook
 // body fetched from the user's receiver, cancel and the async queue status.
 #include "baseten/basetenadapter.h"

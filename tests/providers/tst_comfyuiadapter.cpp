@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The ComfyUI adapter on canned workflows and answers shaped like ComfyUI's (providers.md §11):
+// The ComfyUI adapter on canned workflows and answers shaped like ComfyUI's (docs/protocols.md §11):
 // where the job's fields land in a workflow, the /prompt -> /queue -> /history flow, timings,
 // errors, the cancel route for each state, and the health counts.
 #include "adaptertesthelpers.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The fal adapter on canned queue and result bodies shaped like fal.ai's (providers.md §3).
+// The fal adapter on canned queue and result bodies shaped like fal.ai's (docs/protocols.md §3).
 #include "adaptertesthelpers.h"
 #include "fal/faladapter.h"
 #include "registry/registry.h"

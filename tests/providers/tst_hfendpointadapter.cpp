@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The Hugging Face Inference Endpoints adapter on canned answers (providers.md §6): the task
+// The Hugging Face Inference Endpoints adapter on canned answers (docs/protocols.md §6): the task
 // payload, X-Scale-Up-Timeout, binary and JSON images, 503 while scaling (retried, counted) and the
 // management API's state as health.
 #include "hfendpoint/hfendpointadapter.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The Modal adapter on canned answers shaped like a Modal web endpoint's (providers.md §4): the
+// The Modal adapter on canned answers shaped like a Modal web endpoint's (docs/protocols.md §4): the
 // app-defined body template, image extraction, proxy auth, spawn-then-poll and errors.
 #include "modal/modaladapter.h"
 #include "registry/registry.h"

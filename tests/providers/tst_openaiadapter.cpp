@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The OpenAI Images API adapter on canned responses shaped like OpenAI's (providers.md §9, §14).
+// The OpenAI Images API adapter on canned responses shaped like OpenAI's (docs/protocols.md §9, §14).
 #include "adaptertesthelpers.h"
 #include "openai/openaiadapter.h"
 #include "registry/registry.h"

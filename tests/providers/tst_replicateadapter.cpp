@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The Replicate adapter on canned prediction objects shaped like Replicate's (providers.md §2).
+// The Replicate adapter on canned prediction objects shaped like Replicate's (docs/protocols.md §2).
 #include "adaptertesthelpers.h"
 #include "registry/registry.h"
 #include "replicate/isotime.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The RunPod adapter on canned responses shaped like RunPod's (shared/reference/providers.md §1).
+// The RunPod adapter on canned responses shaped like RunPod's (docs/protocols.md §1).
 #include "runpod/runpodadapter.h"
 #include "util/base64.h"
 

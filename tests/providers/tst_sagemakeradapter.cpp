@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SageMaker adapter on canned answers shaped like SageMaker Runtime's and S3's
-// (providers.md §5): what it signs, the bodies it sends, how it reads images and errors, and the
+// (docs/protocols.md §5): what it signs, the bodies it sends, how it reads images and errors, and the
 // async walk (S3 upload -> InvokeEndpointAsync -> output/failure polling).
 #include "adaptertesthelpers.h"
 #include "registry/registry.h"
@@ -203,7 +203,7 @@ private slots:
         QCOMPARE(job.images[0], kPng);
         QVERIFY(job.accepted);
         QCOMPARE(job.jobId, std::string("req-1"));
-        QVERIFY(!job.queueMs); // SageMaker reports no timings (§5.4)
+        QVERIFY(!job.queueMs); // SageMaker reports no timings (docs/protocols.md §5.4)
         QVERIFY(!job.execMs);
     }
 

@@ -75,7 +75,7 @@ private slots:
         QCOMPARE(rig.fake.refusedSignatures(), 0);
         QCOMPARE(rig.fake.invocations(), 4);
         for (const RequestRecord& r : run.records) {
-            QVERIFY(!r.queueMs); // SageMaker reports none (§5.4): unknown, never 0
+            QVERIFY(!r.queueMs); // SageMaker reports none (docs/protocols.md §5.4): unknown, never 0
             QVERIFY(!r.execMs);
             QVERIFY(!r.downloadMs); // inline base64
             QCOMPARE(r.providerStatus, std::string("Completed"));
@@ -286,7 +286,7 @@ private slots:
         QCOMPARE(rig.fake.refusedSignatures(), 0);
     }
 
-    // SageMaker has no cancel route (§5.5): a cancelled run stops polling and sends nothing else.
+    // SageMaker has no cancel route (docs/protocols.md §5.5): a cancelled run stops polling and sends nothing else.
     void cancelledAsyncRunSendsNoCancel()
     {
         SageMakerFake::Options options;

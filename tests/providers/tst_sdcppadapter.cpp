@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The stable-diffusion.cpp sd-server adapters on canned answers (providers.md §13): the native async
+// The stable-diffusion.cpp sd-server adapters on canned answers (docs/protocols.md §13): the native async
 // job API with its unix-second timestamps, the OpenAI route with sd_cpp_extra_args, and the sdapi
 // route through the A1111 adapter without what sd-server lacks.
 #include "a1111/a1111adapter.h"

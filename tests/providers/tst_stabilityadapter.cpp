@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The Stability AI v2beta adapter on canned answers (providers.md §10), and its multipart body read
+// The Stability AI v2beta adapter on canned answers (docs/protocols.md §10), and its multipart body read
 // back by the fake's own, independent, multipart parser.
 #include "config/configfixture.h"
 #include "registry/registry.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The Together AI adapter on canned answers shaped like Together's (providers.md §8).
+// The Together AI adapter on canned answers shaped like Together's (docs/protocols.md §8).
 #include "config/configfixture.h"
 #include "registry/registry.h"
 #include "together/togetheradapter.h"

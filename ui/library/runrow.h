@@ -30,7 +30,7 @@ struct RunRow {
     QString provider;
     QString providerType;
     QString variant;
-    QString status; // "completed", "failed", ... (shared/spec/cli.md)
+    QString status; // "completed", "failed", ... (docs/cli.md)
     QDateTime created; // UTC
     QString createdIso; // as stored
     qint64 recordCount = 0; // every stored request, warm-up included
