@@ -95,5 +95,11 @@ int main(int argc, char** argv)
     const auto it = commands.find(args.command);
     if (it == commands.end())
         return usageError("unknown command \"" + args.command + "\"");
-    return it->second(args);
+    try {
+        return it->second(args);
+    } catch (const std::exception& e) {
+        // The last boundary: whatever a command did not expect is a clear failure, never an abort.
+        std::cerr << "t2ibench-cli: " << args.command << ": " << e.what() << '\n';
+        return Failure;
+    }
 }

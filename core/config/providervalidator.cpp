@@ -17,7 +17,7 @@ void validateStabilityKeys(Checker& check, const json& p, const std::string& pat
 namespace {
 
 const std::vector<std::string_view> kCommonKeys = { "id", "type", "base_url", "api_key_env", "api_key_keyring",
-    "timeout_s", "pricing", "launch", "poll_interval_ms", "cold_threshold_ms", "http_version" };
+    "timeout_s", "pricing", "launch", "poll_interval_ms", "cold_threshold_ms", "http_version", "rate_limits" };
 
 // Each type's own keys, as the spec's table lists them.
 const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKeys()
@@ -60,6 +60,35 @@ bool isOwnerName(const std::string& s)
 {
     static const std::regex pattern(R"([^/\s]+/[^/\s]+)");
     return std::regex_match(s, pattern);
+}
+
+// rate_limits: false (no client-side budget), or per operation an object {requests, window_s,
+// concurrent}, or null/false to leave that operation unbudgeted (docs/configuration.md). Which
+// operations a provider has is checked where its adapter is known (the runner's preflight).
+void validateRateLimits(Checker& check, const json& p, const std::string& path)
+{
+    const auto it = p.find("rate_limits");
+    if (it == p.end() || it->is_null() || (it->is_boolean() && !it->get<bool>()))
+        return;
+    const std::string where = child(path, "rate_limits");
+    if (!it->is_object()) {
+        check.error(where, "must be an object of operations (or false for no client-side budget), got " + describe(*it));
+        return;
+    }
+    for (const auto& [operation, limit] : it->items()) {
+        const std::string at = child(where, operation);
+        if (limit.is_null() || (limit.is_boolean() && !limit.get<bool>()))
+            continue;
+        if (!limit.is_object()) {
+            check.error(at, "must be {\"requests\": N, \"window_s\": S, \"concurrent\": C}, null or false, got "
+                    + describe(limit));
+            continue;
+        }
+        check.checkKeys(limit, at, { "requests", "window_s", "concurrent" }, "a rate limit");
+        check.integer(limit, at, "requests", 0, 100000000, "must be a whole number of requests per window >= 0");
+        check.number(limit, at, "window_s", 0, true, "must be a window in seconds > 0");
+        check.integer(limit, at, "concurrent", 0, 100000000, "must be a whole number of requests in flight >= 0");
+    }
 }
 
 void validatePricing(Checker& check, const json& pricing, const std::string& path)
@@ -453,6 +482,7 @@ std::vector<ProviderConfig> validateProviders(
         check.integer(p, path, "poll_interval_ms", 10, 60000, "must be an integer between 10 and 60000");
         check.number(p, path, "cold_threshold_ms", 0, false, "must be a number >= 0");
         check.choice(p, path, "http_version", { "1.1", "2", "2-prior-knowledge" });
+        validateRateLimits(check, p, path);
         providers.push_back(std::move(provider));
     }
     return providers;

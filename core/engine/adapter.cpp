@@ -26,6 +26,11 @@ std::optional<double> Adapter::retryAfterMs(const HttpResponse& response) const
     return seconds * 1000.0;
 }
 
+std::vector<std::string> Adapter::operations() const
+{
+    return { kSubmitOperation, kStatusOperation, kFollowUpOperation, kCancelOperation, kHealthOperation };
+}
+
 bool JobState::takeImage(std::string_view text)
 {
     if (looksLikeUrl(text)) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "model/ratelimit.h"
 #include "model/requestrecord.h"
 #include "model/run.h"
 
@@ -20,6 +21,9 @@ struct HttpRequest {
     std::string url;
     HttpHeaders headers;
     std::string body;
+    // The platform operation it counts against in the request budget ("run", "status", ...: the
+    // names of the provider's rate limits); "" is never limited.
+    std::string operation;
 };
 
 struct HttpResponse {
@@ -41,6 +45,10 @@ struct Job {
     VariantConfig variant;
 };
 
+// Where the platform says a job is, as far as it says: it steers which jobs are polled first
+// when the request budget is short (core/engine/pollscheduler.h).
+enum class JobPhase { Unknown, Queued, Running };
+
 // What an adapter learns about a job as responses come in. The engine owns it; the adapter
 // fills in what the platform says.
 struct JobState {
@@ -49,6 +57,11 @@ struct JobState {
     std::string providerStatus; // last status string seen
     std::optional<double> queueMs; // platform-reported, in ms
     std::optional<double> execMs;
+    // The platform's own end-to-end time, from receiving the job to finishing it, where its
+    // timings give it (Replicate: completed_at - created_at). Unset, queueMs + execMs is used when
+    // both are known (RunPod: delayTime + executionTime).
+    std::optional<double> platformMs;
+    JobPhase phase = JobPhase::Unknown;
     std::string workerId;
     std::vector<std::string> images; // decoded image bytes delivered inline
     std::vector<std::string> imageUrls; // images to download (timed apart as download time)
@@ -66,7 +79,9 @@ struct JobState {
 // What happens after a response.
 struct Action {
     enum class Kind {
-        Send, // send `request` after `delayMs` (a poll, or a follow-up call)
+        Send, // send `request` after `delayMs` (a follow-up call: a result fetch, a retry)
+        Poll, // the job is not done: ask again with `request`, no sooner than `delayMs` after the
+              // previous question was sent; the engine's poll scheduler picks the moment
         Done, // the job finished with images (inline in JobState::images or to download from imageUrls)
         Fail, // the job failed: `error` and `message` say why
     };
@@ -79,6 +94,11 @@ struct Action {
     static Action send(HttpRequest r, double delay)
     {
         return { Kind::Send, std::move(r), delay, ErrorClass::None, {} };
+    }
+    // "Not done yet; ask again with this request", for status polls (see Kind::Poll).
+    static Action poll(HttpRequest r, double intervalMs)
+    {
+        return { Kind::Poll, std::move(r), intervalMs, ErrorClass::None, {} };
     }
     static Action done() { return { Kind::Done, {}, 0, ErrorClass::None, {} }; }
     static Action fail(ErrorClass e, std::string m) { return { Kind::Fail, {}, 0, e, std::move(m) }; }
@@ -103,7 +123,20 @@ public:
     virtual std::optional<WorkerSample> parseHealth(const HttpResponse&) const { return std::nullopt; }
     // How long to wait after a 429; nullopt when the platform did not say (the engine backs off).
     virtual std::optional<double> retryAfterMs(const HttpResponse& response) const;
+    // The platform's documented request budget per operation (the operations its requests are
+    // tagged with); a config's rate_limits overrides it. None by default.
+    virtual RateLimits defaultRateLimits() const { return {}; }
+    // The operations its requests count against. An adapter that tags none gets the engine's
+    // names for what each request does: kSubmitOperation, kStatusOperation, ... below.
+    virtual std::vector<std::string> operations() const;
 };
+
+// The operation names the engine gives untagged requests, by what each does.
+inline constexpr const char* kSubmitOperation = "submit";
+inline constexpr const char* kStatusOperation = "status";
+inline constexpr const char* kFollowUpOperation = "request"; // result fetches and other follow-ups
+inline constexpr const char* kCancelOperation = "cancel";
+inline constexpr const char* kHealthOperation = "health";
 
 // The error class an HTTP status means when the platform's body says nothing more specific.
 ErrorClass classifyHttpStatus(int status);

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -92,6 +93,26 @@ double runClockMs(std::chrono::steady_clock::time_point origin, std::chrono::ste
     return std::chrono::duration<double, std::milli>(t - origin).count();
 }
 
+// Operations in rate_limits that the provider's requests never count against: a typo would
+// otherwise leave the budget silently unapplied.
+std::vector<std::string> rateLimitProblems(const Adapter& adapter, const ProviderConfig& provider)
+{
+    std::vector<std::string> problems;
+    const json configured = provider.settings.value("rate_limits", json());
+    if (!configured.is_object())
+        return problems;
+    const std::vector<std::string> known = adapter.operations();
+    for (const auto& [operation, limit] : configured.items())
+        if (std::find(known.begin(), known.end(), operation) == known.end()) {
+            std::string list;
+            for (const std::string& name : known)
+                list += (list.empty() ? "" : ", ") + name;
+            problems.push_back(operation + ": " + provider.type + " requests never count against \"" + operation
+                + "\" (its operations: " + list + ")");
+        }
+    return problems;
+}
+
 json environmentJson(const RunConfig& config)
 {
     return { { "tool", "t2ibench" }, { "version", T2I_VERSION }, { "host", hostName() }, { "os", osDescription() },
@@ -167,8 +188,12 @@ std::vector<std::string> BenchmarkRunner::preflight() const
         // An adapter may refuse its settings by throwing (e.g. a ComfyUI workflow that cannot be
         // read): that is a configuration problem, reported before anything runs.
         try {
-            if (!m_factory(provider, AdapterContext { "http://127.0.0.1", "", 250 }))
+            const auto adapter = m_factory(provider, AdapterContext { "http://127.0.0.1", "", 250 });
+            if (!adapter)
                 problems.push_back(where + ".type: no adapter for \"" + provider.type + "\" in this build");
+            else
+                for (const std::string& problem : rateLimitProblems(*adapter, provider))
+                    problems.push_back(where + ".rate_limits." + problem);
         } catch (const std::exception& e) {
             problems.push_back(where + ": " + e.what());
         }
@@ -297,6 +322,16 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     settings.timeoutMs = provider.timeoutS.value_or(m_config.workload.timeoutS) * 1000.0;
     settings.coldThresholdMs = provider.settings.value("cold_threshold_ms", settings.coldThresholdMs);
     settings.transport.httpVersion = provider.settings.value("http_version", std::string("1.1"));
+    // The platform's request budget: its documented limits, as the config adjusts them; kept with
+    // the run so a reader knows what pace the client held itself to.
+    settings.rateLimits
+        = mergeRateLimits(adapter->defaultRateLimits(), provider.settings.value("rate_limits", json()));
+    json limits = json::object();
+    for (const RateLimit& limit : settings.rateLimits)
+        limits[limit.operation] = { { "requests", limit.requests }, { "window_s", limit.windowMs / 1000.0 },
+            { "concurrent", limit.concurrent } };
+    environment["rate_limits"] = limits;
+    run.environmentJson = environment.dump();
 
     RecordWriter writer(m_dbPath, run.id);
     // The local GPUs, sampled from before a launched server starts (its model load shows) to the
@@ -381,7 +416,14 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     }
     if (m_cancelled)
         engine.cancel();
-    const EngineResult result = engine.run();
+    EngineResult result;
+    try {
+        result = engine.run();
+    } catch (const std::exception& e) {
+        // Whatever escaped the engine's own boundaries ends this run as failed, with what finished kept.
+        result.outcome = EngineOutcome::Failed;
+        result.message = std::string("the engine stopped: ") + e.what();
+    }
     {
         std::lock_guard lock(m_engineMutex);
         m_engine = nullptr;

@@ -26,6 +26,7 @@ struct EngineSettings {
     double scaleToZeroWaitMs = 60000; // how long a cold probe waits for the health endpoint to show zero workers
     double cancelGraceMs = 10000; // how long cancel requests may take when a run is cancelled
     double progressIntervalMs = 250;
+    RateLimits rateLimits; // the platform's request budget per operation (docs/measurement.md)
     TransportOptions transport;
 };
 
@@ -38,6 +39,8 @@ struct EngineProgress {
     std::int64_t ok = 0;
     std::int64_t errors = 0;
     std::int64_t inFlight = 0;
+    std::int64_t polls = 0; // status polls sent so far
+    std::int64_t throttledPolls = 0; // of which answered 429
     std::string phase; // e.g. "closed c=8 (step 2)"
 };
 

@@ -67,9 +67,17 @@ struct RequestRecord {
     std::string imageHash; // SHA-256 of the first image, hex
     int images = 0;
 
-    double pollUncertaintyMs = 0; // how late the client may have noticed completion (poll interval)
+    // The platform's own end-to-end time (receiving the job to finishing it), where its timings
+    // give it; and how late the client noticed the finish: finishedMs - (the platform's finish
+    // on the client's clock), bounded by what the polls prove (docs/measurement.md).
+    std::optional<double> platformMs;
+    std::optional<double> detectionLagMs;
+    // The gap between the last poll answered "not done" and the question answered "done" (when
+    // each was sent): the completion happened somewhere in it. 0 when no poll said "not done".
+    double pollUncertaintyMs = 0;
     int polls = 0;
-    int throttled = 0; // 429 answers met on the way (each honoured, never retried silently)
+    int throttled = 0; // 429 answers met on the way, polls included (each honoured, never retried silently)
+    int throttledPolls = 0; // of which on status polls (they slow the run's shared poll cadence)
     std::int64_t seed = 0;
     int promptIndex = 0;
 

@@ -44,6 +44,12 @@ nlohmann::json showJson(const RunReport& report);
 // `compare --json`: {"runs": [...], "differences": [...]}, each run against the first.
 nlohmann::json compareJson(std::span<const RunReport> reports);
 
+// The poll interval the run asked for (its provider's poll_interval_ms, else the workload's).
+std::optional<double> pollIntervalMsOf(const RunInfo& run);
+// Warnings in words about how far the run's latencies can be trusted: detection lag beyond the
+// poll interval, throttled polls. Empty when there is nothing to say.
+std::vector<std::string> measurementNotes(const RunInfo& run, const RunSummary& summary);
+
 void printShow(std::ostream& out, const RunReport& report);
 void printCompare(std::ostream& out, std::span<const RunReport> reports);
 void printRuns(std::ostream& out, std::span<const RunInfo> runs);

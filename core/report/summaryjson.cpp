@@ -34,6 +34,12 @@ json twoPercentiles(const Distribution& d)
     return { { "p50", orNull(d, &Distribution::p50) }, { "p95", orNull(d, &Distribution::p95) }, { "n", d.n } };
 }
 
+json lagPercentiles(const Distribution& d)
+{
+    return { { "p50", orNull(d, &Distribution::p50) }, { "p95", orNull(d, &Distribution::p95) },
+        { "p99", orNull(d, &Distribution::p99) }, { "max", orNull(d, &Distribution::max) }, { "n", d.n } };
+}
+
 json interval(const Interval& i, std::size_t n)
 {
     return n == 0 ? json(nullptr) : json::array({ round3(i.lo), round3(i.hi) });
@@ -103,6 +109,11 @@ json showJson(const RunReport& report)
             { { "queue", twoPercentiles(s.queueMs) }, { "exec", twoPercentiles(s.execMs) },
                 { "download", twoPercentiles(s.downloadMs) } } },
         { "client_lag_ms", twoPercentiles(s.sendLagMs) },
+        { "platform_latency_ms", lagPercentiles(s.platformMs) },
+        { "detection_lag_ms", lagPercentiles(s.detectionLagMs) },
+        { "polls", s.polls },
+        { "throttled_polls", s.throttledPolls },
+        { "warnings", measurementNotes(run, s) },
         { "levels", levels },
     };
     addCostJson(show, report);

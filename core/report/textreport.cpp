@@ -57,11 +57,12 @@ void printTable(std::ostream& out, const std::vector<std::vector<std::string>>& 
 
 std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> reports)
 {
-    std::vector<std::vector<std::string>> rows(19);
+    std::vector<std::vector<std::string>> rows(22);
     const char* labels[] = { "run", "provider / variant", "status", "requests (ok / errors)", "error rate",
         "throughput", "latency p50 [95% CI]", "latency p95 [95% CI]", "latency p90", "latency p99", "latency max",
         "cold starts", "cold p50 / p95", "warm p50 / p95", "queue p50 (platform)", "exec p50 (platform)",
-        "client lag p99", "cost per 1,000 images", "price" };
+        "client lag p99", "platform latency p50 / p99", "detection lag p50 / p99", "polls (throttled)",
+        "cost per 1,000 images", "price" };
     for (std::size_t i = 0; i < rows.size(); ++i)
         rows[i].push_back(labels[i]);
     for (const RunReport& r : reports) {
@@ -88,6 +89,11 @@ std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> rep
         rows[i++].push_back(ms(s.queueMs.p50, s.queueMs.n > 0));
         rows[i++].push_back(ms(s.execMs.p50, s.execMs.n > 0));
         rows[i++].push_back(ms(s.sendLagMs.p99, s.sendLagMs.n > 0));
+        rows[i++].push_back(
+            ms(s.platformMs.p50, s.platformMs.n > 0) + " / " + ms(s.platformMs.p99, s.platformMs.n > 0));
+        rows[i++].push_back(
+            ms(s.detectionLagMs.p50, s.detectionLagMs.n > 0) + " / " + ms(s.detectionLagMs.p99, s.detectionLagMs.n > 0));
+        rows[i++].push_back(std::to_string(s.polls) + " (" + std::to_string(s.throttledPolls) + ")");
         rows[i++].push_back(r.cost && r.cost->images > 0 ? usd(r.cost->per1000) : "-");
         rows[i++].push_back(r.cost ? priceText(*r.cost) : "-");
     }
@@ -116,6 +122,8 @@ void printShow(std::ostream& out, const RunReport& report)
         printTable(out, rows);
     }
     printCostSection(out, report);
+    for (const std::string& note : measurementNotes(report.run, report.summary))
+        out << "\nwarning: " << note << '\n';
     if (!report.run.message.empty())
         out << "\nnote: " << report.run.message << '\n';
 }

@@ -80,7 +80,7 @@ std::vector<Group> groupByLevel(const std::vector<const RequestRecord*>& measure
 
 void addLatencies(RunSummary& s, const std::vector<const RequestRecord*>& okRecords)
 {
-    std::vector<double> all, cold, warm, queue, exec, download;
+    std::vector<double> all, cold, warm, queue, exec, download, platform, lag;
     all.reserve(okRecords.size());
     for (const RequestRecord* r : okRecords) {
         all.push_back(r->latencyMs());
@@ -101,6 +101,10 @@ void addLatencies(RunSummary& s, const std::vector<const RequestRecord*>& okReco
             exec.push_back(*r->execMs);
         if (r->downloadMs)
             download.push_back(*r->downloadMs);
+        if (r->platformMs)
+            platform.push_back(*r->platformMs);
+        if (r->detectionLagMs)
+            lag.push_back(*r->detectionLagMs);
     }
     s.latency = describeInPlace(all);
     s.p50Ci = bootstrapQuantileCi95(all, 0.50);
@@ -112,6 +116,8 @@ void addLatencies(RunSummary& s, const std::vector<const RequestRecord*>& okReco
     s.queueMs = describeInPlace(queue);
     s.execMs = describeInPlace(exec);
     s.downloadMs = describeInPlace(download);
+    s.platformMs = describeInPlace(platform);
+    s.detectionLagMs = describeInPlace(lag);
 }
 
 void addLevels(RunSummary& s, std::vector<Group>& groups)
@@ -161,6 +167,8 @@ RunSummary summarize(std::span<const RequestRecord> records)
         }
         measured.push_back(&r);
         sendLag.push_back(r.sendLagMs());
+        s.polls += std::size_t(std::max(0, r.polls));
+        s.throttledPolls += std::size_t(std::max(0, r.throttledPolls));
         if (r.ok) {
             okRecords.push_back(&r);
             s.images += static_cast<std::size_t>(std::max(0, r.images));

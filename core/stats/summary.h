@@ -72,6 +72,11 @@ struct RunSummary {
     std::size_t unknownColdness = 0;
     Distribution queueMs, execMs, downloadMs; // platform-reported stages, where reported
     Distribution sendLagMs; // client lag: sent - intended, all measured requests
+    // The platform's own end-to-end time and how late the client noticed each finish
+    // (docs/measurement.md, "Two latencies"), over the successful requests that have them.
+    Distribution platformMs, detectionLagMs;
+    std::size_t polls = 0; // status polls of the measured requests
+    std::size_t throttledPolls = 0; // of which answered 429
     std::map<std::string, std::size_t> errorsByClass;
     std::vector<LevelPoint> levels;
 };

@@ -116,8 +116,17 @@ ALTER TABLE requests ADD COLUMN reported_cost_usd REAL;
 ALTER TABLE requests ADD COLUMN reported_usage TEXT;
 )sql";
 
+// Version 4: the platform's own end-to-end time and how late the client noticed each finish
+// (docs/measurement.md, "Two latencies"), and the 429s met on status polls. Records written
+// before have NULL times and 0 throttled polls.
+constexpr std::string_view kV4DetectionLag = R"sql(
+ALTER TABLE requests ADD COLUMN platform_ms REAL;
+ALTER TABLE requests ADD COLUMN detection_lag_ms REAL;
+ALTER TABLE requests ADD COLUMN throttled_polls INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations { Migration { 1, kV1 }, Migration { 2, kV2GpuSamples },
-    Migration { 3, kV3ReportedCost } };
+    Migration { 3, kV3ReportedCost }, Migration { 4, kV4DetectionLag } };
 
 } // namespace
 

@@ -12,8 +12,9 @@ constexpr std::string_view kRecordColumns
     = "seq, step, step_kind, level, offered, job_id, ok, error_class, error_message, http_status, provider_status, "
       "intended_ms, sent_ms, accepted_ms, started_ms, finished_ms, downloaded_ms, done_ms, latency_ms, "
       "queue_ms, exec_ms, download_ms, cold, worker_id, bytes, width, height, image_hash, images, "
-      "poll_uncertainty_ms, polls, throttled, seed, prompt_index, reported_cost_usd, reported_usage";
-constexpr int kRecordColumnCount = 36;
+      "poll_uncertainty_ms, polls, throttled, seed, prompt_index, reported_cost_usd, reported_usage, "
+      "platform_ms, detection_lag_ms, throttled_polls";
+constexpr int kRecordColumnCount = 39;
 
 constexpr std::string_view kSampleColumns
     = "t_ms, idle, running, initializing, ready, throttled, unhealthy, in_queue, in_progress, completed, failed";
@@ -65,6 +66,7 @@ void bindRecord(Statement& st, const std::string& runId, const RequestRecord& r)
     b << r.bytes << r.width << r.height << nullIfEmpty(r.imageHash) << r.images;
     b << r.pollUncertaintyMs << r.polls << r.throttled << r.seed << r.promptIndex;
     b << r.reportedCostUsd << nullIfEmpty(r.reportedUsage);
+    b << r.platformMs << r.detectionLagMs << r.throttledPolls;
 }
 
 RequestRecord readRecord(const Database& db, const Statement& st)
@@ -112,6 +114,9 @@ RequestRecord readRecord(const Database& db, const Statement& st)
     r.promptIndex = st.int32(c++);
     r.reportedCostUsd = st.optReal(c++);
     r.reportedUsage = st.text(c++);
+    r.platformMs = st.optReal(c++);
+    r.detectionLagMs = st.optReal(c++);
+    r.throttledPolls = st.int32(c++);
     return r;
 }
 

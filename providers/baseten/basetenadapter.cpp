@@ -164,7 +164,7 @@ Action BasetenAdapter::onSubmitted(JobState& job, const json& body)
     job.accepted = true;
     job.providerStatus = "QUEUED";
     job.scratch = json { { "phase", "status" } }.dump();
-    return Action::send(statusRequest(job), m_options.pollIntervalMs);
+    return Action::poll(statusRequest(job), m_options.pollIntervalMs);
 }
 
 Action BasetenAdapter::onStatus(JobState& job, const json& body)
@@ -181,7 +181,8 @@ Action BasetenAdapter::onStatus(JobState& job, const json& body)
             scratch["started_us"] = *statusAt;
         job.scratch = scratch.dump();
         ++job.polls;
-        return Action::send(statusRequest(job), m_options.pollIntervalMs);
+        job.phase = status == "IN_PROGRESS" ? JobPhase::Running : JobPhase::Queued;
+        return Action::poll(statusRequest(job), m_options.pollIntervalMs);
     }
     const auto created = micros(scratch, "created_us");
     const auto started = micros(scratch, "started_us");
@@ -225,7 +226,7 @@ Action BasetenAdapter::onAsyncResult(JobState& job, const HttpResponse& response
         std::string url = m_options.resultUrl;
         replaceAll(url, "{request_id}", job.jobId);
         request.url = url;
-        return Action::send(request, m_options.pollIntervalMs);
+        return Action::poll(request, m_options.pollIntervalMs);
     }
     if (response.status >= 400)
         return Action::fail(classifyHttpStatus(response.status),

@@ -208,7 +208,7 @@ Action ComfyUIAdapter::onSubmitted(JobState& job, const HttpResponse& response)
     job.accepted = true;
     job.providerStatus = "pending";
     job.scratch = "queue";
-    return Action::send(make("GET", "/queue"), m_options.pollIntervalMs);
+    return Action::poll(make("GET", "/queue"), m_options.pollIntervalMs);
 }
 
 Action ComfyUIAdapter::onQueue(JobState& job, const json& body)
@@ -218,11 +218,13 @@ Action ComfyUIAdapter::onQueue(JobState& job, const json& body)
     ++job.polls;
     if (listed(body.value("queue_running", json()), job.jobId)) {
         job.providerStatus = "running";
-        return Action::send(make("GET", "/queue"), m_options.pollIntervalMs);
+        job.phase = JobPhase::Running;
+        return Action::poll(make("GET", "/queue"), m_options.pollIntervalMs);
     }
     if (listed(body.value("queue_pending", json()), job.jobId)) {
         job.providerStatus = "pending";
-        return Action::send(make("GET", "/queue"), m_options.pollIntervalMs);
+        job.phase = JobPhase::Queued;
+        return Action::poll(make("GET", "/queue"), m_options.pollIntervalMs);
     }
     // Gone from the queue: ComfyUI writes the history entry before it drops the prompt from the
     // queue (one lock), so the entry is there now.
@@ -241,7 +243,7 @@ Action ComfyUIAdapter::onHistory(JobState& job, const json& body)
                     + " is empty (deleted, or dropped past --max-history / a history clear)");
         job.scratch = "history:" + std::to_string(empties);
         ++job.polls;
-        return Action::send(make("GET", "/history/" + percentEncoded(job.jobId)), m_options.pollIntervalMs);
+        return Action::poll(make("GET", "/history/" + percentEncoded(job.jobId)), m_options.pollIntervalMs);
     }
     const json status = entry->value("status", json::object());
     const json messages = status.value("messages", json::array());

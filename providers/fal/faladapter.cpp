@@ -155,7 +155,8 @@ Action FalAdapter::onSubmitted(JobState& job, const json& body)
         scratch[key] = text(body, key);
     job.scratch = scratch.dump();
     ++job.polls; // the submit answer is the first non-final one
-    return Action::send(make("GET", requestUrl(job, "status_url")), m_options.pollIntervalMs);
+    job.phase = job.providerStatus == "IN_PROGRESS" ? JobPhase::Running : JobPhase::Queued;
+    return Action::poll(make("GET", requestUrl(job, "status_url")), m_options.pollIntervalMs);
 }
 
 Action FalAdapter::onStatus(JobState& job, const json& body)
@@ -163,7 +164,8 @@ Action FalAdapter::onStatus(JobState& job, const json& body)
     job.providerStatus = text(body, "status");
     if (job.providerStatus == "IN_QUEUE" || job.providerStatus == "IN_PROGRESS") {
         ++job.polls;
-        return Action::send(make("GET", requestUrl(job, "status_url")), m_options.pollIntervalMs);
+        job.phase = job.providerStatus == "IN_PROGRESS" ? JobPhase::Running : JobPhase::Queued;
+        return Action::poll(make("GET", requestUrl(job, "status_url")), m_options.pollIntervalMs);
     }
     if (job.providerStatus != "COMPLETED")
         return Action::fail(ErrorClass::ServerError, "unknown fal status \"" + job.providerStatus + "\"");

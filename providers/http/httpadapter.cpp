@@ -310,7 +310,7 @@ Action HttpAdapter::onStatus(JobState& job, const HttpResponse& response, const 
     }
     ++job.polls;
     const int interval = poll.intervalMs > 0 ? poll.intervalMs : m_options.pollIntervalMs;
-    return Action::send(make(poll.request, job.job, job.jobId, {}), interval);
+    return Action::poll(make(poll.request, job.job, job.jobId, {}), interval);
 }
 
 std::optional<HttpRequest> HttpAdapter::cancel(const JobState& job) const

@@ -166,7 +166,7 @@ Action ModalAdapter::onSubmitted(JobState& job, const HttpResponse& response)
     job.providerStatus = "spawned";
     const std::string resultUrl = routeUrl(m_options.resultPath, job.jobId);
     job.scratch = json { { "phase", "result" }, { "result_url", resultUrl } }.dump();
-    return Action::send(make("GET", resultUrl), m_options.pollIntervalMs);
+    return Action::poll(make("GET", resultUrl), m_options.pollIntervalMs);
 }
 
 Action ModalAdapter::onResult(JobState& job, const HttpResponse& response, bool polling)
@@ -191,7 +191,7 @@ Action ModalAdapter::onResult(JobState& job, const HttpResponse& response, bool 
         }
         job.providerStatus = "running";
         ++job.polls;
-        return Action::send(make("GET", url), m_options.pollIntervalMs);
+        return Action::poll(make("GET", url), m_options.pollIntervalMs);
     }
     job.providerStatus = "done";
     if (isImageContentType(response.header("content-type"))) {

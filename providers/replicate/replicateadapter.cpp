@@ -93,7 +93,20 @@ std::string ReplicateAdapter::requestBody(const Job& job) const
 
 HttpRequest ReplicateAdapter::make(std::string method, std::string url, std::string body) const
 {
-    return jsonRequest(std::move(method), std::move(url), "Bearer " + m_options.apiKey, std::move(body));
+    HttpRequest request = jsonRequest(std::move(method), std::move(url), "Bearer " + m_options.apiKey, std::move(body));
+    // Creating a prediction has its own budget; every other API call shares one (docs/protocols.md §2.6).
+    request.operation = request.method == "POST" && !request.body.empty() ? "create" : "other";
+    return request;
+}
+
+std::vector<std::string> ReplicateAdapter::operations() const
+{
+    return { "create", "other" };
+}
+
+RateLimits ReplicateAdapter::defaultRateLimits() const
+{
+    return { { "create", 600, 60000, 0 }, { "other", 3000, 60000, 0 } };
 }
 
 HttpRequest ReplicateAdapter::submit(JobState& job)
@@ -154,6 +167,8 @@ Action ReplicateAdapter::onResponse(JobState& job, const HttpResponse& response)
     const auto started = parseIsoMicros(text(body, "started_at"));
     if (created && started)
         job.queueMs = double(*started - *created) / 1000.0;
+    if (const auto completed = parseIsoMicros(text(body, "completed_at")); created && completed)
+        job.platformMs = double(*completed - *created) / 1000.0;
     if (const auto metrics = body.find("metrics"); metrics != body.end() && metrics->is_object()) {
         if (const auto predict = metrics->find("predict_time"); predict != metrics->end() && predict->is_number())
             job.execMs = std::round(predict->get<double>() * 1e6) / 1e3; // s -> ms, without binary noise
@@ -162,7 +177,8 @@ Action ReplicateAdapter::onResponse(JobState& job, const HttpResponse& response)
     const std::string& status = job.providerStatus;
     if (isPending(status)) {
         ++job.polls;
-        return Action::send(make("GET", savedUrl(job, "get", {})), m_options.pollIntervalMs);
+        job.phase = status == "processing" ? JobPhase::Running : JobPhase::Queued;
+        return Action::poll(make("GET", savedUrl(job, "get", {})), m_options.pollIntervalMs);
     }
     if (status == "succeeded") {
         if (body.value("data_removed", false))

@@ -30,6 +30,8 @@ public:
     HttpRequest submit(JobState& job) override;
     Action onResponse(JobState& job, const HttpResponse& response) override;
     std::optional<HttpRequest> cancel(const JobState& job) const override;
+    RateLimits defaultRateLimits() const override;
+    std::vector<std::string> operations() const override;
 
     // The JSON body of a create request (exposed for tests and the docs' examples).
     std::string requestBody(const Job& job) const;

@@ -104,18 +104,35 @@ std::string RunPodAdapter::endpointUrl() const
     return m_options.baseUrl + "/" + m_options.endpointId;
 }
 
-HttpRequest RunPodAdapter::make(std::string method, const std::string& path, std::string body) const
+HttpRequest RunPodAdapter::make(
+    std::string method, const std::string& path, std::string body, std::string operation) const
 {
-    return jsonRequest(std::move(method), endpointUrl() + path,
+    HttpRequest request = jsonRequest(std::move(method), endpointUrl() + path,
         (m_options.bearerPrefix ? "Bearer " : "") + m_options.apiKey, std::move(body));
+    request.operation = std::move(operation);
+    return request;
+}
+
+// RunPod's documented job-API limits per endpoint (docs/protocols.md §1.6); /status-sync counts
+// as /status. They grow with the worker count, so a config may raise them (rate_limits).
+std::vector<std::string> RunPodAdapter::operations() const
+{
+    return { "run", "runsync", "status", "stream", "cancel", "health" };
+}
+
+RateLimits RunPodAdapter::defaultRateLimits() const
+{
+    return { { "runsync", 2000, 10000, 400 }, { "run", 1000, 10000, 200 }, { "status", 2000, 10000, 0 },
+        { "stream", 2000, 10000, 0 }, { "cancel", 100, 10000, 0 } };
 }
 
 HttpRequest RunPodAdapter::statusRequest(const JobState& job) const
 {
     if (m_options.poll == "status-sync")
-        return make(
-            "GET", "/status-sync/" + pathSegment(job.jobId) + "?wait=" + std::to_string(m_options.statusSyncWaitMs));
-    return make("GET", "/status/" + pathSegment(job.jobId));
+        return make("GET",
+            "/status-sync/" + pathSegment(job.jobId) + "?wait=" + std::to_string(m_options.statusSyncWaitMs), {},
+            "status");
+    return make("GET", "/status/" + pathSegment(job.jobId), {}, "status");
 }
 
 // After a non-final answer: /status waits a poll interval; /status-sync asks again at once, since
@@ -151,7 +168,7 @@ HttpRequest RunPodAdapter::submit(JobState& job)
     const json body = { { "input", input(job.job) } };
     const std::string path
         = m_options.mode == "runsync" ? "/runsync?wait=" + std::to_string(m_options.runsyncWaitMs) : "/run";
-    return make("POST", path, body.dump());
+    return make("POST", path, body.dump(), m_options.mode == "runsync" ? "runsync" : "run");
 }
 
 Action RunPodAdapter::onResponse(JobState& job, const HttpResponse& response)
@@ -190,9 +207,10 @@ Action RunPodAdapter::onResponse(JobState& job, const HttpResponse& response)
         if (status != "IN_QUEUE" && status != "IN_PROGRESS" && status != "RUNNING")
             return Action::fail(ErrorClass::ServerError, "unknown RunPod status \"" + status + "\"");
         // A /runsync that came back non-final continues by polling, as the official SDKs do.
+        job.phase = status == "IN_QUEUE" ? JobPhase::Queued : JobPhase::Running;
         const double delay = nextPollDelayMs(job, response);
         ++job.polls;
-        return Action::send(statusRequest(job), delay);
+        return Action::poll(statusRequest(job), delay);
     }
     if (status == "COMPLETED") {
         collectImages(body.value("output", json()), job);
@@ -217,12 +235,12 @@ std::optional<HttpRequest> RunPodAdapter::cancel(const JobState& job) const
 {
     if (job.jobId.empty())
         return std::nullopt;
-    return make("POST", "/cancel/" + pathSegment(job.jobId));
+    return make("POST", "/cancel/" + pathSegment(job.jobId), {}, "cancel");
 }
 
 std::optional<HttpRequest> RunPodAdapter::healthRequest() const
 {
-    return make("GET", "/health");
+    return make("GET", "/health", {}, "health");
 }
 
 std::optional<WorkerSample> RunPodAdapter::parseHealth(const HttpResponse& response) const

@@ -40,9 +40,12 @@ public:
     std::optional<HttpRequest> cancel(const JobState& job) const override;
     std::optional<HttpRequest> healthRequest() const override;
     std::optional<WorkerSample> parseHealth(const HttpResponse& response) const override;
+    RateLimits defaultRateLimits() const override;
+    std::vector<std::string> operations() const override;
 
 private:
-    HttpRequest make(std::string method, const std::string& path, std::string body = {}) const;
+    HttpRequest make(
+        std::string method, const std::string& path, std::string body = {}, std::string operation = {}) const;
     HttpRequest statusRequest(const JobState& job) const;
     double nextPollDelayMs(const JobState& job, const HttpResponse& response) const;
     nlohmann::json input(const Job& job) const;

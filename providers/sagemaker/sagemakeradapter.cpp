@@ -252,7 +252,7 @@ Action SageMakerAdapter::onAsyncAccepted(JobState& job, const HttpResponse& resp
     scratch["failure"] = parseS3Uri(failure) ? failure : std::string();
     job.scratch = scratch.dump();
     ++job.polls; // the 202 is the first "not yet"
-    return Action::send(s3Request("HEAD", output), m_options.pollIntervalMs);
+    return Action::poll(s3Request("HEAD", output), m_options.pollIntervalMs);
 }
 
 // No status API for async inference: the output object appears when the job succeeded, the
@@ -298,7 +298,7 @@ Action SageMakerAdapter::onPoll(JobState& job, const HttpResponse& response, jso
     ++job.polls;
     scratch["phase"] = "output";
     job.scratch = scratch.dump();
-    return Action::send(s3Request("HEAD", outputUri), m_options.pollIntervalMs);
+    return Action::poll(s3Request("HEAD", outputUri), m_options.pollIntervalMs);
 }
 
 Action SageMakerAdapter::takeImages(JobState& job, const HttpResponse& response)

@@ -141,7 +141,8 @@ Action SdCppAdapter::onJob(JobState& job, const json& body)
     const std::string& status = job.providerStatus;
     if (status == "queued" || status == "generating") {
         ++job.polls;
-        return Action::send(make("GET", job.scratch), m_options.pollIntervalMs);
+        job.phase = status == "generating" ? JobPhase::Running : JobPhase::Queued;
+        return Action::poll(make("GET", job.scratch), m_options.pollIntervalMs);
     }
     const json error = body.value("error", json());
     if (status == "cancelled")

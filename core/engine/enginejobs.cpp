@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: Apache-2.0
+// One job from submit to record: its requests (each within the platform's request budget), its
+// polls (picked by the run's poll scheduler), throttling, downloads, image checks, and what the
+// polls prove about when the platform finished (docs/measurement.md).
+#include "engine/runengineimpl.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace t2i {
+namespace {
+
+// Up to this many pixels a job's images are checked on the engine thread (see succeed()).
+constexpr double kInlineCheckPixels = 256.0 * 256.0;
+
+std::string what(const std::exception& e)
+{
+    const std::string text = e.what();
+    return text.empty() ? "an exception without a message" : text;
+}
+
+} // namespace
+
+void RunEngine::Impl::issue(double intendedMs, bool afterScaleToZero)
+{
+    const Phase& p = phase();
+    auto job = std::make_unique<InFlight>();
+    const std::int64_t seq = nextSeq++;
+    RequestRecord& r = job->record;
+    r.seq = seq;
+    r.step = p.step;
+    r.stepKind = p.kindName;
+    r.level = p.level;
+    r.offered = p.offered;
+    r.intendedMs = intendedMs;
+    r.seed = seedFor(settings.promptConfig, seq);
+    r.promptIndex = promptIndexFor(settings.promptConfig, seq, settings.prompts.size());
+    job->state.job = { seq, settings.prompts[std::size_t(r.promptIndex)], r.seed, settings.variant };
+    job->afterScaleToZero = afterScaleToZero;
+    ++phaseIssued;
+    ++phaseInFlight;
+    InFlight& ref = *job;
+    inFlight.emplace(seq, std::move(job));
+    r.sentMs = clock.nowMs();
+    ref.deadlineMs = r.sentMs + settings.timeoutMs;
+    deadlines.push({ ref.deadlineMs, seq });
+    HttpRequest request;
+    try {
+        request = adapter.submit(ref.state);
+    } catch (const std::exception& e) {
+        fail(seq, ErrorClass::ClientError, "could not build the request: " + what(e));
+        return;
+    }
+    if (request.operation.empty())
+        request.operation = kSubmitOperation;
+    sendFor(seq, std::move(request));
+}
+
+// Sends now if the operation's budget allows, else when it does (the wait is part of latency:
+// it is measured from the intended send time).
+void RunEngine::Impl::sendFor(std::int64_t seq, HttpRequest request)
+{
+    InFlight& job = *inFlight.at(seq);
+    if (clock.nowMs() >= job.deadlineMs) {
+        fail(seq, ErrorClass::Timeout, "no result within the request timeout");
+        return;
+    }
+    if (budget.tryAcquire(request.operation, clock.nowMs())) {
+        transmit(seq, std::move(request));
+        return;
+    }
+    budget.noteDelayed(request.operation);
+    const std::string operation = request.operation;
+    job.next = std::move(request);
+    whenBudgetAllows(operation, [this, seq] {
+        const auto it = inFlight.find(seq);
+        if (it == inFlight.end())
+            return;
+        transmit(seq, std::move(it->second->next));
+    });
+}
+
+void RunEngine::Impl::transmit(std::int64_t seq, HttpRequest request)
+{
+    InFlight& job = *inFlight.at(seq);
+    const double now = clock.nowMs();
+    if (now >= job.deadlineMs) {
+        budget.release(request.operation);
+        fail(seq, ErrorClass::Timeout, "no result within the request timeout");
+        return;
+    }
+    if (!job.sent) {
+        job.sent = true;
+        job.record.sentMs = now; // the submit left now, whatever the budget made it wait
+    }
+    job.inTransit = true;
+    job.lastRequest = std::move(request);
+    transport.send(job.lastRequest, job.deadlineMs - now, [this, seq](HttpResponse&& response) {
+        onResponse(seq, response);
+    });
+}
+
+void RunEngine::Impl::sendLater(std::int64_t seq, HttpRequest request, double delayMs)
+{
+    InFlight& job = *inFlight.at(seq);
+    const double when = std::min(clock.nowMs() + delayMs, job.deadlineMs);
+    at(when, [this, seq, request = std::move(request)]() mutable {
+        if (inFlight.count(seq) && !cancelling)
+            sendFor(seq, std::move(request));
+    });
+}
+
+void RunEngine::Impl::whenBudgetAllows(const std::string& operation, std::function<void()> go)
+{
+    budgetWaiters[operation].push_back(std::move(go));
+}
+
+// Waiting sends go in order, each when its operation's budget allows.
+void RunEngine::Impl::pumpBudgetWaiters()
+{
+    for (auto& [operation, waiting] : budgetWaiters) {
+        while (!waiting.empty() && budget.tryAcquire(operation, clock.nowMs())) {
+            auto go = std::move(waiting.front());
+            waiting.pop_front();
+            go();
+        }
+        if (!waiting.empty()) {
+            const double at = budget.availableAtMs(operation, clock.nowMs());
+            if (std::isfinite(at))
+                budgetWakeMs = std::min(budgetWakeMs.value_or(at), at);
+        }
+    }
+}
+
+// Sends the polls the scheduler picks, as fast as the budget allows (evenly over its window).
+void RunEngine::Impl::pumpPolls()
+{
+    while (const auto seq = polls.peek(clock.nowMs())) {
+        InFlight& job = *inFlight.at(*seq);
+        const std::string& operation = job.next.operation;
+        if (!budget.tryAcquire(operation, clock.nowMs(), true)) {
+            const double at = budget.availableAtMs(operation, clock.nowMs(), true);
+            if (std::isfinite(at))
+                budgetWakeMs = std::min(budgetWakeMs.value_or(at), at);
+            return;
+        }
+        polls.take(*seq);
+        job.lastWasPoll = true;
+        ++pollsSent;
+        transmit(*seq, std::move(job.next));
+    }
+}
+
+// A job waiting for the scheduler or the budget has no transfer whose timeout would end it.
+void RunEngine::Impl::expireDeadlines()
+{
+    const double now = clock.nowMs();
+    while (!deadlines.empty() && deadlines.top().first <= now) {
+        const std::int64_t seq = deadlines.top().second;
+        deadlines.pop();
+        const auto it = inFlight.find(seq);
+        if (it != inFlight.end() && !it->second->inTransit)
+            fail(seq, ErrorClass::Timeout, "no result within the request timeout");
+    }
+}
+
+void RunEngine::Impl::onResponse(std::int64_t seq, HttpResponse& response)
+{
+    const auto it = inFlight.find(seq);
+    if (it == inFlight.end() || cancelling)
+        return; // finished meanwhile (cancelled or timed out)
+    InFlight& job = *it->second;
+    job.inTransit = false;
+    budget.release(job.lastRequest.operation);
+    RequestRecord& r = job.record;
+    r.bytes += std::int64_t(response.body.size());
+    r.httpStatus = response.status;
+    const bool wasPoll = std::exchange(job.lastWasPoll, false);
+    if (response.status == 429) {
+        job.lastWasPoll = wasPoll;
+        onThrottled(seq, job, response);
+        return;
+    }
+    if (job.downloading) {
+        onDownload(seq, response);
+        return;
+    }
+    const bool wasAccepted = job.state.accepted;
+    Action action;
+    try {
+        action = adapter.onResponse(job.state, response);
+    } catch (const std::exception& e) {
+        // Adapters classify every answer themselves; this only catches what one missed.
+        action = Action::fail(ErrorClass::ServerError, "could not read the platform's answer: " + what(e));
+    }
+    if (!wasAccepted && job.state.accepted) {
+        r.acceptedMs = response.receivedMs;
+        job.platformBasisMs = response.sentMs;
+    }
+    if (wasPoll && action.kind != Action::Kind::Poll)
+        job.doneQuestionSentMs = response.sentMs;
+    switch (action.kind) {
+    case Action::Kind::Poll:
+        onPoll(seq, job, response, action);
+        return;
+    case Action::Kind::Send: {
+        if (action.request.operation.empty())
+            action.request.operation = kFollowUpOperation;
+        // A follow-up keeps its cadence from when the previous call was sent, so a slow answer
+        // does not push it back.
+        const double delay = std::max(0.0, response.sentMs + action.delayMs - clock.nowMs());
+        if (delay <= 0)
+            sendFor(seq, std::move(action.request));
+        else
+            sendLater(seq, std::move(action.request), delay);
+        return;
+    }
+    case Action::Kind::Fail:
+        fail(seq, action.error, action.message);
+        return;
+    case Action::Kind::Done:
+        onDone(seq, job, response);
+    }
+}
+
+// A 429 is honoured and counted, never retried silently. On a poll it slows the run's shared
+// poll cadence and the job simply waits for its next turn; on any other call the same request
+// goes again after Retry-After (or a doubling backoff), and too many make the request fail.
+void RunEngine::Impl::onThrottled(std::int64_t seq, InFlight& job, const HttpResponse& response)
+{
+    RequestRecord& r = job.record;
+    ++r.throttled;
+    std::optional<double> retryAfter;
+    try {
+        retryAfter = adapter.retryAfterMs(response);
+    } catch (const std::exception&) {
+        retryAfter.reset();
+    }
+    budget.throttled(job.lastRequest.operation, clock.nowMs(), retryAfter);
+    if (job.lastWasPoll) {
+        job.lastWasPoll = false;
+        ++r.throttledPolls;
+        ++throttledPolls;
+        job.next = job.lastRequest;
+        polls.schedule(seq, clock.nowMs(), response.sentMs, job.runningSinceMs);
+        return;
+    }
+    if (++job.throttledCalls > settings.maxThrottleRetries) {
+        fail(seq, ErrorClass::Throttled, "HTTP 429 " + std::to_string(job.throttledCalls) + " times");
+        return;
+    }
+    const double wait
+        = retryAfter.value_or(settings.throttleBackoffMs * std::pow(2.0, job.throttledCalls - 1));
+    sendLater(seq, job.lastRequest, wait);
+}
+
+void RunEngine::Impl::onPoll(std::int64_t seq, InFlight& job, const HttpResponse& response, Action& action)
+{
+    if (clock.nowMs() >= job.deadlineMs) {
+        fail(seq, ErrorClass::Timeout, "no result within the request timeout");
+        return;
+    }
+    job.lastNotDoneSentMs = response.sentMs;
+    const JobState& state = job.state;
+    if (state.phase == JobPhase::Running) {
+        if (state.queueMs && job.platformBasisMs)
+            job.runningSinceMs = *job.platformBasisMs + *state.queueMs; // the platform said when
+        else if (!job.runningSinceMs)
+            job.runningSinceMs = job.notRunningSentMs ? (*job.notRunningSentMs + response.sentMs) / 2 : response.sentMs;
+    } else {
+        job.notRunningSentMs = response.sentMs;
+        job.runningSinceMs.reset();
+    }
+    job.next = std::move(action.request);
+    if (job.next.operation.empty())
+        job.next.operation = kStatusOperation;
+    polls.schedule(seq, response.sentMs + action.delayMs, response.sentMs, job.runningSinceMs);
+}
+
+void RunEngine::Impl::onDone(std::int64_t seq, InFlight& job, const HttpResponse& response)
+{
+    job.record.finishedMs = response.receivedMs;
+    if (!job.platformBasisMs)
+        job.platformBasisMs = response.sentMs; // a blocking call: the platform's clock started with it
+    if (!job.state.imageUrls.empty()) {
+        job.downloading = true;
+        startDownload(seq);
+    } else {
+        succeed(seq);
+    }
+}
+
+// Images delivered as URLs are fetched one after another and timed apart, as download time.
+void RunEngine::Impl::startDownload(std::int64_t seq)
+{
+    InFlight& job = *inFlight.at(seq);
+    HttpRequest request;
+    request.url = job.state.imageUrls[job.nextDownload];
+    sendFor(seq, std::move(request));
+}
+
+void RunEngine::Impl::onDownload(std::int64_t seq, const HttpResponse& response)
+{
+    InFlight& job = *inFlight.at(seq);
+    job.record.downloadMs = job.record.downloadMs.value_or(0) + (response.receivedMs - response.sentMs);
+    if (response.status != 200) {
+        const ErrorClass error
+            = response.status == 0 && response.timedOut ? ErrorClass::Timeout : classifyHttpStatus(response.status);
+        fail(seq, error,
+            "image download failed: "
+                + (response.status ? "HTTP " + std::to_string(response.status) : response.transportError));
+        return;
+    }
+    job.state.images.push_back(response.body);
+    if (++job.nextDownload < job.state.imageUrls.size()) {
+        startDownload(seq);
+        return;
+    }
+    job.record.downloadedMs = response.receivedMs;
+    succeed(seq);
+}
+
+// All image bytes are in: the request is over for the platform and for the load (a closed
+// loop sends its next one now); the images are checked off this thread and the record is
+// emitted when the verdict comes back.
+void RunEngine::Impl::succeed(std::int64_t seq)
+{
+    auto node = inFlight.extract(seq);
+    InFlight& job = *node.mapped();
+    finishPlatformPart(job);
+    if (job.state.execMs)
+        polls.noteExecutionMs(*job.state.execMs);
+    // What costs is inflating the pixels, not the compressed size (a flat 1024x1024 PNG is
+    // 6 KB and takes 7 ms to inflate), so the split is by the pixels asked for.
+    const double pixels = double(settings.variant.width) * settings.variant.height * double(job.state.images.size());
+    if (pixels <= kInlineCheckPixels) {
+        // Small images (thumbnails, the overhead benchmarks) cost less to check here than a
+        // hand-over to the checker thread would.
+        const ImageChecker::Verdict verdict
+            = ImageChecker::check(seq, job.state.images, settings.variant.width, settings.variant.height);
+        RequestRecord& r = job.record;
+        r.width = verdict.width;
+        r.height = verdict.height;
+        r.imageHash = verdict.hash;
+        r.images = verdict.images;
+        r.ok = verdict.ok;
+        if (!verdict.ok) {
+            r.errorClass = ErrorClass::InvalidImage;
+            r.errorMessage = verdict.problem;
+        }
+        emit(r);
+    } else {
+        checker.post(seq, std::move(job.state.images), settings.variant.width, settings.variant.height);
+        checking.emplace(seq, std::move(node.mapped()));
+    }
+    if (!cancelling)
+        onJobFinishedInPhase();
+}
+
+void RunEngine::Impl::collectVerdicts()
+{
+    for (ImageChecker::Verdict& verdict : checker.take()) {
+        auto node = checking.extract(verdict.seq);
+        RequestRecord& r = node.mapped()->record;
+        r.width = verdict.width;
+        r.height = verdict.height;
+        r.imageHash = std::move(verdict.hash);
+        r.images = verdict.images;
+        r.ok = verdict.ok;
+        if (!verdict.ok) {
+            r.errorClass = ErrorClass::InvalidImage;
+            r.errorMessage = std::move(verdict.problem);
+        }
+        emit(r);
+    }
+}
+
+void RunEngine::Impl::fail(std::int64_t seq, ErrorClass error, std::string message)
+{
+    InFlight& job = *inFlight.at(seq);
+    job.record.ok = false;
+    job.record.errorClass = error;
+    job.record.errorMessage = std::move(message);
+    if (job.record.finishedMs == 0)
+        job.record.finishedMs = clock.nowMs();
+    // A job we stop waiting for would keep running, and billing, on the platform.
+    if (error == ErrorClass::Timeout)
+        sendCancel(job.state, 10000, [] {});
+    complete(seq);
+}
+
+void RunEngine::Impl::complete(std::int64_t seq)
+{
+    auto node = inFlight.extract(seq);
+    InFlight& job = *node.mapped();
+    finishPlatformPart(job);
+    emit(job.record);
+    if (!cancelling)
+        onJobFinishedInPhase();
+}
+
+// The platform's cancel call, within its budget; `answered` runs once it is answered or given up.
+void RunEngine::Impl::sendCancel(const JobState& state, double timeoutMs, std::function<void()> answered)
+{
+    std::optional<HttpRequest> request;
+    try {
+        request = adapter.cancel(state);
+    } catch (const std::exception&) {
+        request.reset();
+    }
+    if (!request) {
+        answered();
+        return;
+    }
+    if (request->operation.empty())
+        request->operation = kCancelOperation;
+    auto go = [this, request = *request, timeoutMs, answered]() {
+        transport.send(request, timeoutMs, [this, operation = request.operation, answered](HttpResponse&&) {
+            budget.release(operation);
+            answered();
+        });
+    };
+    // Cancels go at once when the budget allows; the rest are sent as it frees, for as long as
+    // the run waits for them (cancelGraceMs), and a run that stops waiting drops them.
+    if (budget.tryAcquire(request->operation, clock.nowMs()))
+        go();
+    else
+        whenBudgetAllows(request->operation, std::move(go));
+}
+
+void RunEngine::Impl::finishPlatformPart(InFlight& job)
+{
+    polls.remove(job.record.seq);
+    RequestRecord& r = job.record;
+    const JobState& state = job.state;
+    r.doneMs = clock.nowMs();
+    r.jobId = state.jobId;
+    r.providerStatus = state.providerStatus;
+    r.queueMs = state.queueMs;
+    r.execMs = state.execMs;
+    r.workerId = state.workerId;
+    r.polls = state.polls;
+    r.reportedCostUsd = state.reportedCostUsd;
+    r.reportedUsage = state.reportedUsage;
+    const double basis = job.platformBasisMs.value_or(r.sentMs);
+    if (r.queueMs)
+        r.startedMs = basis + *r.queueMs; // the platform counts its wait from receipt, about when we sent
+    r.platformMs = state.platformMs;
+    if (!r.platformMs && state.queueMs && state.execMs)
+        r.platformMs = *state.queueMs + *state.execMs;
+    if (job.lastNotDoneSentMs && job.doneQuestionSentMs)
+        r.pollUncertaintyMs = *job.doneQuestionSentMs - *job.lastNotDoneSentMs;
+    if (r.ok || r.errorClass == ErrorClass::None || r.errorClass == ErrorClass::InvalidImage) {
+        if (r.platformMs && r.finishedMs > 0) {
+            // The platform was not done when it answered the last "not done" (sent at
+            // lastNotDoneSentMs), and was done before the "done" answer arrived.
+            const double lo = job.lastNotDoneSentMs.value_or(basis);
+            const double finishedAt = std::clamp(basis + *r.platformMs, std::min(lo, r.finishedMs), r.finishedMs);
+            r.detectionLagMs = r.finishedMs - finishedAt;
+        }
+    }
+    r.cold = coldTracker.classify(r, job.afterScaleToZero);
+}
+
+void RunEngine::Impl::emit(RequestRecord& r)
+{
+    ++doneCount;
+    (r.ok ? okCount : errorCount)++;
+    if (callbacks.record)
+        callbacks.record(std::move(r));
+}
+
+} // namespace t2i

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Internal to core/engine: the state of a running RunEngine, shared by runengine.cpp (phases,
+// the event loop, progress) and enginejobs.cpp (a job's requests, polls, budget and end).
+
+#include "engine/coldtracker.h"
+#include "engine/imagechecker.h"
+#include "engine/phaseplan.h"
+#include "engine/pollscheduler.h"
+#include "engine/requestbudget.h"
+#include "engine/runengine.h"
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <vector>
+
+namespace t2i {
+
+struct EngineTimer {
+    double atMs;
+    std::uint64_t order; // FIFO among equal times
+    std::function<void()> fire;
+    bool operator>(const EngineTimer& other) const
+    {
+        return atMs != other.atMs ? atMs > other.atMs : order > other.order;
+    }
+};
+
+// One job on its way: what the adapter knows, the record being filled, and where its next
+// request is (in transit, waiting for the poll scheduler, or waiting for the request budget).
+struct InFlight {
+    JobState state;
+    RequestRecord record;
+    HttpRequest lastRequest; // the one in transit, or the last sent
+    HttpRequest next; // waiting for the poll scheduler or the budget
+    double deadlineMs = 0;
+    bool afterScaleToZero = false;
+    bool downloading = false;
+    bool inTransit = false;
+    bool lastWasPoll = false;
+    bool sent = false; // the submit has left at least once
+    int throttledCalls = 0; // 429s on calls other than polls (they count towards failing it)
+    std::size_t nextDownload = 0;
+    // What the polls prove about when the platform finished (docs/measurement.md).
+    std::optional<double> platformBasisMs; // when the platform's timings start: the accepted submit's send
+    std::optional<double> lastNotDoneSentMs; // the latest question answered "not done"
+    std::optional<double> doneQuestionSentMs; // the question whose answer ended the polling
+    std::optional<double> notRunningSentMs; // the latest answer that did not say "running"
+    std::optional<double> runningSinceMs;
+};
+
+struct RunEngine::Impl {
+    Adapter& adapter;
+    EngineSettings settings;
+    EngineCallbacks callbacks;
+    RunClock clock;
+    HttpTransport transport;
+    ColdTracker coldTracker;
+    RequestBudget budget;
+    PollScheduler polls;
+    ImageChecker checker { [this] { transport.wakeup(); } };
+    std::vector<Phase> phases;
+    std::priority_queue<EngineTimer, std::vector<EngineTimer>, std::greater<>> timers;
+    std::uint64_t timerOrder = 0;
+    std::map<std::int64_t, std::unique_ptr<InFlight>> inFlight;
+    std::map<std::int64_t, std::unique_ptr<InFlight>> checking; // platform part over, images being checked
+    std::priority_queue<std::pair<double, std::int64_t>, std::vector<std::pair<double, std::int64_t>>, std::greater<>>
+        deadlines;
+    // Sends waiting for their operation's budget, oldest first; each is retried in order.
+    std::map<std::string, std::deque<std::function<void()>>, std::less<>> budgetWaiters;
+    std::optional<double> budgetWakeMs; // when a waiting send or poll could go
+    std::atomic<bool> cancelRequested { false };
+    bool cancelling = false;
+    bool finished = false;
+    std::size_t pendingCancels = 0;
+    std::optional<double> healthInFlightSince;
+
+    // The current phase's state.
+    std::size_t phaseIndex = 0;
+    std::uint64_t phaseGeneration = 0; // timers of a finished phase see a newer generation and do nothing
+    double phaseStartMs = 0;
+    std::int64_t phaseIssued = 0;
+    std::int64_t phaseInFlight = 0;
+    bool phaseStopIssuing = false;
+    int probesLeft = 0;
+    double probeVerifyStartMs = 0;
+
+    std::int64_t nextSeq = 0;
+    std::int64_t doneCount = 0, okCount = 0, errorCount = 0;
+    std::int64_t pollsSent = 0, throttledPolls = 0;
+    double lastProgressMs = -1e9;
+
+    Impl(Adapter& a, EngineSettings s, EngineCallbacks c);
+
+    void at(double atMs, std::function<void()> fire) { timers.push({ atMs, timerOrder++, std::move(fire) }); }
+
+    // runengine.cpp: phases, health, cancel, progress, the loop.
+    Phase& phase() { return phases[phaseIndex]; }
+    void startPhase();
+    bool mayIssueClosed() const;
+    void scheduleNextArrival();
+    void waitForIdle();
+    void verifyScaledToZero();
+    void onJobFinishedInPhase();
+    void maybeAdvancePhase();
+    void sampleHealth();
+    void beginCancel();
+    void reportProgress(bool force);
+    double nextWakeMs();
+    EngineResult run();
+
+    // enginejobs.cpp: one job from submit to record.
+    void issue(double intendedMs, bool afterScaleToZero);
+    void sendFor(std::int64_t seq, HttpRequest request);
+    void transmit(std::int64_t seq, HttpRequest request);
+    void sendLater(std::int64_t seq, HttpRequest request, double delayMs);
+    void whenBudgetAllows(const std::string& operation, std::function<void()> go);
+    void pumpBudgetWaiters();
+    void pumpPolls();
+    void expireDeadlines();
+    void onResponse(std::int64_t seq, HttpResponse& response);
+    void onThrottled(std::int64_t seq, InFlight& job, const HttpResponse& response);
+    void onPoll(std::int64_t seq, InFlight& job, const HttpResponse& response, Action& action);
+    void onDone(std::int64_t seq, InFlight& job, const HttpResponse& response);
+    void startDownload(std::int64_t seq);
+    void onDownload(std::int64_t seq, const HttpResponse& response);
+    void succeed(std::int64_t seq);
+    void collectVerdicts();
+    void fail(std::int64_t seq, ErrorClass error, std::string message);
+    void complete(std::int64_t seq);
+    void finishPlatformPart(InFlight& job);
+    void emit(RequestRecord& r);
+    void sendCancel(const JobState& state, double timeoutMs, std::function<void()> answered);
+};
+
+} // namespace t2i
