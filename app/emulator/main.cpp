@@ -10,6 +10,7 @@
 #include "runpodfront.h"
 #include "signalwatcher.h"
 #include "truthlog.h"
+#include "util/openfiles.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -48,6 +49,7 @@ template <typename T> std::optional<T> parseNumber(const QString& text, T min, T
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
+    t2i::raiseOpenFileLimit(); // a connection per client request in flight: thousands at once
     QCoreApplication::setApplicationName("t2ibench-emulator");
     QCoreApplication::setApplicationVersion(T2I_VERSION);
 

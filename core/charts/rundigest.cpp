@@ -77,7 +77,7 @@ RunDigest digestRun(const RunColumns& c)
     std::vector<double>& all = out.latency[index(Population::All)];
     std::vector<double>& warm = out.latency[index(Population::Warm)];
     std::vector<double>& cold = out.latency[index(Population::Cold)];
-    std::vector<double> sendLag, queue, exec, download, unknown;
+    std::vector<double> sendLag, queue, exec, download, unknown, platform, lag;
     std::map<std::pair<int, int>, Group> groups;
     Group* last = nullptr;
     std::pair<int, int> lastKey { -1, -1 };
@@ -89,6 +89,8 @@ RunDigest digestRun(const RunColumns& c)
             continue;
         }
         sendLag.push_back(c.sentMs[i] - c.intendedMs[i]);
+        s.polls += static_cast<std::size_t>(std::max(0, c.polls[i]));
+        s.throttledPolls += static_cast<std::size_t>(std::max(0, c.throttledPolls[i]));
         // Rows come in seq order, the order summarize() visits each group in, so the running
         // mean of `offered` is the same to the last bit.
         const std::pair<int, int> key { c.step[i], c.level[i] };
@@ -136,6 +138,10 @@ RunDigest digestRun(const RunColumns& c)
             exec.push_back(c.execMs[i]);
         if (RunColumns::known(c.downloadMs[i]))
             download.push_back(c.downloadMs[i]);
+        if (RunColumns::known(c.platformMs[i]))
+            platform.push_back(c.platformMs[i]);
+        if (RunColumns::known(c.detectionLagMs[i]))
+            lag.push_back(c.detectionLagMs[i]);
     }
     s.requests = sendLag.size();
     s.errors = s.requests - s.ok;
@@ -162,6 +168,8 @@ RunDigest digestRun(const RunColumns& c)
     s.queueMs = sortAndDescribe(queue);
     s.execMs = sortAndDescribe(exec);
     s.downloadMs = sortAndDescribe(download);
+    s.platformMs = sortAndDescribe(platform);
+    s.detectionLagMs = sortAndDescribe(lag);
     addLevels(s, c, groups);
     return out;
 }

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace t2i {
@@ -85,6 +86,20 @@ std::string launchProgramProblem(const ProviderConfig& provider, const std::stri
     if (path.is_relative())
         path = std::filesystem::path(dir) / path;
     return ::access(path.c_str(), X_OK) == 0 ? std::string() : path.string() + " is not an executable file";
+}
+
+struct ProcessUsage {
+    double cpuS = 0; // user + system, every thread of this process
+    double peakRssMib = 0;
+};
+
+ProcessUsage processUsage()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return { double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6,
+        double(usage.ru_maxrss) / 1024.0 };
 }
 
 // Milliseconds from origin (the run clock's zero) to t: negative before the workload began.
@@ -407,6 +422,7 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     };
     // The engine's clock starts as it is made: this is its zero, within microseconds.
     const auto origin = std::chrono::steady_clock::now();
+    const ProcessUsage usageBefore = processUsage();
     if (gpu)
         gpu->setOrigin(origin);
     RunEngine engine(*adapter, std::move(settings), std::move(callbacks));
@@ -430,6 +446,11 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     }
     if (gpu)
         gpu->stop();
+    // Was the client itself a bottleneck? Its CPU over the workload and its peak memory.
+    const ProcessUsage usageAfter = processUsage();
+    environment["client"] = { { "cpu_s", usageAfter.cpuS - usageBefore.cpuS }, { "peak_rss_mib", usageAfter.peakRssMib },
+        { "wall_s", runClockMs(origin, std::chrono::steady_clock::now()) / 1000.0 } };
+    run.environmentJson = environment.dump();
     if (server) {
         launch["exit_status"] = server->stop();
         const double startMs = runClockMs(origin, server->startedAt());

@@ -72,10 +72,12 @@ void RunEngine::Impl::sendFor(std::int64_t seq, HttpRequest request)
     budget.noteDelayed(request.operation);
     const std::string operation = request.operation;
     job.next = std::move(request);
-    whenBudgetAllows(operation, [this, seq] {
+    whenBudgetAllows(operation, [this, seq, operation] {
         const auto it = inFlight.find(seq);
-        if (it == inFlight.end())
+        if (it == inFlight.end()) { // it timed out while it waited: give the slot back
+            budget.release(operation);
             return;
+        }
         transmit(seq, std::move(it->second->next));
     });
 }

@@ -2,6 +2,7 @@
 #include "runengine.h"
 
 #include "engine/runengineimpl.h"
+#include "util/openfiles.h"
 
 #include <algorithm>
 #include <cmath>
@@ -259,6 +260,8 @@ EngineResult RunEngine::Impl::run()
     }
     // The kernel may otherwise stretch our short sleeps by its default 50 us timer slack.
     prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
+    raiseOpenFileLimit(); // HTTP/1.1 holds a connection per request in flight: thousands at once
+
     sampleHealth();
     startPhase();
     double cancelStartedMs = 0;

@@ -31,6 +31,8 @@ struct RunColumns {
     std::vector<std::uint8_t> cold; // ColdLabel
     std::vector<double> intendedMs, sentMs, startedMs, finishedMs, doneMs;
     std::vector<double> queueMs, execMs, downloadMs;
+    std::vector<double> platformMs, detectionLagMs; // docs/measurement.md, "Two latencies"
+    std::vector<std::int32_t> polls, throttledPolls;
     std::vector<std::int32_t> images;
     std::vector<std::int32_t> width, height;
     std::vector<std::int64_t> bytes;
@@ -84,6 +86,10 @@ inline void RunColumns::reserve(std::size_t n)
     queueMs.reserve(n);
     execMs.reserve(n);
     downloadMs.reserve(n);
+    platformMs.reserve(n);
+    detectionLagMs.reserve(n);
+    polls.reserve(n);
+    throttledPolls.reserve(n);
     images.reserve(n);
     width.reserve(n);
     height.reserve(n);
@@ -141,6 +147,10 @@ inline void RunColumns::append(RunColumns&& next)
     move(queueMs, next.queueMs);
     move(execMs, next.execMs);
     move(downloadMs, next.downloadMs);
+    move(platformMs, next.platformMs);
+    move(detectionLagMs, next.detectionLagMs);
+    move(polls, next.polls);
+    move(throttledPolls, next.throttledPolls);
     move(images, next.images);
     if (next.costColumns) {
         std::vector<std::uint32_t> workerMap;
@@ -182,6 +192,10 @@ inline void RunColumns::append(const RequestRecord& r)
     queueMs.push_back(r.queueMs.value_or(kUnknown));
     execMs.push_back(r.execMs.value_or(kUnknown));
     downloadMs.push_back(r.downloadMs.value_or(kUnknown));
+    platformMs.push_back(r.platformMs.value_or(kUnknown));
+    detectionLagMs.push_back(r.detectionLagMs.value_or(kUnknown));
+    polls.push_back(r.polls);
+    throttledPolls.push_back(r.throttledPolls);
     images.push_back(r.images);
     width.push_back(r.width.value_or(0));
     height.push_back(r.height.value_or(0));
@@ -213,6 +227,10 @@ inline RequestRecord RunColumns::record(std::size_t i) const
     r.queueMs = optional(queueMs[i]);
     r.execMs = optional(execMs[i]);
     r.downloadMs = optional(downloadMs[i]);
+    r.platformMs = optional(platformMs[i]);
+    r.detectionLagMs = optional(detectionLagMs[i]);
+    r.polls = polls[i];
+    r.throttledPolls = throttledPolls[i];
     r.images = images[i];
     if (!costColumns)
         return r;

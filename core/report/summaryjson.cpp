@@ -116,6 +116,9 @@ json showJson(const RunReport& report)
         { "warnings", measurementNotes(run, s) },
         { "levels", levels },
     };
+    // The client's own CPU and memory over the workload (null for runs recorded before they were kept).
+    const json environment = json::parse(run.environmentJson, nullptr, false);
+    show["client"] = environment.is_object() ? environment.value("client", json()) : json();
     addCostJson(show, report);
     return show;
 }

@@ -22,7 +22,8 @@ namespace {
 constexpr std::string_view kChartColumns
     = "SELECT seq, step, step_kind, level, offered, ok, error_class, "
       "CASE cold WHEN 'warm' THEN 1 WHEN 'cold' THEN 2 ELSE 0 END, "
-      "intended_ms, sent_ms, started_ms, finished_ms, done_ms, queue_ms, exec_ms, download_ms, images";
+      "intended_ms, sent_ms, started_ms, finished_ms, done_ms, queue_ms, exec_ms, download_ms, "
+      "platform_ms, detection_lag_ms, polls, throttled_polls, images";
 constexpr std::string_view kCostColumns = "width, height, bytes, worker_id, reported_cost_usd, reported_usage";
 constexpr std::string_view kRows = " FROM requests WHERE run_id = ?1 AND seq >= ?2 AND seq < ?3 ORDER BY seq";
 
@@ -166,6 +167,10 @@ RunColumns Store::runColumns(const std::string& runId, bool withCost, std::int64
         out.queueMs.push_back(realOrUnknown(raw, c++));
         out.execMs.push_back(realOrUnknown(raw, c++));
         out.downloadMs.push_back(realOrUnknown(raw, c++));
+        out.platformMs.push_back(realOrUnknown(raw, c++));
+        out.detectionLagMs.push_back(realOrUnknown(raw, c++));
+        out.polls.push_back(sqlite3_column_int(raw, c++));
+        out.throttledPolls.push_back(sqlite3_column_int(raw, c++));
         out.images.push_back(sqlite3_column_int(raw, c++));
         if (withCost)
             cost.read(raw, c);

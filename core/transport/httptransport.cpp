@@ -5,7 +5,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdint>
 #include <mutex>
+#include <optional>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <unordered_map>
 #include <vector>
 
@@ -69,9 +75,12 @@ struct HttpTransport::Impl {
     const RunClock& clock;
     TransportOptions options;
     CURLM* multi = nullptr;
+    int epoll = -1;
+    int wakeFd = -1; // an eventfd: wakeup() from any thread breaks epoll_wait
     std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
     std::vector<CURL*> idleHandles; // reused: resetting a handle is cheaper than making one
-    std::size_t added = 0; // transfers added since the last curl_multi_perform
+    std::optional<double> timerAtMs; // when libcurl wants CURL_SOCKET_TIMEOUT; nullopt: never
+    std::vector<epoll_event> events = std::vector<epoll_event>(512);
 
     Impl(const RunClock& c, TransportOptions o)
         : clock(c)
@@ -82,6 +91,19 @@ struct HttpTransport::Impl {
         curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
         if (options.maxConnectionsPerHost > 0)
             curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.maxConnectionsPerHost);
+        epoll = epoll_create1(EPOLL_CLOEXEC);
+        wakeFd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        epoll_event wake {};
+        wake.events = EPOLLIN;
+        wake.data.fd = wakeFd;
+        epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFd, &wake);
+        // The socket interface: libcurl says which sockets to watch and when to call it back;
+        // epoll hands over only the sockets that are ready, so a loop with 10,000 connections
+        // costs per event, not per connection (curl_multi_poll walks every one each time).
+        curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::onSocket);
+        curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+        curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::onTimer);
+        curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
     }
 
     ~Impl()
@@ -94,6 +116,39 @@ struct HttpTransport::Impl {
         for (CURL* easy : idleHandles)
             curl_easy_cleanup(easy);
         curl_multi_cleanup(multi);
+        close(wakeFd);
+        close(epoll);
+    }
+
+    static int onSocket(CURL*, curl_socket_t socket, int what, void* user, void* socketData)
+    {
+        auto* self = static_cast<Impl*>(user);
+        if (what == CURL_POLL_REMOVE) {
+            epoll_ctl(self->epoll, EPOLL_CTL_DEL, socket, nullptr);
+            curl_multi_assign(self->multi, socket, nullptr);
+            return 0;
+        }
+        epoll_event event {};
+        event.data.fd = socket;
+        event.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+        // socketData marks a socket already in the epoll set (libcurl keeps it for us).
+        if (socketData) {
+            epoll_ctl(self->epoll, EPOLL_CTL_MOD, socket, &event);
+        } else {
+            epoll_ctl(self->epoll, EPOLL_CTL_ADD, socket, &event);
+            curl_multi_assign(self->multi, socket, self);
+        }
+        return 0;
+    }
+
+    static int onTimer(CURLM*, long timeoutMs, void* user)
+    {
+        auto* self = static_cast<Impl*>(user);
+        if (timeoutMs < 0)
+            self->timerAtMs.reset();
+        else
+            self->timerAtMs = self->clock.nowMs() + double(timeoutMs);
+        return 0;
     }
 
     CURL* takeHandle()
@@ -106,13 +161,19 @@ struct HttpTransport::Impl {
         return easy;
     }
 
-    // Moves every transfer forward, then runs the callbacks of those that finished. Collect
-    // first, call back after: a callback may add transfers, which must not disturb the read.
-    void drive()
+    void onTimeout()
     {
         int running = 0;
-        added = 0;
-        curl_multi_perform(multi, &running);
+        timerAtMs.reset(); // libcurl sets it again if it still wants one
+        curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+
+    bool timerDue() const { return timerAtMs && *timerAtMs <= clock.nowMs(); }
+
+    // Runs the callbacks of the transfers that finished. Collect first, call back after: a
+    // callback may add transfers, which must not disturb the read.
+    void collect()
+    {
         std::vector<std::pair<CURL*, CURLcode>> finished;
         int left = 0;
         while (CURLMsg* message = curl_multi_info_read(multi, &left))
@@ -143,6 +204,45 @@ struct HttpTransport::Impl {
         curl_slist_free_all(transfer->headers);
         idleHandles.push_back(easy);
         transfer->callback(std::move(response));
+    }
+
+    void poll(int timeoutMs)
+    {
+        // What is due already (new transfers ask for a 0 ms timer as they are added) goes first,
+        // as do the answers that are already there.
+        if (timerDue())
+            onTimeout();
+        collect();
+        if (timerDue()) { // a callback added a transfer
+            onTimeout();
+            collect();
+        }
+        int waitMs = std::max(0, timeoutMs);
+        if (timerAtMs)
+            waitMs = std::min(waitMs, int(std::ceil(std::max(0.0, *timerAtMs - clock.nowMs()))));
+        const int ready = epoll_wait(epoll, events.data(), int(events.size()), waitMs);
+        int running = 0;
+        for (int i = 0; i < ready; ++i) {
+            const epoll_event& event = events[std::size_t(i)];
+            if (event.data.fd == wakeFd) {
+                std::uint64_t count = 0;
+                [[maybe_unused]] const auto n = read(wakeFd, &count, sizeof count);
+                continue;
+            }
+            int mask = 0;
+            if (event.events & (EPOLLIN | EPOLLHUP))
+                mask |= CURL_CSELECT_IN;
+            if (event.events & EPOLLOUT)
+                mask |= CURL_CSELECT_OUT;
+            if (event.events & EPOLLERR)
+                mask |= CURL_CSELECT_ERR;
+            curl_multi_socket_action(multi, event.data.fd, mask, &running);
+        }
+        if (ready == int(events.size()))
+            events.resize(events.size() * 2); // a busy loop: take more at once next time
+        if (timerDue())
+            onTimeout();
+        collect();
     }
 };
 
@@ -190,35 +290,18 @@ void HttpTransport::send(const HttpRequest& request, double timeoutMs, Callback 
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "t2ibench/" T2I_VERSION);
     transfer->response.sentMs = d->clock.nowMs();
     d->active.emplace(easy, std::move(transfer));
-    curl_multi_add_handle(d->multi, easy);
-    ++d->added;
+    curl_multi_add_handle(d->multi, easy); // libcurl asks for a 0 ms timer: the next poll() starts it
 }
 
 void HttpTransport::poll(int timeoutMs)
 {
-    d->drive();
-    // A transfer added by a callback (a poll following a response, a closed loop's next request)
-    // is started by the next curl_multi_perform. libcurl 7.88 does not always report it through
-    // curl_multi_timeout, and curl_multi_poll would then sleep through the whole wait without
-    // its socket (seen with strace: 200 ms stalls on a reused connection). So drive again first.
-    for (int round = 0; round < 4 && d->added > 0; ++round)
-        d->drive();
-    if (timeoutMs <= 0)
-        return;
-    // libcurl may want to be called sooner than we would wait (a connection step): its own
-    // timeout caps the wait.
-    long curlTimeout = -1;
-    curl_multi_timeout(d->multi, &curlTimeout);
-    if (curlTimeout >= 0 && curlTimeout < timeoutMs)
-        timeoutMs = int(curlTimeout);
-    if (timeoutMs > 0)
-        curl_multi_poll(d->multi, nullptr, 0, timeoutMs, nullptr);
-    d->drive();
+    d->poll(timeoutMs);
 }
 
 void HttpTransport::wakeup()
 {
-    curl_multi_wakeup(d->multi);
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto n = write(d->wakeFd, &one, sizeof one);
 }
 
 std::size_t HttpTransport::inFlight() const

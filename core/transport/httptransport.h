@@ -16,8 +16,10 @@ struct TransportOptions {
     bool verifyTls = true;
 };
 
-// libcurl's multi interface, driven by the thread that calls poll() (the engine thread): one
-// event loop, no thread per request, keep-alive connections reused across requests.
+// libcurl's multi socket interface over epoll, driven by the thread that calls poll() (the
+// engine thread): one event loop, no thread per request, keep-alive connections reused across
+// requests, and a cost per ready socket rather than per open connection, so 10,000 requests in
+// flight cost no more per answer than ten.
 class HttpTransport {
 public:
     using Callback = std::function<void(HttpResponse&&)>;

@@ -10,7 +10,19 @@ namespace t2i {
 // body then waits for the client's delayed ACK (up to 40 ms on Linux), a delay no real platform
 // adds and one that would show up in every measured latency. So: TCP_NODELAY on every connection.
 // Shared by every front.
+//
+// A benchmark opens thousands of connections at once (10,000 jobs submitted in one burst). Qt's
+// defaults (a listen backlog of 50, at most 30 connections waiting to be taken) would drop most of
+// those SYNs, and the kernel's retransmits (1 s, 3 s, 7 s, ...) would show up as seconds of
+// "platform" latency that no real platform has. So: the kernel's largest backlog, and no cap.
 class LowDelayTcpServer final : public QTcpServer {
+public:
+    LowDelayTcpServer()
+    {
+        setListenBacklogSize(65535); // the kernel caps it at net.core.somaxconn (4096 on Debian 12)
+        setMaxPendingConnections(1 << 30);
+    }
+
 protected:
     void incomingConnection(qintptr descriptor) override
     {

@@ -5,6 +5,9 @@
 //
 //   bench_engine --url http://127.0.0.1:PORT/v2 --closed 64 --seconds 5
 //   bench_engine --url http://127.0.0.1:PORT/v2 --rate 1000 --seconds 5
+//   bench_engine --url http://127.0.0.1:PORT/v2 --closed 64 --poll --seconds 5
+// --poll submits with /run and polls /status back to back (1 ms interval) on jobs that never
+// finish (the "running" profile of tests/bench/scale): it measures what one status poll costs.
 #include "engine/runengine.h"
 #include "runpod/runpodadapter.h"
 #include "stats/summary.h"
@@ -33,6 +36,14 @@ int main(int argc, char** argv)
     std::string url;
     int closed = 0;
     double rate = 0, seconds = 5;
+    bool poll = false;
+    for (int i = 1; i < argc; ++i)
+        if (std::string(argv[i]) == "--poll") {
+            poll = true;
+            for (int j = i; j + 1 < argc; ++j)
+                argv[j] = argv[j + 1];
+            --argc;
+        }
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         if (flag == "--url")
@@ -53,7 +64,8 @@ int main(int argc, char** argv)
     options.baseUrl = url;
     options.endpointId = "bench";
     options.apiKey = "bench";
-    options.mode = "runsync"; // one HTTP exchange per request, as wrk sends
+    options.mode = poll ? "run" : "runsync"; // runsync: one HTTP exchange per request, as wrk sends
+    options.pollIntervalMs = 1;
     RunPodAdapter adapter(options);
 
     EngineSettings settings;
@@ -71,12 +83,14 @@ int main(int argc, char** argv)
     settings.variant.width = 64;
     settings.variant.height = 64;
     settings.prompts = { "a benchmark" };
-    settings.timeoutMs = 30000;
+    settings.timeoutMs = poll ? seconds * 1000.0 : 30000; // polled jobs never finish: they end here
 
     std::vector<RequestRecord> records;
     records.reserve(std::size_t(std::max(1.0, rate) * seconds * 2 + 100000));
     EngineCallbacks callbacks;
     callbacks.record = [&records](RequestRecord r) { records.push_back(std::move(r)); };
+    std::int64_t polls = 0;
+    callbacks.progress = [&polls](const EngineProgress& p) { polls = p.polls; };
     RunEngine engine(adapter, settings, callbacks);
     const double cpuBefore = cpuSeconds();
     const EngineResult result = engine.run();
@@ -90,6 +104,13 @@ int main(int argc, char** argv)
     }
     const Distribution lagMs = describe(lag);
     const double wall = result.durationMs / 1000.0;
+    if (poll) {
+        nlohmann::json out { { "mode", "poll" }, { "concurrency", closed }, { "polls", polls }, { "wall_s", wall },
+            { "polls_per_s", double(polls) / wall }, { "cpu_s", cpu },
+            { "cpu_us_per_poll", polls ? cpu / double(polls) * 1e6 : 0 } };
+        std::cout << out.dump() << std::endl;
+        return polls > 0 ? 0 : 1;
+    }
     nlohmann::json out { { "mode", closed > 0 ? "closed" : "open" }, { "concurrency", closed }, { "rate", rate },
         { "requests", records.size() }, { "ok", ok }, { "wall_s", wall },
         { "requests_per_s", double(records.size()) / wall }, { "cpu_s", cpu },

@@ -57,6 +57,9 @@ inline std::vector<RequestRecord> generatedRecords(std::size_t count, std::uint3
                 r.queueMs = l * 0.2;
                 r.execMs = l * 0.6;
                 r.startedMs = r.sentMs + *r.queueMs;
+                // Derived, not drawn: the fixture's random sequence stays what other suites expect.
+                r.platformMs = *r.queueMs + *r.execMs;
+                r.detectionLagMs = std::max(0.0, r.finishedMs - (r.sentMs + *r.platformMs));
             }
             if (r.finishedMs < r.doneMs)
                 r.downloadMs = r.doneMs - r.finishedMs;
@@ -68,6 +71,8 @@ inline std::vector<RequestRecord> generatedRecords(std::size_t count, std::uint3
             r.errorClass = errors[static_cast<std::size_t>(unit(rng) * 4) % 4];
         }
         r.bytes = r.ok ? 1'000'000 : 200;
+        r.polls = static_cast<int>(i % 4);
+        r.throttledPolls = i % 13 == 0 ? 1 : 0;
         if (i % 10 != 0) // a tenth of the requests name no worker
             r.workerId = "worker-" + std::to_string(i % 7);
         records.push_back(r);

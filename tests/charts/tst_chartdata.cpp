@@ -57,6 +57,9 @@ QString summaryMismatch(const RunSummary& a, const RunSummary& b)
     if (!sameDistribution(a.queueMs, b.queueMs) || !sameDistribution(a.execMs, b.execMs)
         || !sameDistribution(a.downloadMs, b.downloadMs) || !sameDistribution(a.sendLagMs, b.sendLagMs))
         return "stages or lag";
+    if (!sameDistribution(a.platformMs, b.platformMs) || !sameDistribution(a.detectionLagMs, b.detectionLagMs)
+        || a.polls != b.polls || a.throttledPolls != b.throttledPolls)
+        return "platform latency, detection lag or polls";
     if (a.errorsByClass != b.errorsByClass)
         return "errors by class";
     if (a.levels.size() != b.levels.size())
@@ -212,12 +215,15 @@ void TestChartData::storeColumnsReadBackEveryField()
     QCOMPARE(read.errorClass, expected.errorClass);
     QCOMPARE(read.cold, expected.cold);
     QCOMPARE(read.images, expected.images);
+    QCOMPARE(read.polls, expected.polls);
+    QCOMPARE(read.throttledPolls, expected.throttledPolls);
     QCOMPARE(read.width, expected.width);
     QCOMPARE(read.height, expected.height);
     QCOMPARE(read.bytes, expected.bytes);
     const std::vector<double> RunColumns::*timeColumns[]
         = { &RunColumns::intendedMs, &RunColumns::sentMs, &RunColumns::startedMs, &RunColumns::finishedMs,
-              &RunColumns::doneMs, &RunColumns::queueMs, &RunColumns::execMs, &RunColumns::downloadMs };
+              &RunColumns::doneMs, &RunColumns::queueMs, &RunColumns::execMs, &RunColumns::downloadMs,
+              &RunColumns::platformMs, &RunColumns::detectionLagMs };
     for (const auto column : timeColumns)
         for (std::size_t i = 0; i < recs.size(); ++i)
             QVERIFY2(sameValue((read.*column)[i], (expected.*column)[i]), qPrintable(QString::number(i)));

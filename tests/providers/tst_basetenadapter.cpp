@@ -112,17 +112,17 @@ private slots:
         QCOMPARE(body["max_time_in_queue_seconds"].get<int>(), 600);
 
         Action a = adapter.onResponse(job, answer(201, kBasetenAccepted));
-        QVERIFY(isKind(a, Action::Kind::Send));
+        QVERIFY(isKind(a, Action::Kind::Poll));
         QVERIFY(job.accepted);
         QCOMPARE(job.jobId, std::string("9876abcd"));
         QCOMPARE(a.request.url, std::string("https://model-abc1234.api.baseten.co/async_request/9876abcd"));
         QCOMPARE(headerOf(a.request, "Authorization"), std::string("Api-Key bt_secret"));
         QCOMPARE(a.delayMs, 100.0);
         a = adapter.onResponse(job, answer(200, kBasetenQueued));
-        QVERIFY(isKind(a, Action::Kind::Send));
+        QVERIFY(isKind(a, Action::Kind::Poll));
         QCOMPARE(job.providerStatus, std::string("QUEUED"));
         a = adapter.onResponse(job, answer(200, kBasetenInProgress));
-        QVERIFY(isKind(a, Action::Kind::Send));
+        QVERIFY(isKind(a, Action::Kind::Poll));
         a = adapter.onResponse(job, answer(200, kBasetenInProgress)); // seen twice: the start stays put
         a = adapter.onResponse(job, answer(200, kBasetenSucceeded));
         QVERIFY(isKind(a, Action::Kind::Send));
@@ -135,7 +135,7 @@ private slots:
         QCOMPARE(a.delayMs, 0.0);
 
         a = adapter.onResponse(job, answer(404, "not yet"));
-        QVERIFY(isKind(a, Action::Kind::Send)); // the webhook has not landed yet
+        QVERIFY(isKind(a, Action::Kind::Poll)); // the webhook has not landed yet
         QCOMPARE(job.polls, 4);
         a = adapter.onResponse(job, answer(200, basetenWebhookBody()));
         QVERIFY(isKind(a, Action::Kind::Done));

@@ -243,7 +243,7 @@ private slots:
         JobState job = newJob();
         adapter.submit(job);
         const Action a = adapter.onResponse(job, answer(200, kComfyPromptAccepted));
-        QCOMPARE(int(a.kind), int(Action::Kind::Send));
+        QCOMPARE(int(a.kind), int(Action::Kind::Poll));
         QCOMPARE(a.request.url, std::string("http://127.0.0.1:8188/queue"));
         QCOMPARE(a.delayMs, 100.0);
         QVERIFY(job.accepted);
@@ -257,10 +257,12 @@ private slots:
         JobState job = acceptedJob(adapter);
         Action a = adapter.onResponse(job, answer(200, kComfyQueuePending));
         QCOMPARE(job.providerStatus, std::string("pending"));
+        QCOMPARE(job.phase, JobPhase::Queued);
         QCOMPARE(a.request.url, std::string("http://127.0.0.1:8188/queue"));
         a = adapter.onResponse(job, answer(200, kComfyQueueRunning));
         QCOMPARE(job.providerStatus, std::string("running"));
-        QCOMPARE(int(a.kind), int(Action::Kind::Send));
+        QCOMPARE(job.phase, JobPhase::Running);
+        QCOMPARE(int(a.kind), int(Action::Kind::Poll));
         a = adapter.onResponse(job, answer(200, kComfyQueueEmpty));
         QCOMPARE(a.request.url, std::string("http://127.0.0.1:8188/history/ID"));
         QCOMPARE(a.delayMs, 0.0); // the entry is written before the prompt leaves the queue
@@ -330,7 +332,7 @@ private slots:
         JobState job = finishedQueueJob(adapter);
         for (int i = 0; i < 2; ++i) {
             const Action a = adapter.onResponse(job, answer(200, "{}"));
-            QCOMPARE(int(a.kind), int(Action::Kind::Send));
+            QCOMPARE(int(a.kind), int(Action::Kind::Poll));
             QCOMPARE(a.request.url, std::string("http://127.0.0.1:8188/history/ID"));
         }
         const Action a = adapter.onResponse(job, answer(200, "{}"));

@@ -221,7 +221,7 @@ private slots:
         QVERIFY(!adapter.cancel(job).has_value()); // no platform id yet
 
         Action action = adapter.onResponse(job, answer(202, kSubmitted));
-        QCOMPARE(int(action.kind), int(Action::Kind::Send));
+        QCOMPARE(int(action.kind), int(Action::Kind::Poll));
         QVERIFY(job.accepted);
         QCOMPARE(job.jobId, std::string("t-7"));
         QCOMPARE(job.providerStatus, std::string("PENDING"));
@@ -232,7 +232,7 @@ private slots:
         QVERIFY(!job.queueMs.has_value()); // not reported yet: unknown
 
         action = adapter.onResponse(job, answer(200, kRunning));
-        QCOMPARE(int(action.kind), int(Action::Kind::Send));
+        QCOMPARE(int(action.kind), int(Action::Kind::Poll));
         QCOMPARE(job.providerStatus, std::string("RUNNING"));
         QCOMPARE(job.queueMs.value_or(-1), 61.5);
         QVERIFY(!job.execMs.has_value());

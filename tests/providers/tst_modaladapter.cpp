@@ -148,7 +148,7 @@ private slots:
         QCOMPARE(submit.url, std::string("https://ws--bench-generate.modal.run/accept"));
         QVERIFY(!adapter.cancel(job).has_value());
         Action a = adapter.onResponse(job, answer(200, kModalSpawned));
-        QVERIFY(isKind(a, Action::Kind::Send));
+        QVERIFY(isKind(a, Action::Kind::Poll));
         QVERIFY(job.accepted);
         QCOMPARE(job.jobId, std::string("fc-01J8ZQ6S0D8Z"));
         QCOMPARE(a.request.method, std::string("GET"));
@@ -156,7 +156,7 @@ private slots:
         QCOMPARE(headerOf(a.request, "Modal-Key"), std::string("wk-id123"));
         QCOMPARE(a.delayMs, 100.0);
         a = adapter.onResponse(job, answer(202, kModalPending));
-        QVERIFY(isKind(a, Action::Kind::Send));
+        QVERIFY(isKind(a, Action::Kind::Poll));
         QCOMPARE(a.request.url, std::string("https://ws--bench-generate.modal.run/result/fc-01J8ZQ6S0D8Z"));
         a = adapter.onResponse(job, answer(202, kModalPending));
         QCOMPARE(job.polls, 2);
@@ -197,7 +197,7 @@ private slots:
         JobState job = newJob();
         adapter.submit(job);
         Action a = adapter.onResponse(job, answer(202, kModalLegacyAccepted));
-        QVERIFY(isKind(a, Action::Kind::Send));
+        QVERIFY(isKind(a, Action::Kind::Poll));
         QCOMPARE(a.request.url, std::string("https://ws--app-fn.modal.run/result?__modal_function_call_id=fc-77"));
         a = adapter.onResponse(job, answer(202, ""));
         QCOMPARE(a.request.url, std::string("https://ws--app-fn.modal.run/result?__modal_function_call_id=fc-77"));

@@ -111,7 +111,8 @@ private slots:
         JobState job = newJob();
         adapter.submit(job);
         Action action = adapter.onResponse(job, answer(201, kStarting));
-        QVERIFY(action.kind == Action::Kind::Send);
+        QVERIFY(action.kind == Action::Kind::Poll);
+        QCOMPARE(job.phase, JobPhase::Queued); // "starting": booting or queued, not running yet
         QCOMPARE(job.jobId, std::string("gm3q"));
         QVERIFY(job.accepted);
         QCOMPARE(action.delayMs, 100.0);
@@ -119,7 +120,7 @@ private slots:
         QCOMPARE(action.request.url, std::string("https://api.replicate.com/v1/predictions/gm3q")); // urls.get
         QVERIFY(!job.queueMs && !job.execMs); // unknown yet, never 0
         action = adapter.onResponse(job, answer(200, kProcessing));
-        QVERIFY(action.kind == Action::Kind::Send);
+        QVERIFY(action.kind == Action::Kind::Poll);
         QCOMPARE(job.providerStatus, std::string("processing"));
         QCOMPARE(*job.queueMs, 2333.333);
         QVERIFY(!job.execMs);

@@ -84,17 +84,20 @@ private slots:
         JobState job = newJob();
         adapter.submit(job);
         Action a = adapter.onResponse(job, response(200, { { "id", "j-1-u1" }, { "status", "IN_QUEUE" } }));
-        QCOMPARE(a.kind, Action::Kind::Send);
+        QCOMPARE(a.kind, Action::Kind::Poll); // the engine's poll scheduler picks the moment
         QCOMPARE(a.request.url, std::string("http://127.0.0.1:9/v2/abc123/status/j-1-u1"));
+        QCOMPARE(a.request.operation, std::string("status")); // counted against RunPod's /status limit
         QCOMPARE(a.delayMs, 100.0);
+        QCOMPARE(job.phase, JobPhase::Queued);
         QVERIFY(job.accepted);
         QVERIFY(!job.queueMs); // not reported yet: unknown, never 0
 
         a = adapter.onResponse(job,
             response(200,
                 { { "id", "j-1-u1" }, { "status", "IN_PROGRESS" }, { "delayTime", 1520 }, { "workerId", "w-7" } }));
-        QCOMPARE(a.kind, Action::Kind::Send);
+        QCOMPARE(a.kind, Action::Kind::Poll);
         QCOMPARE(*job.queueMs, 1520.0);
+        QCOMPARE(job.phase, JobPhase::Running);
 
         a = adapter.onResponse(job,
             response(200,
@@ -208,7 +211,7 @@ private slots:
         adapter.submit(job);
         const Action a
             = adapter.onResponse(job, response(200, { { "id", id.toStdString() }, { "status", "IN_QUEUE" } }));
-        QCOMPARE(a.kind, Action::Kind::Send);
+        QCOMPARE(a.kind, Action::Kind::Poll);
         QCOMPARE(QString::fromStdString(job.jobId), id);
         QCOMPARE(QString::fromStdString(a.request.url), "http://127.0.0.1:9/v2/abc123/status/" + inPath);
         QCOMPARE(QString::fromStdString(adapter.cancel(job)->url), "http://127.0.0.1:9/v2/abc123/cancel/" + inPath);
@@ -227,7 +230,7 @@ private slots:
         JobState job = newJob();
         adapter.submit(job);
         Action a = adapter.onResponse(job, response(200, { { "id", "j-1-e1" }, { "status", "IN_QUEUE" } }));
-        QCOMPARE(a.kind, Action::Kind::Send);
+        QCOMPARE(a.kind, Action::Kind::Poll);
         QCOMPARE(a.request.method, std::string("GET"));
         QCOMPARE(a.request.url, std::string("http://127.0.0.1:9/v2/abc123/status-sync/j-1-e1?wait=5000"));
         QCOMPARE(a.delayMs, 0.0); // no poll interval: the server holds the request instead

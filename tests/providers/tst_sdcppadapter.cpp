@@ -90,7 +90,7 @@ private slots:
         JobState job = newJob();
         adapter.submit(job);
         const Action a = adapter.onResponse(job, answer(202, kSdCppAccepted));
-        QCOMPARE(int(a.kind), int(Action::Kind::Send));
+        QCOMPARE(int(a.kind), int(Action::Kind::Poll));
         QCOMPARE(a.request.url, std::string("http://127.0.0.1:1234/sdcpp/v1/jobs/job_68e5a000_00000007"));
         QCOMPARE(a.delayMs, 100.0);
         QVERIFY(job.accepted);
@@ -103,8 +103,10 @@ private slots:
     {
         SdCppAdapter adapter(options());
         JobState job = acceptedJob(adapter);
-        QCOMPARE(int(adapter.onResponse(job, answer(200, kSdCppQueued)).kind), int(Action::Kind::Send));
-        QCOMPARE(int(adapter.onResponse(job, answer(200, kSdCppGenerating)).kind), int(Action::Kind::Send));
+        QCOMPARE(int(adapter.onResponse(job, answer(200, kSdCppQueued)).kind), int(Action::Kind::Poll));
+        QCOMPARE(job.phase, JobPhase::Queued);
+        QCOMPARE(int(adapter.onResponse(job, answer(200, kSdCppGenerating)).kind), int(Action::Kind::Poll));
+        QCOMPARE(job.phase, JobPhase::Running);
         QCOMPARE(job.providerStatus, std::string("generating"));
         QCOMPARE(*job.queueMs, 3000.0); // known as soon as started is
         QVERIFY(!job.execMs);

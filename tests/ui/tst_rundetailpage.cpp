@@ -54,6 +54,12 @@ private slots:
                                           << "3  (10.0 %)";
         QTest::newRow("the cost names its price") << steady << "price"
                                                   << "emulator profile steady";
+        QTest::newRow("platform-side latency apart") << steady << "platform-side"
+                                                     << "2.10 s";
+        QTest::newRow("detection lag p50 and p99") << steady << "detection lag"
+                                                   << "80 ms / 80 ms";
+        QTest::newRow("polls and the throttled ones") << cheap << "polls (throttled)"
+                                                      << "81  (2)";
     }
     void summaryValue()
     {
@@ -67,6 +73,31 @@ private slots:
         QVERIFY(loaded.wait(30000));
         const QString value = page.summaryPanel()->valueText(label);
         QVERIFY2(value.startsWith(prefix), qPrintable(label + QStringLiteral(": ") + value));
+    }
+
+    void warnsInWordsWhenCompletionsWereNoticedLateOrPollsThrottled_data()
+    {
+        QTest::addColumn<QString>("runId");
+        QTest::addColumn<QStringList>("phrases");
+        QTest::newRow("steady: nothing to say") << QStringLiteral("r20260101-120000-aaaa01") << QStringList();
+        QTest::newRow("cheap: lag past the interval, throttled polls")
+            << QStringLiteral("r20260101-120200-cccc03")
+            << QStringList { QStringLiteral("detection lag p99 400 ms exceeds the poll interval of 250 ms"),
+                   QStringLiteral("2 of 81 status polls were throttled") };
+    }
+    void warnsInWordsWhenCompletionsWereNoticedLateOrPollsThrottled()
+    {
+        QFETCH(QString, runId);
+        QFETCH(QStringList, phrases);
+        RunDetailPage page;
+        page.setDatabase(m_db->path());
+        QSignalSpy loaded(&page, &RunDetailPage::loaded);
+        page.showRun(runId);
+        QVERIFY(loaded.wait(30000));
+        const QString text = page.summaryPanel()->warningText();
+        QCOMPARE(text.isEmpty(), phrases.isEmpty());
+        for (const QString& phrase : phrases)
+            QVERIFY2(text.contains(phrase), qPrintable(text));
     }
 
     void showsTheStoredConfigurationAndEnvironment()

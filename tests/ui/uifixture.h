@@ -26,7 +26,9 @@ namespace t2i::test {
 //   - the first `coldStarts` are cold: coldExtraMs more, all of it queue time;
 //   - the last `errors` fail with a server error (HTTP 500, no image).
 // Each successful request has queue 100 ms (+ coldExtraMs when cold), download 50 ms and
-// execution the rest, and yields one 1024x1024 image of 1,500,000 bytes.
+// execution the rest, and yields one 1024x1024 image of 1,500,000 bytes. The platform's own
+// time is queue + execution, noticed detectionLagMs late, after 3 polls; the first
+// `throttledPolls` measured requests met one 429 on a poll each. Polls every 250 ms.
 struct FixtureRun {
     std::string id = "r20260101-120000-aaaa01";
     std::string config = "fixture";
@@ -41,6 +43,8 @@ struct FixtureRun {
     int coldStarts = 1;
     double coldExtraMs = 6000;
     int errors = 0;
+    double detectionLagMs = 80;
+    int throttledPolls = 0;
     std::string profile = "steady"; // the emulated platform's profile, in the stored config
 };
 
@@ -63,7 +67,8 @@ inline RunInfo fixtureRunInfo(const FixtureRun& spec)
         + "\",\"profile\":\"" + spec.profile + "\"},\"variant\":{\"id\":\"" + spec.variant
         + "\",\"width\":1024,\"height\":1024,\"steps\":30,\"images\":1},"
           "\"prompts\":{\"set\":\"default\",\"order\":\"sequential\",\"seed\":42},"
-          "\"workload\":{\"warmup_requests\":1,\"steps\":[{\"kind\":\"closed\",\"concurrency\":[1,2,4]}]}}";
+          "\"workload\":{\"warmup_requests\":1,\"poll_interval_ms\":250,"
+          "\"steps\":[{\"kind\":\"closed\",\"concurrency\":[1,2,4]}]}}";
     run.environmentJson = "{\"tool\":\"t2ibench\",\"version\":\"0.1.0\",\"host\":\"fixture-host\",\"os\":\"Linux\","
                           "\"started\":\""
         + spec.created + "\",\"config_file\":\"fixture.json\"}";
@@ -99,6 +104,11 @@ inline std::vector<RequestRecord> fixtureRecords(const FixtureRun& spec)
             const double queue = 100 + (cold ? spec.coldExtraMs : 0);
             r.queueMs = queue;
             r.execMs = latency - queue - 50;
+            r.platformMs = latency - 50;
+            r.detectionLagMs = spec.detectionLagMs;
+            r.polls = 3;
+            r.throttledPolls = step >= 0 && r.seq <= spec.throttledPolls ? 1 : 0;
+            r.throttled = r.throttledPolls;
             r.downloadMs = 50;
             r.startedMs = clock + queue;
             r.downloadedMs = r.doneMs;
@@ -192,6 +202,8 @@ public:
         cheap.created = "2026-01-01T12:02:00Z";
         cheap.warmLatencyMs = 3000;
         cheap.errors = 3;
+        cheap.detectionLagMs = 400; // past its 250 ms poll interval: noticed late
+        cheap.throttledPolls = 2;
         return { steady, fast, cheap };
     }
 

@@ -157,6 +157,12 @@ void ComparisonView::buildUi()
     summaryLayout->addWidget(
         new QLabel(tr("<b>Runs</b> — percentiles are nearest-rank, with 95% exact-bootstrap intervals"), summary));
     summaryLayout->addWidget(tableView(m_runsModel, summary), 1);
+    m_warnings = new QLabel(summary);
+    m_warnings->setObjectName(QStringLiteral("measurementWarnings"));
+    m_warnings->setWordWrap(true);
+    m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_warnings->hide();
+    summaryLayout->addWidget(m_warnings);
     summaryLayout->addWidget(
         new QLabel(tr("<b>Differences against the baseline</b> (the first run) — bold: significant at 5%"), summary));
     summaryLayout->addWidget(tableView(m_differencesModel, summary), 2);
@@ -257,6 +263,9 @@ void ComparisonView::apply(ComparisonPtr loaded)
     rebuildTimelines();
     m_runsModel->setTable(runsTable(*m_data));
     m_differencesModel->setTable(differencesTable(*m_data));
+    const QStringList warnings = measurementWarnings(*m_data);
+    m_warnings->setText(QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
+    m_warnings->setVisible(!warnings.isEmpty());
     // Each run in its colour, as every chart draws it.
     const ChartPalette palette { options.dark };
     QStringList names;

@@ -71,6 +71,7 @@ private:
     QStackedWidget* m_stack = nullptr;
     QLabel* m_message = nullptr;
     QLabel* m_heading = nullptr;
+    QLabel* m_warnings = nullptr; // under the runs table: completions noticed late, throttled polls
     QProgressBar* m_progress = nullptr;
     QComboBox* m_population = nullptr;
     QCheckBox* m_logScale = nullptr;

@@ -2,6 +2,7 @@
 #include "summarytables.h"
 
 #include "charts/chartstyle.h"
+#include "report/runreport.h"
 
 #include <QFont>
 
@@ -46,6 +47,7 @@ TableText runsTable(const ComparisonData& data)
     t.header = { QStringLiteral("run"), QStringLiteral("status"), QStringLiteral("requests"), QStringLiteral("errors"),
         QStringLiteral("images/s"), QStringLiteral("p50 ms [95% CI]"), QStringLiteral("p95 ms [95% CI]"),
         QStringLiteral("cold starts"), QStringLiteral("warm p50 ms"), QStringLiteral("cold p50 ms"),
+        QStringLiteral("detection lag p50 / p99 ms"), QStringLiteral("polls (429)"),
         QStringLiteral("USD / 1,000 images"), QStringLiteral("price used") };
     for (const RunChartData& run : data.runs) {
         const RunSummary& s = run.summary;
@@ -56,10 +58,23 @@ TableText runsTable(const ComparisonData& data)
             withCi(s.latency.p95, s.p95Ci, s.latency.n),
             QStringLiteral("%1 (%2)").arg(style::thousands(s.coldStarts), style::percent(s.coldRate)),
             orDash(s.warmLatency, &Distribution::p50), orDash(s.coldLatency, &Distribution::p50),
+            s.detectionLagMs.n == 0 ? QStringLiteral("–")
+                                    : QStringLiteral("%1 / %2").arg(style::number(s.detectionLagMs.p50),
+                                        style::number(s.detectionLagMs.p99)),
+            QStringLiteral("%1 (%2)").arg(style::thousands(s.polls), style::thousands(s.throttledPolls)),
             run.cost.available ? style::usd(run.cost.total) : QStringLiteral("–"),
             run.cost.available ? QString::fromStdString(run.cost.price) : QString::fromStdString(run.cost.why) });
     }
     return t;
+}
+
+QStringList measurementWarnings(const ComparisonData& data)
+{
+    QStringList warnings;
+    for (const RunChartData& run : data.runs)
+        for (const std::string& note : measurementNotes(run.info, run.summary))
+            warnings << QStringLiteral("%1: %2").arg(QString::fromStdString(run.label), QString::fromStdString(note));
+    return warnings;
 }
 
 TableText differencesTable(const ComparisonData& data)

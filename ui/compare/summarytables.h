@@ -17,8 +17,11 @@ struct TableText {
 };
 
 // One row per run: requests, errors, throughput, p50 and p95 with their 95% intervals, cold
-// and warm apart, cost per 1,000 images.
+// and warm apart, detection lag and polls, cost per 1,000 images.
 TableText runsTable(const charts::ComparisonData& data);
+// What a reader must know before trusting each run's latencies (completions noticed late,
+// throttled polls), one line a warning, naming the run; empty when there is nothing to say.
+QStringList measurementWarnings(const charts::ComparisonData& data);
 // One row per run after the baseline and metric: the difference, its 95% interval, the test and
 // the verdict at 5%.
 TableText differencesTable(const charts::ComparisonData& data);

@@ -23,6 +23,11 @@ QString withCi(double ms, Interval ci)
         + QLocale().toString(ci.hi / 1000.0, 'f', 2) + QLatin1Char(']');
 }
 
+QString milliseconds(double ms)
+{
+    return QLocale().toString(ms, 'f', 0) + QStringLiteral(" ms");
+}
+
 QString distributionP50(const Distribution& d)
 {
     return d.n > 0 ? seconds(d.p50) : QStringLiteral("—");
@@ -117,7 +122,18 @@ void RunSummaryPanel::showSummary(const RunReport& report)
             { tr("execution"), distributionP50(s.execMs), {} }, { tr("download"), distributionP50(s.downloadMs), {} },
             { tr("send lag"),
                 s.sendLagMs.n > 0 ? QLocale().toString(s.sendLagMs.p50, 'f', 1) + QStringLiteral(" ms") : none,
-                tr("The client's own lag against the plan") } });
+                tr("The client's own lag against the plan") },
+            { tr("platform-side"), distributionP50(s.platformMs),
+                tr("The platform's own end-to-end time, receiving the job to finishing it (its timings), p50") },
+            { tr("detection lag"),
+                s.detectionLagMs.n > 0 ? milliseconds(s.detectionLagMs.p50) + QStringLiteral(" / ")
+                        + milliseconds(s.detectionLagMs.p99)
+                                       : none,
+                tr("How late the client noticed the platform's finish, p50 / p99 (docs/measurement.md)") },
+            { tr("polls (throttled)"),
+                locale.toString(qulonglong(s.polls)) + QStringLiteral("  (")
+                    + locale.toString(qulonglong(s.throttledPolls)) + QLatin1Char(')'),
+                tr("Status polls, and how many the platform answered 429") } });
     if (const auto& cost = report.cost) {
         const QString price = QString::fromStdString(priceText(*cost));
         auto money = [](double amount) { return QString::fromStdString(usd(amount)); };
@@ -132,6 +148,23 @@ void RunSummaryPanel::showSummary(const RunReport& report)
         addGroup(4, tr("Cost"), { { tr("per 1,000 images"), none, QString::fromStdString(report.costError) } });
     }
     m_grid->setColumnStretch(5, 1);
+    // What a reader must know before trusting the latencies, in words, under the numbers.
+    QStringList notes;
+    for (const std::string& note : measurementNotes(report.run, s))
+        notes << QStringLiteral("⚠ ") + QString::fromStdString(note);
+    if (!notes.isEmpty()) {
+        auto* warning = new QLabel(notes.join(QLatin1Char('\n')), this);
+        warning->setObjectName(QStringLiteral("measurementWarnings"));
+        warning->setWordWrap(true);
+        warning->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_grid->addWidget(warning, 1, 0, 1, 6);
+    }
+}
+
+QString RunSummaryPanel::warningText() const
+{
+    const auto* warning = findChild<QLabel*>(QStringLiteral("measurementWarnings"));
+    return warning ? warning->text() : QString();
 }
 
 QString RunSummaryPanel::valueText(const QString& label) const

@@ -20,6 +20,7 @@ public:
     void showSummary(const RunReport& report);
     void clear();
     QString valueText(const QString& label) const; // for tests: the value shown beside a label
+    QString warningText() const; // for tests: the measurement warnings shown, "" when none
 
 private:
     struct Item {

@@ -82,6 +82,8 @@ bool writeReportHtml(const charts::ComparisonData& data, const QString& path, co
                                 r == 0 ? QStringLiteral(" — baseline") : QString(),
                                 escape(QString::fromStdString(data.runs[r].info.id)));
             html += QStringLiteral("</p>") + table(runsTable(data));
+            for (const QString& warning : measurementWarnings(data))
+                html += QStringLiteral("<p class=\"note\">&#9888; %1</p>\n").arg(escape(warning));
             break;
         case ReportPage::Kind::Differences:
             html += table(differencesTable(data))

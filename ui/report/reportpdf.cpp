@@ -176,8 +176,14 @@ private:
             y += 18;
         }
         y += 12;
-        drawTable(runsTable(m_data), 0, static_cast<int>(m_data.runs.size()),
+        y += drawTable(runsTable(m_data), 0, static_cast<int>(m_data.runs.size()),
             QRectF(body.left(), y, body.width(), body.bottom() - y));
+        for (const QString& warning : measurementWarnings(m_data)) {
+            y += 8;
+            drawParagraph(QRectF(body.left(), y, body.width(), 40), QStringLiteral("⚠ ") + warning, 8,
+                QColor(0x8a, 0x4b, 0x00));
+            y += 28;
+        }
     }
 
     void drawDifferences(const QRectF& body, int part)
