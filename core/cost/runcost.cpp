@@ -126,8 +126,8 @@ double marginalWarmPerImage(std::span<const RequestRecord> records, const Price&
         if (!r.ok || r.step < 0 || r.cold == ColdLabel::Cold || r.images <= 0)
             continue;
         if (const auto span = busySpan(r)) {
-            seconds += billedSeconds(
-                span->ms(), perRequest ? price.billingIncrementS : 0, perRequest ? price.minimumS : 0);
+            seconds
+                += billedSeconds(span->ms(), perRequest ? price.billingIncrementS : 0, perRequest ? price.minimumS : 0);
             images += r.images;
         }
     }
@@ -337,8 +337,8 @@ void instanceCosts(std::span<const RequestRecord> records, std::span<const Worke
             out.basis = "instance time: " + seconds1(reported) + " of instances as the platform reported them" + over;
         } else {
             instanceS = configured * durationS;
-            out.basis = "instance time: " + plural(configured, "instance", "instances") + " (pricing.min_workers)"
-                + over;
+            out.basis
+                = "instance time: " + plural(configured, "instance", "instances") + " (pricing.min_workers)" + over;
         }
     } else if (configured > 0) {
         out.basis = "instance time: " + plural(configured, "instance", "instances") + " (pricing.min_workers)" + over;

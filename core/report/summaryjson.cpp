@@ -162,13 +162,13 @@ json compareJson(std::span<const RunReport> reports)
             json metrics = json::array();
             for (const charts::Difference& d : charts::compareSamples(sampleOf(base), sampleOf(other)))
                 metrics.push_back(difference(d));
-            metrics.push_back(difference(charts::untestedDifference("cold starts", "cold_starts",
-                "a count: see cold_rate for the test", double(base.summary.coldStarts),
-                double(other.summary.coldStarts))));
+            metrics.push_back(difference(
+                charts::untestedDifference("cold starts", "cold_starts", "a count: see cold_rate for the test",
+                    double(base.summary.coldStarts), double(other.summary.coldStarts))));
             if (base.cost && other.cost)
-                metrics.push_back(difference(charts::untestedDifference("cost (USD per 1,000 images)",
-                    "cost_per_1000_usd", "model estimate, no sampling error", base.cost->per1000,
-                    other.cost->per1000)));
+                metrics.push_back(
+                    difference(charts::untestedDifference("cost (USD per 1,000 images)", "cost_per_1000_usd",
+                        "model estimate, no sampling error", base.cost->per1000, other.cost->per1000)));
             entry["metrics"] = std::move(metrics);
             differences.push_back(entry);
         }

@@ -139,8 +139,8 @@ void TestCostReport::pricingKeysAreValidated_data()
         << text({ { "ref", "runpod.flex.A100-80GB" }, { "boot_billed", "yes" } }) << "providers[0].pricing.boot_billed";
     QTest::newRow("what a time price pays for: instances")
         << text({ { "per_hour", 1.48 }, { "billing", "instances" }, { "min_workers", 2 } }) << QString();
-    QTest::newRow("what a time price pays for: workers") << text({ { "per_second", 0.0005 }, { "billing", "workers" } })
-                                                         << QString();
+    QTest::newRow("what a time price pays for: workers")
+        << text({ { "per_second", 0.0005 }, { "billing", "workers" } }) << QString();
     QTest::newRow("billing must name instances or workers")
         << text({ { "per_hour", 1.48 }, { "billing", "hourly" } }) << "providers[0].pricing.billing";
     QTest::newRow("a dedicated price is checked like any price")

@@ -468,9 +468,10 @@ void TestCostRun::timePricedRunsBillWhatThePlatformBills_data()
         << false << "" << 60 * 0.86 / 3600 << 10.8 * 0.86 / 3600 << "instance_time" << true;
     // "billing" says what a time price pays for where the type does not: an http API priced per
     // second that is in fact one dedicated box: 60 s x $0.0005 = $0.03.
-    QTest::newRow("http per second with billing: instances")
-        << text({ { "id", "h" }, { "type", "http" }, { "pricing", { { "per_second", 0.0005 }, { "billing", "instances" } } } })
-        << 60.0 << false << "" << 0.03 << 0.0054 << "instance_time" << true;
+    QTest::newRow("http per second with billing: instances") << text(
+        { { "id", "h" }, { "type", "http" }, { "pricing", { { "per_second", 0.0005 }, { "billing", "instances" } } } })
+                                                             << 60.0 << false << "" << 0.03 << 0.0054 << "instance_time"
+                                                             << true;
     //
     // Serverless platforms bill their workers' seconds; without execution times the time the
     // client saw each request on the platform is the estimate: 3.2, 2.5, 3.0, 2.1 s bill 4 + 3 +
@@ -481,8 +482,8 @@ void TestCostRun::timePricedRunsBillWhatThePlatformBills_data()
         << text({ { "id", "m" }, { "type", "modal" }, { "pricing", { { "ref", "modal.L40S" } } } }) << 60.0 << false
         << "" << 0.039566 << 0.007046 << "per_request" << true;
     QTest::newRow("openai_compatible per second (a serverless gateway): client-observed time")
-        << text({ { "id", "o" }, { "type", "openai_compatible" }, { "pricing", { { "per_second", 0.0005 } } } })
-        << 60.0 << false << "" << 0.0065 << 0.0065 << "per_request" << true;
+        << text({ { "id", "o" }, { "type", "openai_compatible" }, { "pricing", { { "per_second", 0.0005 } } } }) << 60.0
+        << false << "" << 0.0065 << 0.0065 << "per_request" << true;
     QTest::newRow("http per second without an exec pointer: client-observed time")
         << text({ { "id", "h" }, { "type", "http" }, { "pricing", { { "per_second", 0.0005 } } } }) << 60.0 << false
         << "" << 0.0065 << 0.0065 << "per_request" << true;
@@ -502,8 +503,7 @@ void TestCostRun::timePricedRunsBillWhatThePlatformBills()
     QFETCH(double, compute);
     QFETCH(QString, method);
     QFETCH(bool, estimate);
-    const RunInfo run
-        = costfixtures::storedRun(nlohmann::json::parse(provider.toStdString()), durationS * 1000.0);
+    const RunInfo run = costfixtures::storedRun(nlohmann::json::parse(provider.toStdString()), durationS * 1000.0);
     const auto records = costfixtures::untimedRun(withExec);
     std::vector<int> counts;
     for (const QString& count : samples.split(' ', Qt::SkipEmptyParts))

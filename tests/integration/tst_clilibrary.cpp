@@ -17,8 +17,7 @@ std::string oneRequestConfig()
     json config = json::parse(smallConfig("instant", ""));
     config["providers"][0].erase("truth");
     config["workload"]["warmup_requests"] = 0;
-    config["workload"]["steps"]
-        = json::array({ { { "kind", "closed" }, { "concurrency", 1 }, { "requests", 1 } } });
+    config["workload"]["steps"] = json::array({ { { "kind", "closed" }, { "concurrency", 1 }, { "requests", 1 } } });
     return config.dump();
 }
 

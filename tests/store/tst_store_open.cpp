@@ -125,8 +125,9 @@ void TestStoreOpen::openExistingNeverCreates_data()
     QTest::newRow("no file") << "missing.db" << QString() << "the file does not exist";
     QTest::newRow("no file in a folder that does not exist")
         << "no/such/folder/library.db" << QString() << "the file does not exist";
-    QTest::newRow("a foreign database (version 0) is not migrated")
-        << "foreign.db" << "CREATE TABLE theirs (x INTEGER)" << "not a t2ibench run library";
+    QTest::newRow("a foreign database (version 0) is not migrated") << "foreign.db"
+                                                                    << "CREATE TABLE theirs (x INTEGER)"
+                                                                    << "not a t2ibench run library";
 }
 
 void TestStoreOpen::openExistingNeverCreates()

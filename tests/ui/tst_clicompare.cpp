@@ -136,9 +136,10 @@ void TestCliCompare::cliAndDashboardAgreeCellByCell()
             const auto key = jsonKeys().find(d.metric);
             QVERIFY2(key != jsonKeys().end(), d.metric.c_str());
             const auto found = metrics.find(key->second);
-            QVERIFY2(found != metrics.end(), qPrintable(QString("compare --json has no %1 for %2: %3")
-                                                 .arg(QString::fromStdString(key->second), ids[int(row.run)],
-                                                     QString::fromStdString(entry["metrics"].dump()))));
+            QVERIFY2(found != metrics.end(),
+                qPrintable(QString("compare --json has no %1 for %2: %3")
+                               .arg(QString::fromStdString(key->second), ids[int(row.run)],
+                                   QString::fromStdString(entry["metrics"].dump()))));
             const json& m = found->second;
             const QByteArray what = QByteArray::fromStdString(key->second + ": " + m.dump());
             const std::string& k = key->second;
@@ -184,8 +185,8 @@ void TestCliCompare::overlappingIntervalsCanStillDiffer()
         if (m["metric"] == "latency_p50_ms")
             QVERIFY2(m["significant"] == true, m.dump().c_str());
     // The dashboard says the same.
-    const auto data = charts::loadComparison(
-        m_db->path().toStdString(), { ids[0].toStdString(), ids[1].toStdString() });
+    const auto data
+        = charts::loadComparison(m_db->path().toStdString(), { ids[0].toStdString(), ids[1].toStdString() });
     QCOMPARE(QString::fromStdString(data.significance[0].differences[0].metric), QStringLiteral("latency p50 (ms)"));
     QVERIFY(data.significance[0].differences[0].significant);
     // And so does the text of `compare`.
