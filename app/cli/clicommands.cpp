@@ -12,16 +12,19 @@
 
 namespace t2i::cli {
 
-std::unique_ptr<Store> openStore(const std::string& path)
+std::unique_ptr<Store> openLibrary(const std::string& path, int& exitCode)
 {
     try {
-        std::error_code ec;
-        std::filesystem::create_directories(std::filesystem::absolute(path).parent_path(), ec);
-        return Store::open(path);
+        return Store::openExisting(path);
+    } catch (const NoLibraryError& error) {
+        std::cerr << "t2ibench-cli: " << error.what() << "; nothing was created. Check --db (only `run` creates a "
+                  << "library)\n";
+        exitCode = BadUsage;
     } catch (const StoreError& error) {
         std::cerr << "t2ibench-cli: " << error.what() << '\n';
-        return nullptr;
+        exitCode = Failure;
     }
+    return nullptr;
 }
 
 std::optional<RunReport> loadReport(const Store& store, const std::string& idOrPrefix)
@@ -48,9 +51,10 @@ std::string defaultDatabasePath()
 
 int runsCommand(const Args& args)
 {
-    auto store = openStore(args.db);
+    int failed = Failure;
+    auto store = openLibrary(args.db, failed);
     if (!store)
-        return Failure;
+        return failed;
     const auto runs = store->listRuns();
     if (args.json) {
         nlohmann::json list = nlohmann::json::array();
@@ -72,9 +76,10 @@ int showCommand(const Args& args)
         std::cerr << "t2ibench-cli: show takes one RUN\n";
         return BadUsage;
     }
-    auto store = openStore(args.db);
+    int failed = Failure;
+    auto store = openLibrary(args.db, failed);
     if (!store)
-        return Failure;
+        return failed;
     const auto report = loadReport(*store, args.positional.front());
     if (!report)
         return Failure;
@@ -91,9 +96,10 @@ int compareCommand(const Args& args)
         std::cerr << "t2ibench-cli: compare takes two or more RUNs\n";
         return BadUsage;
     }
-    auto store = openStore(args.db);
+    int failed = Failure;
+    auto store = openLibrary(args.db, failed);
     if (!store)
-        return Failure;
+        return failed;
     std::vector<RunReport> reports;
     for (const std::string& id : args.positional) {
         auto report = loadReport(*store, id);
@@ -114,9 +120,10 @@ int exportCommand(const Args& args)
         std::cerr << "t2ibench-cli: export takes one RUN and --format csv|json\n";
         return BadUsage;
     }
-    auto store = openStore(args.db);
+    int failed = Failure;
+    auto store = openLibrary(args.db, failed);
     if (!store)
-        return Failure;
+        return failed;
     const auto run = store->findRun(args.positional.front());
     if (!run) {
         std::cerr << "t2ibench-cli: no run \"" << args.positional.front() << "\" in " << args.db << '\n';

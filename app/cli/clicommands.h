@@ -32,8 +32,10 @@ struct Args {
 };
 
 std::string defaultDatabasePath(); // $XDG_DATA_HOME/t2ibench/library.db
-// The library at path (its folder created), or nullptr after printing why it cannot be opened.
-std::unique_ptr<Store> openStore(const std::string& path);
+// The library at path for a command that only reads it: never created (only `run` makes a new
+// library). nullptr after printing why not, with the exit code in exitCode: BadUsage when there
+// is no library at path (a mistyped --db), Failure when it cannot be read.
+std::unique_ptr<Store> openLibrary(const std::string& path, int& exitCode);
 // A run's report (summary and cost) by id or unique prefix, or nullopt after printing why not.
 std::optional<RunReport> loadReport(const Store& store, const std::string& idOrPrefix);
 int runCommand(const Args& args); // t2ibench-cli run

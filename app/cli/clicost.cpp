@@ -147,9 +147,10 @@ int costCommand(const Args& args)
         std::cerr << "t2ibench-cli: " << e.what() << '\n';
         return Failure;
     }
-    auto store = openStore(args.db);
+    int failed = Failure;
+    auto store = openLibrary(args.db, failed);
     if (!store)
-        return Failure;
+        return failed;
 
     json runs = json::array();
     bool allPriced = true;

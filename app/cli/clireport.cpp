@@ -29,9 +29,10 @@ int reportCommand(const Args& args)
         std::cerr << "t2ibench-cli: report needs --out FILE.pdf or --out FILE.html\n";
         return BadUsage;
     }
-    if (!std::filesystem::exists(args.db)) {
-        std::cerr << "t2ibench-cli: no run library at " << args.db << '\n';
-        return Failure;
+    {
+        int failed = Failure;
+        if (!openLibrary(args.db, failed)) // the comparison below opens it again, once it is known to exist
+            return failed;
     }
     charts::ComparisonData data;
     try {

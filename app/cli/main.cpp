@@ -25,7 +25,9 @@ commands:
                                            instance sized for the p95, with the break-even
 
 The library defaults to $XDG_DATA_HOME/t2ibench/library.db (~/.local/share/t2ibench/library.db).
-Exit codes: 0 success, 1 failure, 2 bad usage or configuration, 130 cancelled.
+Only `run` creates a library; the other commands refuse one that does not exist (exit 2).
+Exit codes: 0 success, 1 failure, 2 bad usage or configuration (no library at --db included),
+130 cancelled.
 )";
 
 int usageError(const std::string& message)

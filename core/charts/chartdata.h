@@ -126,6 +126,7 @@ struct TimeSeries {
 // One row of the significance table: a run against the baseline (the first run).
 struct Difference {
     std::string metric; // "latency p50 (ms)" ...
+    std::string key; // the same in `compare --json`: "latency_p50_ms" ...
     std::string test; // how the verdict was reached
     double baseline = 0, value = 0, delta = 0;
     std::optional<Interval> deltaCi; // 95% interval of value - baseline, when the method gives one

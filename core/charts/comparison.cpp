@@ -74,59 +74,10 @@ CostStack costOf(RunInput& input)
     return none;
 }
 
-Difference quantileRow(const char* metric, const std::vector<double>& a, const std::vector<double>& b, double p)
-{
-    Difference d;
-    d.metric = metric;
-    d.test = "exact bootstrap CI of the difference";
-    if (a.empty() || b.empty()) {
-        d.test = "no successful requests on one side";
-        return d;
-    }
-    d.baseline = quantileNearestRank(a, p);
-    d.value = quantileNearestRank(b, p);
-    d.delta = d.value - d.baseline;
-    d.testable = a.size() > 1 && b.size() > 1;
-    if (!d.testable) {
-        d.test = "one successful request on one side: no interval";
-        return d;
-    }
-    d.deltaCi = quantileDifferenceCi(a, b, p);
-    d.significant = d.deltaCi->lo > 0 || d.deltaCi->hi < 0;
-    return d;
-}
-
-Difference proportionRow(const char* metric, std::size_t xA, std::size_t nA, std::size_t xB, std::size_t nB)
-{
-    Difference d;
-    d.metric = metric;
-    d.test = "Newcombe score CI of the difference";
-    d.baseline = nA ? static_cast<double>(xA) / static_cast<double>(nA) : 0.0;
-    d.value = nB ? static_cast<double>(xB) / static_cast<double>(nB) : 0.0;
-    d.delta = d.value - d.baseline;
-    d.testable = nA > 0 && nB > 0;
-    if (d.testable) {
-        d.deltaCi = proportionDifferenceCi(xA, nA, xB, nB);
-        d.significant = d.deltaCi->lo > 0 || d.deltaCi->hi < 0;
-    }
-    return d;
-}
-
-Difference untestedRow(const char* metric, const char* why, double base, double value)
-{
-    Difference d;
-    d.metric = metric;
-    d.test = why;
-    d.baseline = base;
-    d.value = value;
-    d.delta = value - base;
-    return d;
-}
-
 Difference costRow(const RunChartData& base, const RunChartData& run)
 {
-    return untestedRow(
-        "cost (USD per 1,000 images)", "model estimate, no sampling error", base.cost.total, run.cost.total);
+    return untestedDifference("cost (USD per 1,000 images)", "cost_per_1000_usd", "model estimate, no sampling error",
+        base.cost.total, run.cost.total);
 }
 
 } // namespace
@@ -134,40 +85,7 @@ Difference costRow(const RunChartData& base, const RunChartData& run)
 std::vector<Difference> compareRuns(
     const RunDigest& base, const RunDigest& run, const RunChartData& baseData, const RunChartData& runData)
 {
-    const auto& all = index(Population::All);
-    const auto& warm = index(Population::Warm);
-    const auto& cold = index(Population::Cold);
-    std::vector<Difference> rows;
-    rows.push_back(quantileRow("latency p50 (ms)", base.latency[all], run.latency[all], 0.50));
-    rows.push_back(quantileRow("latency p95 (ms)", base.latency[all], run.latency[all], 0.95));
-    {
-        Difference d;
-        d.metric = "latency distribution";
-        d.test = "Mann-Whitney U (normal approx., tie-corrected)";
-        const MannWhitney m = mannWhitney(base.latency[all], run.latency[all]);
-        d.baseline = base.summary.latency.p50;
-        d.value = run.summary.latency.p50;
-        d.delta = d.value - d.baseline;
-        d.effect = m.effect;
-        d.testable = m.valid;
-        if (m.valid) {
-            d.pValue = m.pValue;
-            d.significant = m.pValue < 0.05;
-        } else {
-            d.test = "Mann-Whitney U: fewer than 8 successful requests on one side";
-        }
-        rows.push_back(d);
-    }
-    if (!base.latency[warm].empty() && !run.latency[warm].empty())
-        rows.push_back(quantileRow("warm latency p50 (ms)", base.latency[warm], run.latency[warm], 0.50));
-    if (!base.latency[cold].empty() && !run.latency[cold].empty())
-        rows.push_back(quantileRow("cold latency p50 (ms)", base.latency[cold], run.latency[cold], 0.50));
-    const RunSummary& a = base.summary;
-    const RunSummary& b = run.summary;
-    rows.push_back(proportionRow("error rate", a.errors, a.requests, b.errors, b.requests));
-    rows.push_back(proportionRow("cold-start rate", a.coldStarts, a.ok, b.coldStarts, b.ok));
-    rows.push_back(
-        untestedRow("throughput (images/s)", "no interval: one window per level", a.throughputIps, b.throughputIps));
+    std::vector<Difference> rows = compareSamples(sampleOf(base), sampleOf(run));
     if (baseData.cost.available && runData.cost.available)
         rows.push_back(costRow(baseData, runData));
     return rows;

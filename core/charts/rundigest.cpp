@@ -174,4 +174,13 @@ RunDigest digestRun(const RunColumns& c)
     return out;
 }
 
+RunSample sampleOf(const RunDigest& digest)
+{
+    RunSample sample;
+    sample.summary = &digest.summary;
+    for (const Population p : kPopulations)
+        sample.latency[index(p)] = digest.latency[index(p)];
+    return sample;
+}
+
 } // namespace t2i::charts

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "charts/chartdata.h"
+#include "charts/significance.h"
 #include "model/runcolumns.h"
 #include "stats/summary.h"
 
@@ -21,5 +22,9 @@ struct RunDigest {
 // exact bootstrap intervals from core/stats), so `show` and the dashboard agree to the digit.
 // tst_chartdata checks the two against each other.
 RunDigest digestRun(const RunColumns& columns);
+
+// What the comparison's tests (compareSamples, charts/significance.h) read of a digest; it
+// refers to the digest, which must outlive it.
+RunSample sampleOf(const RunDigest& digest);
 
 } // namespace t2i::charts

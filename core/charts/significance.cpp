@@ -235,4 +235,105 @@ Interval proportionDifferenceCi(std::size_t xA, std::size_t nA, std::size_t xB, 
         d + std::sqrt((b.hi - pB) * (b.hi - pB) + (pA - a.lo) * (pA - a.lo)) };
 }
 
+bool excludesZero(const Interval& deltaCi)
+{
+    return deltaCi.lo > 0 || deltaCi.hi < 0;
+}
+
+Difference quantileDifference(
+    const char* metric, const char* key, std::span<const double> a, std::span<const double> b, double p)
+{
+    Difference d;
+    d.metric = metric;
+    d.key = key;
+    d.test = "exact bootstrap CI of the difference";
+    if (a.empty() || b.empty()) {
+        d.test = "no successful requests on one side";
+        return d;
+    }
+    d.baseline = quantileNearestRank(a, p);
+    d.value = quantileNearestRank(b, p);
+    d.delta = d.value - d.baseline;
+    d.testable = a.size() > 1 && b.size() > 1;
+    if (!d.testable) {
+        d.test = "one successful request on one side: no interval";
+        return d;
+    }
+    d.deltaCi = quantileDifferenceCi(a, b, p);
+    d.significant = excludesZero(*d.deltaCi);
+    return d;
+}
+
+Difference proportionDifference(
+    const char* metric, const char* key, std::size_t xA, std::size_t nA, std::size_t xB, std::size_t nB)
+{
+    Difference d;
+    d.metric = metric;
+    d.key = key;
+    d.test = "Newcombe score CI of the difference";
+    d.baseline = nA ? static_cast<double>(xA) / static_cast<double>(nA) : 0.0;
+    d.value = nB ? static_cast<double>(xB) / static_cast<double>(nB) : 0.0;
+    d.delta = d.value - d.baseline;
+    d.testable = nA > 0 && nB > 0;
+    if (d.testable) {
+        d.deltaCi = proportionDifferenceCi(xA, nA, xB, nB);
+        d.significant = excludesZero(*d.deltaCi);
+    }
+    return d;
+}
+
+Difference untestedDifference(const char* metric, const char* key, const char* why, double base, double value)
+{
+    Difference d;
+    d.metric = metric;
+    d.key = key;
+    d.test = why;
+    d.baseline = base;
+    d.value = value;
+    d.delta = value - base;
+    return d;
+}
+
+std::vector<Difference> compareSamples(const RunSample& base, const RunSample& run)
+{
+    const auto all = index(Population::All);
+    const auto warm = index(Population::Warm);
+    const auto cold = index(Population::Cold);
+    std::vector<Difference> rows;
+    rows.push_back(quantileDifference("latency p50 (ms)", "latency_p50_ms", base.latency[all], run.latency[all], 0.50));
+    rows.push_back(quantileDifference("latency p95 (ms)", "latency_p95_ms", base.latency[all], run.latency[all], 0.95));
+    {
+        Difference d;
+        d.metric = "latency distribution";
+        d.key = "latency_distribution";
+        d.test = "Mann-Whitney U (normal approx., tie-corrected)";
+        const MannWhitney m = mannWhitney(base.latency[all], run.latency[all]);
+        d.baseline = base.summary->latency.p50;
+        d.value = run.summary->latency.p50;
+        d.delta = d.value - d.baseline;
+        d.effect = m.effect;
+        d.testable = m.valid;
+        if (m.valid) {
+            d.pValue = m.pValue;
+            d.significant = m.pValue < 0.05;
+        } else {
+            d.test = "Mann-Whitney U: fewer than 8 successful requests on one side";
+        }
+        rows.push_back(d);
+    }
+    if (!base.latency[warm].empty() && !run.latency[warm].empty())
+        rows.push_back(quantileDifference(
+            "warm latency p50 (ms)", "warm_latency_p50_ms", base.latency[warm], run.latency[warm], 0.50));
+    if (!base.latency[cold].empty() && !run.latency[cold].empty())
+        rows.push_back(quantileDifference(
+            "cold latency p50 (ms)", "cold_latency_p50_ms", base.latency[cold], run.latency[cold], 0.50));
+    const RunSummary& a = *base.summary;
+    const RunSummary& b = *run.summary;
+    rows.push_back(proportionDifference("error rate", "error_rate", a.errors, a.requests, b.errors, b.requests));
+    rows.push_back(proportionDifference("cold-start rate", "cold_rate", a.coldStarts, a.ok, b.coldStarts, b.ok));
+    rows.push_back(untestedDifference("throughput (images/s)", "throughput_ips", "no interval: one window per level",
+        a.throughputIps, b.throughputIps));
+    return rows;
+}
+
 } // namespace t2i::charts

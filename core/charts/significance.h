@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <span>
+#include <vector>
 
 namespace t2i::charts {
 
@@ -41,5 +42,31 @@ Interval proportionDifferenceCi(
 Interval wilsonInterval(std::size_t x, std::size_t n, double confidence = 0.95);
 
 double normalQuantile(double p); // the standard normal's inverse CDF, for confidence levels
+
+// THE rule that makes a difference significant, wherever one is shown (the CLI's compare and
+// its JSON, the report, the dashboard): its 95% interval excludes 0.
+bool excludesZero(const Interval& deltaCi);
+
+// What the tests of a comparison read of one run: its summary (counts and rates) and the
+// successful measured requests' latencies, ascending, by Population (All, Warm, Cold).
+struct RunSample {
+    const RunSummary* summary = nullptr;
+    std::span<const double> latency[3];
+};
+
+// One row of a comparison, each with its test and verdict (docs/statistics.md, "Comparing runs"):
+// a percentile by the exact bootstrap interval of the difference, a rate by Newcombe's interval.
+Difference quantileDifference(
+    const char* metric, const char* key, std::span<const double> sortedA, std::span<const double> sortedB, double p);
+Difference proportionDifference(
+    const char* metric, const char* key, std::size_t xA, std::size_t nA, std::size_t xB, std::size_t nB);
+Difference untestedDifference(const char* metric, const char* key, const char* why, double base, double value);
+
+// Every tested row of `run` against `base` (the cost row, a model estimate, is the caller's):
+// latency p50 and p95, the latency distribution (Mann-Whitney), warm and cold p50 where both
+// runs have such requests, the error and cold-start rates, throughput (not tested). What the
+// dashboard's summary table, the report and `t2ibench-cli compare` all show, so they cannot
+// disagree.
+std::vector<Difference> compareSamples(const RunSample& base, const RunSample& run);
 
 } // namespace t2i::charts

@@ -104,6 +104,9 @@ void validatePricing(Checker& check, const json& pricing, const std::string& pat
     check.integer(pricing, path, "min_workers", 0, 100000, "must be a whole number of workers >= 0");
     if (pricing.contains("boot_billed") && !pricing["boot_billed"].is_boolean())
         check.error(child(path, "boot_billed"), "must be true or false");
+    if (pricing.contains("billing") && pricing["billing"] != "instances" && pricing["billing"] != "workers")
+        check.error(child(path, "billing"),
+            "must be \"instances\" (a dedicated endpoint or instance, billed while up) or \"workers\" (serverless)");
     if (const json* dedicated = check.object(pricing, path, "dedicated"))
         validatePricing(check, *dedicated, child(path, "dedicated"));
 }

@@ -9,13 +9,30 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace t2i {
+
+// What a time price pays for on the platform (docs/cost.md, "What each platform bills").
+enum class TimeBilling {
+    // Serverless: each worker (container, replica) from boot until it idles out; workers come and
+    // go with the load. RunPod, Modal, Replicate hardware, fal apps, the emulator.
+    Workers,
+    // A dedicated endpoint or instance: every instance for all the time it is up, busy or idle,
+    // whatever the requests took. Hugging Face endpoints, SageMaker, Baseten, your own GPU box
+    // (Lambda, a local ComfyUI / A1111 / sd.cpp server).
+    Instances,
+};
+std::string_view toString(TimeBilling billing); // "workers", "instances"
 
 // What the platform does that the records alone cannot say.
 struct CostOptions {
     double idleTimeoutS = 0; // the platform's scale-down window: each worker bills this after its last job
-    int keepWarmWorkers = 0; // min / active workers, billed for the whole run
+    int keepWarmWorkers = 0; // min / active workers, billed for the whole run (Instances: the instances, at least 1)
+    TimeBilling timeBilling = TimeBilling::Workers;
+    // Instances: the worker samples count the instances billed (a health route that reports
+    // replicas or instances: Hugging Face management, SageMaker DescribeEndpoint).
+    bool samplesCountInstances = false;
     double runDurationS = 0; // <= 0: the last doneMs or sample time, whichever is later
     bool coldStartBilled = true; // RunPod, Modal, Baseten, HF, fal SETUP bill booting; Replicate public models do not
     EgressPrice egress; // overrides the price's own egress when it has tiers
@@ -30,6 +47,7 @@ enum class CostMethod {
     WorkerLifetimes, // per worker: boot to last job + idle timeout, rounded once (worker ids reported)
     PerRequest, // per request: execution and estimated boot, idle tails per scale-down (no worker ids)
     PerOutput, // per image, megapixel, step or credit: what came out
+    InstanceTime, // per instance for all the time it was up during the run, busy or idle
 };
 std::string_view toString(CostMethod method);
 
@@ -55,6 +73,13 @@ struct CostBreakdown {
     int bootsEstimated = 0; // of those, boots not seen in the samples (the typical measured boot used)
     double billedWorkerS = 0; // worker lifetimes: their billed seconds, each rounded once
     double keepWarmS = 0; // keep-warm workers x the run's duration (prorated: they bill continuously)
+    double instanceS = 0; // instance time: instance-seconds billed (rounded), busy or idle
+    double instances = 0; // instance time: the mean number of instances up over the run
+    // Requests billed by the client-observed time they occupied the platform (sent to result)
+    // because it reported no execution time: an estimate, an upper bound (network and polling in it).
+    int clientTimedRequests = 0;
+    std::string basis; // what was billed, in words: "each request's execution time (reported)" ...
+    std::vector<std::string> notes; // what is estimated and why
     // What the platform itself said it charged (RunPod public endpoints' output.cost, OpenAI
     // usage x the catalog's token prices), summed over the requests that reported it.
     std::optional<double> reportedUsd;

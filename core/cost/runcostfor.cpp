@@ -102,6 +102,28 @@ double defaultIdleTimeoutS(const std::string& type)
     return 0;
 }
 
+// What a time price pays for on each platform (docs/cost.md, "What each platform bills"):
+//   - serverless workers that come and go with the load: runpod, modal, replicate, fal and the
+//     emulator (and any other type priced per second or per minute, e.g. an http API);
+//   - dedicated instances, billed for all the time they are up: hf_endpoint (replica-minutes),
+//     sagemaker (instance-seconds), baseten (replica-minutes while up), the local servers comfyui,
+//     a1111 and sdcpp (your own box), and openai_compatible or http priced per hour (a GPU box).
+TimeBilling defaultTimeBilling(const std::string& type, const Price& price)
+{
+    if (type == "hf_endpoint" || type == "sagemaker" || type == "baseten" || type == "comfyui" || type == "a1111"
+        || type == "sdcpp")
+        return TimeBilling::Instances;
+    if (type == "runpod" || type == "modal" || type == "replicate" || type == "fal" || type == "emulated")
+        return TimeBilling::Workers;
+    return price.unit == PriceUnit::PerHour ? TimeBilling::Instances : TimeBilling::Workers;
+}
+
+// Health routes whose samples count the instances billed (replicas, endpoint instances).
+bool samplesCountInstances(const std::string& type)
+{
+    return type == "hf_endpoint" || type == "sagemaker";
+}
+
 bool numberKey(const json& pricing, const char* key, double& into, std::string* error)
 {
     if (!pricing.contains(key))
@@ -114,12 +136,19 @@ bool numberKey(const json& pricing, const char* key, double& into, std::string* 
     return true;
 }
 
+// The warm requests' service times: their reported execution, else (a platform that reports
+// none) the time the client saw them on the platform, as the run's cost bills them.
 std::vector<double> warmServiceMs(std::span<const RequestRecord> records)
 {
     std::vector<double> all;
-    for (const RequestRecord& r : records)
-        if (r.ok && r.execMs && r.step >= 0 && r.cold != ColdLabel::Cold)
+    for (const RequestRecord& r : records) {
+        if (!r.ok || r.step < 0 || r.cold == ColdLabel::Cold)
+            continue;
+        if (r.execMs)
             all.push_back(*r.execMs);
+        else if (const double observed = r.finishedMs - r.sentMs - r.queueMs.value_or(0); observed > 0)
+            all.push_back(observed);
+    }
     return all;
 }
 
@@ -184,6 +213,19 @@ std::optional<RunBilling> billingOfRun(const RunInfo& run, const PricingCatalog&
         || !numberKey(pricing, "min_workers", minWorkers, error))
         return std::nullopt;
     out.options.keepWarmWorkers = static_cast<int>(minWorkers);
+    out.options.timeBilling = defaultTimeBilling(type, out.price);
+    out.options.samplesCountInstances = samplesCountInstances(type);
+    if (pricing.contains("billing")) {
+        const json& billing = pricing["billing"];
+        if (billing == "instances")
+            out.options.timeBilling = TimeBilling::Instances;
+        else if (billing == "workers")
+            out.options.timeBilling = TimeBilling::Workers;
+        else {
+            *error = "pricing: key \"billing\" must be \"instances\" or \"workers\"";
+            return std::nullopt;
+        }
+    }
     if (pricing.contains("boot_billed")) {
         if (!pricing["boot_billed"].is_boolean()) {
             *error = "pricing: key \"boot_billed\" must be true or false";
@@ -191,7 +233,8 @@ std::optional<RunBilling> billingOfRun(const RunInfo& run, const PricingCatalog&
         }
         out.options.coldStartBilled = pricing["boot_billed"].get<bool>();
     }
-    if (pricing.contains("idle_timeout_s") || pricing.contains("min_workers") || pricing.contains("boot_billed"))
+    if (pricing.contains("idle_timeout_s") || pricing.contains("min_workers") || pricing.contains("boot_billed")
+        || pricing.contains("billing"))
         out.billingSource = "config";
     out.options.width = variant.value("width", 0);
     out.options.height = variant.value("height", 0);

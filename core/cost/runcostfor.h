@@ -24,7 +24,8 @@ struct RunBilling {
 
 // The price and billing parameters of a run, from its stored provider configuration:
 //   - provider "pricing" ({"ref": ...} or an inline price, docs/cost.md) against the catalog;
-//     "idle_timeout_s", "min_workers", "boot_billed" beside it override the billing defaults;
+//     "idle_timeout_s", "min_workers", "boot_billed", "billing" beside it override the billing
+//     defaults (what a time price pays for: workers or instances, by provider type);
 //   - an "emulated" provider without "pricing" is priced from its emulator profile
 //     (price_per_s, workers.idle_timeout_ms, workers.min, time_scale), as its ledger bills;
 //   - otherwise the catalog's default entry for the provider type, if there is one.

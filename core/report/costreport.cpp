@@ -36,7 +36,8 @@ void addCostJson(json& show, const RunReport& report)
         { "billed_worker_s", c.billedWorkerS }, { "keep_warm_s", c.keepWarmS }, { "cold_boot_s", c.coldBootS },
         { "egress_price", c.egressLabel.empty() ? json(nullptr) : json(c.egressLabel) },
         { "reported_usd", c.reportedUsd ? json(*c.reportedUsd) : json(nullptr) },
-        { "reported_requests", c.reportedRequests } };
+        { "reported_requests", c.reportedRequests }, { "basis", c.basis }, { "instance_s", c.instanceS },
+        { "instances", c.instances }, { "client_timed_requests", c.clientTimedRequests }, { "notes", c.notes } };
     show["cost"] = std::move(detail);
 }
 
@@ -48,6 +49,8 @@ void printCostSection(std::ostream& out, const RunReport& report)
     }
     const CostBreakdown& c = *report.cost;
     out << "\ncost (" << priceText(c) << "; " << toString(c.method) << "):\n";
+    if (!c.basis.empty())
+        out << "  billed: " << c.basis << '\n';
     out << "  total " << usd(c.total);
     if (c.images > 0)
         out << "  per image " << usd(c.perImage) << "  per 1,000 images " << usd(c.per1000);
@@ -65,6 +68,14 @@ void printCostSection(std::ostream& out, const RunReport& report)
         }
         out << '\n';
     }
+    if (c.method == CostMethod::InstanceTime) {
+        char line[160];
+        std::snprintf(line, sizeof line, "  %.0f instance-seconds billed (%.2f instances on average)\n", c.instanceS,
+            c.instances);
+        out << line;
+    }
+    for (const std::string& note : c.notes)
+        out << "  note: " << note << '\n';
     if (c.reportedUsd)
         out << "  reported by the platform " << usd(*c.reportedUsd) << " over " << c.reportedRequests
             << " requests; modelled " << usd(c.total) << '\n';

@@ -20,6 +20,7 @@ namespace t2i {
 struct RunReport {
     RunInfo run;
     RunSummary summary;
+    LatencySamples latencies; // what summary was computed from: the comparison's tests resample them
     std::optional<CostBreakdown> cost; // costOfRun (core/cost/runcostfor.h); nullopt: see costError
     std::string costError; // why the run has no cost (no price for its provider, a bad pricing)
 };
@@ -41,7 +42,8 @@ std::string usd(double value); // "$0.000760", "$1.2345", "$1080.40"
 // error_rate, throughput_ips, latency_ms, latency_ci95_ms, cold_starts, cold_latency_ms,
 // warm_latency_ms, and more detail beside them.
 nlohmann::json showJson(const RunReport& report);
-// `compare --json`: {"runs": [...], "differences": [...]}, each run against the first.
+// `compare --json`: {"runs": [...], "differences": [...]}, each run against the first, every
+// metric with its test and verdict from charts::compareSamples: the dashboard's rule, one function.
 nlohmann::json compareJson(std::span<const RunReport> reports);
 
 // The poll interval the run asked for (its provider's poll_interval_ms, else the workload's).

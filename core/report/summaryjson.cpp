@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runreport.h"
 
+#include "charts/significance.h"
 #include "cost/runcostfor.h"
 
 #include <cmath>
@@ -45,15 +46,40 @@ json interval(const Interval& i, std::size_t n)
     return n == 0 ? json(nullptr) : json::array({ round3(i.lo), round3(i.hi) });
 }
 
-// Two runs differ significantly at a percentile when their 95% intervals do not overlap: a
-// conservative test (docs/statistics.md), so a "yes" can be trusted.
-json difference(const std::string& metric, double base, double other, Interval baseCi, Interval otherCi, bool haveCi)
+// Latencies to the microsecond, rates to six places (an error rate of 1/70); costs as computed.
+double rounded(const charts::Difference& d, double value)
 {
-    json d { { "metric", metric }, { "baseline", round3(base) }, { "value", round3(other) },
-        { "delta", round3(other - base) }, { "ratio", base != 0 ? json(round3(other / base)) : json(nullptr) } };
-    if (haveCi)
-        d["significant"] = otherCi.lo > baseCi.hi || otherCi.hi < baseCi.lo;
-    return d;
+    if (d.key.starts_with("cost"))
+        return value;
+    const double scale = d.key.ends_with("_ms") ? 1e3 : 1e6;
+    return std::round(value * scale) / scale;
+}
+
+// One row of the comparison (charts::compareSamples): significant when the 95% interval of the
+// difference excludes 0 (docs/statistics.md, "Comparing runs"); null when not tested.
+json difference(const charts::Difference& d)
+{
+    json out { { "metric", d.key }, { "baseline", rounded(d, d.baseline) }, { "value", rounded(d, d.value) },
+        { "delta", rounded(d, d.delta) },
+        { "ratio", d.baseline != 0 ? json(round3(d.value / d.baseline)) : json(nullptr) },
+        { "delta_ci95",
+            d.deltaCi ? json::array({ rounded(d, d.deltaCi->lo), rounded(d, d.deltaCi->hi) }) : json(nullptr) },
+        { "test", d.test }, { "significant", d.testable ? json(d.significant) : json(nullptr) } };
+    if (d.pValue)
+        out["p_value"] = *d.pValue;
+    if (d.effect)
+        out["p_slower"] = *d.effect;
+    return out;
+}
+
+charts::RunSample sampleOf(const RunReport& report)
+{
+    charts::RunSample sample;
+    sample.summary = &report.summary;
+    sample.latency[charts::index(charts::Population::All)] = report.latencies.all;
+    sample.latency[charts::index(charts::Population::Warm)] = report.latencies.warm;
+    sample.latency[charts::index(charts::Population::Cold)] = report.latencies.cold;
+    return sample;
 }
 
 } // namespace
@@ -65,7 +91,9 @@ RunReport makeReport(const RunInfo& run, std::span<const RequestRecord> records)
 
 RunReport makeReport(const RunInfo& run, std::span<const RequestRecord> records, std::span<const WorkerSample> samples)
 {
-    RunReport report { run, summarize(records), std::nullopt, {} };
+    RunReport report;
+    report.run = run;
+    report.summary = summarize(records, &report.latencies);
     report.cost = costOfRun(run, records, samples, &report.costError);
     return report;
 }
@@ -130,26 +158,21 @@ json compareJson(std::span<const RunReport> reports)
     for (const RunReport& report : reports)
         runs.push_back(showJson(report));
     if (!reports.empty()) {
-        const RunSummary& base = reports.front().summary;
+        const RunReport& base = reports.front();
         for (std::size_t i = 1; i < reports.size(); ++i) {
-            const RunSummary& other = reports[i].summary;
-            const bool haveCi = base.latency.n > 0 && other.latency.n > 0;
-            json entry { { "baseline", reports.front().run.id }, { "run", reports[i].run.id } };
-            entry["metrics"] = json::array({
-                difference("latency_p50_ms", base.latency.p50, other.latency.p50, base.p50Ci, other.p50Ci, haveCi),
-                difference("latency_p95_ms", base.latency.p95, other.latency.p95, base.p95Ci, other.p95Ci, haveCi),
-                difference("throughput_ips", base.throughputIps, other.throughputIps, {}, {}, false),
-                difference("error_rate", base.errorRate, other.errorRate, {}, {}, false),
-                difference("cold_starts", double(base.coldStarts), double(other.coldStarts), {}, {}, false),
-            });
-            if (reports.front().cost && reports[i].cost)
-                entry["metrics"].push_back({ { "metric", "cost_per_1000_usd" },
-                    { "baseline", reports.front().cost->per1000 }, { "value", reports[i].cost->per1000 },
-                    { "delta", reports[i].cost->per1000 - reports.front().cost->per1000 },
-                    { "ratio",
-                        reports.front().cost->per1000 != 0
-                            ? json(reports[i].cost->per1000 / reports.front().cost->per1000)
-                            : json(nullptr) } });
+            const RunReport& other = reports[i];
+            json entry { { "baseline", base.run.id }, { "run", other.run.id } };
+            json metrics = json::array();
+            for (const charts::Difference& d : charts::compareSamples(sampleOf(base), sampleOf(other)))
+                metrics.push_back(difference(d));
+            metrics.push_back(difference(
+                charts::untestedDifference("cold starts", "cold_starts", "a count: see cold_rate for the test",
+                    double(base.summary.coldStarts), double(other.summary.coldStarts))));
+            if (base.cost && other.cost)
+                metrics.push_back(
+                    difference(charts::untestedDifference("cost (USD per 1,000 images)", "cost_per_1000_usd",
+                        "model estimate, no sampling error", base.cost->per1000, other.cost->per1000)));
+            entry["metrics"] = std::move(metrics);
             differences.push_back(entry);
         }
     }

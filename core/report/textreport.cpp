@@ -2,6 +2,7 @@
 #include "runreport.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <sstream>
@@ -53,6 +54,31 @@ void printTable(std::ostream& out, const std::vector<std::vector<std::string>>& 
         }
         out << '\n';
     }
+}
+
+// A difference of `compare --json` as text: "+123 ms [+12 ms, +230 ms]", "+2.50 pp [...]" for a
+// rate (percentage points), "p = 0.0123, P(slower) = 0.620" for the distribution.
+std::string differenceText(const nlohmann::json& m)
+{
+    const std::string metric = m["metric"].get<std::string>();
+    if (m.contains("p_value"))
+        return "p = " + fixed(m["p_value"].get<double>(), 4) + ", P(slower) = " + fixed(m["p_slower"].get<double>(), 3);
+    const bool latency = metric.ends_with("_ms");
+    const auto one = [latency](double v) {
+        const std::string sign = v >= 0 ? "+" : "-";
+        return sign + (latency ? ms(std::abs(v)) : fixed(100.0 * std::abs(v), 2) + " pp");
+    };
+    std::string text = one(m["delta"].get<double>());
+    if (m["delta_ci95"].is_array())
+        text += " [" + one(m["delta_ci95"][0].get<double>()) + ", " + one(m["delta_ci95"][1].get<double>()) + "]";
+    return text;
+}
+
+std::string verdictText(const nlohmann::json& m)
+{
+    if (m["significant"].is_null())
+        return "not tested (" + m["test"].get<std::string>() + ")";
+    return m["significant"].get<bool>() ? "significant" : "not significant";
 }
 
 std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> reports)
@@ -134,15 +160,17 @@ void printCompare(std::ostream& out, std::span<const RunReport> reports)
     const nlohmann::json differences = compareJson(reports)["differences"];
     if (differences.empty())
         return;
-    out << "\nagainst " << reports.front().run.id << " (significant: the 95% intervals do not overlap):\n";
+    out << "\nagainst " << reports.front().run.id
+        << " (significant at 5%: the 95% interval of the difference excludes 0; distribution: Mann-Whitney U):\n";
+    std::vector<std::vector<std::string>> rows;
     for (const auto& entry : differences)
         for (const auto& m : entry["metrics"]) {
-            if (m["metric"] != "latency_p50_ms" && m["metric"] != "latency_p95_ms")
-                continue;
-            out << "  " << entry["run"].get<std::string>() << " " << m["metric"].get<std::string>() << ": "
-                << (m["delta"].get<double>() >= 0 ? "+" : "") << fixed(m["delta"].get<double>(), 1) << " ms"
-                << (m.value("significant", false) ? "  significant" : "  not significant") << '\n';
+            const std::string metric = m["metric"].get<std::string>();
+            if (metric == "throughput_ips" || metric == "cold_starts" || metric == "cost_per_1000_usd")
+                continue; // shown above; no sampling distribution to test (docs/statistics.md)
+            rows.push_back({ "  " + entry["run"].get<std::string>(), metric, differenceText(m), verdictText(m) });
         }
+    printTable(out, rows);
 }
 
 void printRuns(std::ostream& out, std::span<const RunInfo> runs)

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 namespace t2i {
 namespace {
@@ -78,7 +79,7 @@ std::vector<Group> groupByLevel(const std::vector<const RequestRecord*>& measure
     return groups;
 }
 
-void addLatencies(RunSummary& s, const std::vector<const RequestRecord*>& okRecords)
+void addLatencies(RunSummary& s, const std::vector<const RequestRecord*>& okRecords, LatencySamples* keep)
 {
     std::vector<double> all, cold, warm, queue, exec, download, platform, lag;
     all.reserve(okRecords.size());
@@ -118,6 +119,8 @@ void addLatencies(RunSummary& s, const std::vector<const RequestRecord*>& okReco
     s.downloadMs = describeInPlace(download);
     s.platformMs = describeInPlace(platform);
     s.detectionLagMs = describeInPlace(lag);
+    if (keep) // sorted in place above
+        *keep = { std::move(all), std::move(warm), std::move(cold) };
 }
 
 void addLevels(RunSummary& s, std::vector<Group>& groups)
@@ -155,6 +158,11 @@ void addLevels(RunSummary& s, std::vector<Group>& groups)
 
 RunSummary summarize(std::span<const RequestRecord> records)
 {
+    return summarize(records, nullptr);
+}
+
+RunSummary summarize(std::span<const RequestRecord> records, LatencySamples* latencies)
+{
     RunSummary s;
     std::vector<const RequestRecord*> measured;
     std::vector<const RequestRecord*> okRecords;
@@ -181,7 +189,7 @@ RunSummary summarize(std::span<const RequestRecord> records)
     s.errors = s.requests - s.ok;
     s.errorRate = s.requests > 0 ? static_cast<double>(s.errors) / static_cast<double>(s.requests) : 0.0;
     s.sendLagMs = describeInPlace(sendLag);
-    addLatencies(s, okRecords);
+    addLatencies(s, okRecords, latencies);
     std::vector<Group> groups = groupByLevel(measured);
     addLevels(s, groups);
     return s;

@@ -81,6 +81,15 @@ struct RunSummary {
     std::vector<LevelPoint> levels;
 };
 
+// The successful measured requests' latencies, ascending: all of them (cold, warm and unknown)
+// and the cold and the warm apart. What the tests of a comparison resample (docs/statistics.md,
+// "Comparing runs").
+struct LatencySamples {
+    std::vector<double> all, warm, cold;
+};
+
 RunSummary summarize(std::span<const RequestRecord> records);
+// The same, and the sorted latencies it was computed from into *latencies (when not null).
+RunSummary summarize(std::span<const RequestRecord> records, LatencySamples* latencies);
 
 } // namespace t2i

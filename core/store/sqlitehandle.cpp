@@ -24,12 +24,12 @@ std::string brief(std::string_view sql)
 }
 } // namespace
 
-Database::Database(std::string path, std::chrono::milliseconds busyTimeout)
+Database::Database(std::string path, std::chrono::milliseconds busyTimeout, bool create)
     : m_path(std::move(path))
 {
     sqlite3* raw = nullptr;
     // NOMUTEX: a Store is used by one thread at a time, so sqlite's per-connection lock is waste.
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(m_path.c_str(), &raw, flags, nullptr);
     m_db.reset(raw); // even a failed open hands back a handle that must be closed
     if (rc != SQLITE_OK) {

@@ -24,9 +24,10 @@ class Statement;
 // One connection. Not copyable; movable only through the unique_ptr that owns it.
 class Database {
 public:
-    // Opens read-write, creating the file if needed. Sets the busy timeout first, so every
-    // later statement waits for a concurrent writer instead of failing at once.
-    Database(std::string path, std::chrono::milliseconds busyTimeout);
+    // Opens read-write, creating the file if needed (unless create is false: then a missing
+    // file fails to open). Sets the busy timeout first, so every later statement waits for a
+    // concurrent writer instead of failing at once.
+    Database(std::string path, std::chrono::milliseconds busyTimeout, bool create = true);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;

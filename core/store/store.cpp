@@ -6,6 +6,8 @@
 #include "schema.h"
 #include "storeimpl.h"
 
+#include <filesystem>
+
 #include <unistd.h>
 
 namespace t2i {
@@ -44,8 +46,8 @@ std::optional<std::string> nullIfEmpty(const std::string& text)
 
 } // namespace
 
-Store::Store(std::string path)
-    : d(std::make_unique<Impl>(path))
+Store::Store(std::string path, bool create)
+    : d(std::make_unique<Impl>(path, create))
 {
 }
 
@@ -53,7 +55,35 @@ Store::~Store() = default;
 
 std::unique_ptr<Store> Store::open(const std::string& path)
 {
-    std::unique_ptr<Store> store(new Store(path)); // private constructor: make_unique cannot reach it
+    // private constructor: make_unique cannot reach it
+    return finishOpen(std::unique_ptr<Store>(new Store(path, true)));
+}
+
+std::unique_ptr<Store> Store::openExisting(const std::string& path)
+{
+    const auto missing = [&path] {
+        std::error_code ec;
+        return !std::filesystem::exists(path, ec);
+    };
+    if (missing())
+        throw NoLibraryError(path + ": no run library here (the file does not exist)");
+    std::unique_ptr<Store> store;
+    try {
+        store.reset(new Store(path, false)); // without SQLITE_OPEN_CREATE: never makes the file
+    } catch (const StoreError&) {
+        if (missing()) // removed between the check and the open
+            throw NoLibraryError(path + ": no run library here (the file does not exist)");
+        throw;
+    }
+    // Version 0 is a new or foreign database: migrating it would write t2ibench's tables into it.
+    if (userVersion(store->d->db) == 0)
+        throw NoLibraryError(path + ": not a t2ibench run library (an empty or foreign database)");
+    return finishOpen(std::move(store));
+}
+
+std::unique_ptr<Store> Store::finishOpen(std::unique_ptr<Store> store)
+{
+    const std::string& path = store->path();
     Database& db = store->d->db;
     // Version first: it is the first read of the file (so a non-database fails here, clearly),
     // and a file from a newer build must not even be switched to WAL by us.

@@ -25,6 +25,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Thrown by Store::openExisting when the path holds no run library: no file there, or a
+// database t2ibench never wrote (schema version 0). Nothing was created or changed.
+class NoLibraryError : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
 // The run library: one SQLite file (WAL). The only place in t2ibench that speaks SQL.
 // One Store object is one connection; use it from one thread at a time.
 class Store {
@@ -43,6 +50,10 @@ public:
     // Runs left "running" by a process that is gone are marked interrupted here.
     // Throws StoreError naming the file and what went wrong.
     static std::unique_ptr<Store> open(const std::string& path);
+    // The same for a library that must exist already (what only reads: show, compare, ...):
+    // never creates the file. Throws NoLibraryError when there is none at path, StoreError
+    // for anything else. An older schema is still migrated, as by open().
+    static std::unique_ptr<Store> openExisting(const std::string& path);
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
@@ -85,7 +96,8 @@ public:
     void rollback(); // no-op when no transaction is open
 
 private:
-    explicit Store(std::string path);
+    Store(std::string path, bool create);
+    static std::unique_ptr<Store> finishOpen(std::unique_ptr<Store> store);
     struct Impl;
     std::unique_ptr<Impl> d;
 };

@@ -13,8 +13,8 @@
 namespace t2i {
 
 struct Store::Impl {
-    explicit Impl(const std::string& file)
-        : db(file, std::chrono::milliseconds(5000))
+    Impl(const std::string& file, bool create)
+        : db(file, std::chrono::milliseconds(5000), create)
     {
     }
 

@@ -34,6 +34,27 @@ std::vector<RequestRecord> fixture()
     return records;
 }
 
+// A run of `latencies.size()` warm successful requests with these latencies (ms), the last
+// `errors` of them failed instead.
+std::vector<RequestRecord> runOf(const std::vector<double>& latencies, std::size_t errors = 0)
+{
+    std::vector<RequestRecord> records;
+    for (std::size_t i = 0; i < latencies.size(); ++i) {
+        RequestRecord r;
+        r.seq = std::int64_t(i);
+        r.stepKind = "closed";
+        r.offered = 1;
+        r.ok = i + errors < latencies.size();
+        r.errorClass = r.ok ? ErrorClass::None : ErrorClass::ServerError;
+        r.intendedMs = r.sentMs = 10000.0 * double(i);
+        r.finishedMs = r.doneMs = r.intendedMs + latencies[i];
+        r.images = r.ok ? 1 : 0;
+        r.cold = ColdLabel::Warm;
+        records.push_back(r);
+    }
+    return records;
+}
+
 RunInfo runInfo(const std::string& id)
 {
     RunInfo run;
@@ -76,6 +97,66 @@ private slots:
         const json first = compare["differences"][0]["metrics"][0];
         QCOMPARE(first["delta"].get<double>(), 0.0);
         QCOMPARE(first["significant"].get<bool>(), false); // identical runs never differ significantly
+    }
+
+    // The 95% intervals of the two p50s overlap, yet the interval of the difference excludes 0:
+    // the old rule ("the intervals do not overlap") said not significant, the one rule of
+    // docs/statistics.md (the dashboard's) says significant.
+    void compareJudgesByTheIntervalOfTheDifference()
+    {
+        std::vector<double> a, b;
+        for (int i = 0; i < 100; ++i) {
+            a.push_back(1000.0 + 10.0 * i); // p50 1490
+            b.push_back(1150.0 + 10.0 * i); // p50 1640
+        }
+        const auto baseRecords = runOf(a);
+        const auto otherRecords = runOf(b);
+        const std::vector<RunReport> reports { makeReport(runInfo("a"), baseRecords),
+            makeReport(runInfo("b"), otherRecords) };
+        const json compare = compareJson(reports);
+        const json baseCi = compare["runs"][0]["latency_ci95_ms"]["p50"];
+        const json otherCi = compare["runs"][1]["latency_ci95_ms"]["p50"];
+        QVERIFY2(otherCi[0].get<double>() <= baseCi[1].get<double>(), "the two runs' intervals must overlap");
+        json p50;
+        for (const json& m : compare["differences"][0]["metrics"])
+            if (m["metric"] == "latency_p50_ms")
+                p50 = m;
+        QVERIFY(p50.is_object());
+        QCOMPARE(p50["delta"].get<double>(), 150.0);
+        QVERIFY2(p50.contains("delta_ci95") && p50["delta_ci95"].is_array(), p50.dump().c_str());
+        QVERIFY2(p50["delta_ci95"][0].get<double>() > 0, p50.dump().c_str());
+        QCOMPARE(p50["significant"].get<bool>(), true);
+        // `compare` says the same in words, by the same rule.
+        std::ostringstream text;
+        printCompare(text, reports);
+        QVERIFY2(text.str().find("interval of the difference excludes 0") != std::string::npos, text.str().c_str());
+        QVERIFY2(text.str().find("overlap") == std::string::npos, text.str().c_str());
+        std::istringstream lines(text.str());
+        bool saidSignificant = false;
+        for (std::string line; std::getline(lines, line);)
+            saidSignificant = saidSignificant
+                || (line.find("latency_p50_ms") != std::string::npos && line.find("significant") != std::string::npos
+                    && line.find("not significant") == std::string::npos);
+        QVERIFY2(saidSignificant, text.str().c_str());
+    }
+
+    // Error rates are judged by Newcombe's interval of the difference, as on the dashboard.
+    void compareTestsTheErrorRate()
+    {
+        std::vector<double> latencies(100, 1000.0);
+        const auto baseRecords = runOf(latencies);
+        const auto otherRecords = runOf(latencies, 12);
+        const std::vector<RunReport> reports { makeReport(runInfo("a"), baseRecords),
+            makeReport(runInfo("b"), otherRecords) };
+        const json compare = compareJson(reports);
+        json rate;
+        for (const json& m : compare["differences"][0]["metrics"])
+            if (m["metric"] == "error_rate")
+                rate = m;
+        QCOMPARE(rate["delta"].get<double>(), 0.12);
+        QVERIFY2(rate.contains("delta_ci95") && rate["delta_ci95"].is_array(), rate.dump().c_str());
+        QVERIFY2(rate.contains("significant") && rate["significant"].is_boolean(), rate.dump().c_str());
+        QCOMPARE(rate["significant"].get<bool>(), true);
     }
 
     void csvHasHeaderEveryRowAndEmptyUnknowns()

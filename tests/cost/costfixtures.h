@@ -176,6 +176,43 @@ inline std::vector<t2i::RequestRecord> steadyMeasuredRun()
     return records;
 }
 
+// Four requests as a platform without worker ids reports them, sent every 10 s, each on the
+// platform 3.2, 2.5, 3.0 and 2.1 s as the client saw it (sent to result): one image each. With
+// withExec the platform also reported those times as execution (A1111's X-Process-Time, a
+// container's own timing); without it, it reported none (Hugging Face, SageMaker, a Modal app
+// without inference_s, an OpenAI-compatible server).
+inline std::vector<t2i::RequestRecord> untimedRun(bool withExec)
+{
+    std::vector<t2i::RequestRecord> records;
+    const double onPlatformMs[] = { 3200, 2500, 3000, 2100 };
+    for (int i = 0; i < 4; ++i) {
+        t2i::RequestRecord r = record(0, true, t2i::ColdLabel::Unknown, std::nullopt, std::nullopt, 1, 0);
+        r.seq = i;
+        r.intendedMs = r.sentMs = 10'000.0 * i;
+        r.finishedMs = r.doneMs = r.sentMs + onPlatformMs[i];
+        if (withExec) {
+            r.execMs = onPlatformMs[i];
+            r.startedMs = r.sentMs;
+        }
+        records.push_back(r);
+    }
+    return records;
+}
+
+// A health route's instance counts every 10 s from 0 (Hugging Face's readyReplica, SageMaker's
+// CurrentInstanceCount): counts[i] instances from 10 s x i on.
+inline std::vector<t2i::WorkerSample> instanceSamples(const std::vector<int>& counts)
+{
+    std::vector<t2i::WorkerSample> samples;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        t2i::WorkerSample s;
+        s.tMs = 10'000.0 * double(i);
+        s.ready = counts[i];
+        samples.push_back(s);
+    }
+    return samples;
+}
+
 // One worker as the health route sees it: booting from bootMs, ready from readyMs, running
 // over the given spans, stopped from stopMs.
 struct SeenWorker {

@@ -137,6 +137,12 @@ void TestCostReport::pricingKeysAreValidated_data()
         << text({ { "ref", "runpod.flex.A100-80GB" }, { "min_workers", 0.5 } }) << "providers[0].pricing.min_workers";
     QTest::newRow("boot_billed must be true or false")
         << text({ { "ref", "runpod.flex.A100-80GB" }, { "boot_billed", "yes" } }) << "providers[0].pricing.boot_billed";
+    QTest::newRow("what a time price pays for: instances")
+        << text({ { "per_hour", 1.48 }, { "billing", "instances" }, { "min_workers", 2 } }) << QString();
+    QTest::newRow("what a time price pays for: workers")
+        << text({ { "per_second", 0.0005 }, { "billing", "workers" } }) << QString();
+    QTest::newRow("billing must name instances or workers")
+        << text({ { "per_hour", 1.48 }, { "billing", "hourly" } }) << "providers[0].pricing.billing";
     QTest::newRow("a dedicated price is checked like any price")
         << text({ { "ref", "runpod.flex.A100-80GB" }, { "dedicated", { { "per_hour", -2 } } } })
         << "providers[0].pricing.dedicated.per_hour";

@@ -6,6 +6,7 @@
 #include "cost/runcost.h"
 #include "cost/runcostfor.h"
 #include "costfixtures.h"
+#include "report/runreport.h"
 
 #include <QtTest>
 
@@ -86,6 +87,8 @@ private slots:
     void billingFromTheStoredConfig();
     void runWithoutAPriceSaysWhy();
     void measuredSteadyRunProjectsBothWays();
+    void timePricedRunsBillWhatThePlatformBills_data();
+    void timePricedRunsBillWhatThePlatformBills();
 };
 
 void TestCostRun::perSecondRunEveryComponent()
@@ -401,6 +404,131 @@ void TestCostRun::measuredSteadyRunProjectsBothWays()
     // The break-even lies between the two volumes.
     QVERIFY(low.breakEvenImagesPerMonth);
     QVERIFY(*low.breakEvenImagesPerMonth > 10'000 && *low.breakEvenImagesPerMonth < 10'000'000);
+}
+
+void TestCostRun::timePricedRunsBillWhatThePlatformBills_data()
+{
+    using nlohmann::json;
+    QTest::addColumn<QString>("provider"); // the stored provider object, as JSON
+    QTest::addColumn<double>("durationS"); // the run's duration
+    QTest::addColumn<bool>("withExec"); // costfixtures::untimedRun(withExec)
+    QTest::addColumn<QString>("samples"); // "" none, else instance counts every 10 s, e.g. "0 1 1 2 2 1"
+    QTest::addColumn<double>("total");
+    QTest::addColumn<double>("compute");
+    QTest::addColumn<QString>("method"); // show --json's cost.method
+    QTest::addColumn<bool>("estimate"); // a note says what was estimated
+    const auto text = [](const json& j) { return QString::fromStdString(j.dump()); };
+    // The four requests spend 3.2 + 2.5 + 3.0 + 2.1 = 10.8 s on the platform, one at a time.
+    //
+    // Dedicated endpoints and instances bill every instance for all the time it is up, busy or
+    // idle; the requests' times only split that into compute and idle.
+    // Hugging Face, no timings, no health route: one replica for the 60 s run = 1 replica-minute
+    // x $0.03 = $0.03; busy 10.8 s x $0.0005/s = $0.0054.
+    QTest::newRow("hf_endpoint without timings: a replica for the whole run")
+        << text({ { "id", "hf" }, { "type", "hf_endpoint" }, { "pricing", { { "ref", "hf.aws.L40S" } } } }) << 60.0
+        << false << "" << 0.03 << 0.0054 << "instance_time" << true;
+    // With management: replicas 0, 1, 1, 2, 2, 1 for 10 s each = 70 replica-seconds, billed by the
+    // started minute: 120 s x $0.0005 = $0.06 (replica 1 lived 50 s, replica 2 20 s: a minute each).
+    QTest::newRow("hf_endpoint with management: the replicas it reported")
+        << text({ { "id", "hf" }, { "type", "hf_endpoint" }, { "pricing", { { "ref", "hf.aws.L40S" } } } }) << 60.0
+        << false << "0 1 1 2 2 1" << 0.06 << 0.0054 << "instance_time" << false;
+    // SageMaker real-time, $1.41/h per second: 60 s = $0.0235; busy 10.8 s = $0.00423.
+    QTest::newRow("sagemaker without container timings: the instance for the whole run")
+        << text({ { "id", "sm" }, { "type", "sagemaker" }, { "pricing", { { "ref", "sagemaker.ml.g5.xlarge" } } } })
+        << 60.0 << false << "" << 0.0235 << 0.00423 << "instance_time" << true;
+    QTest::newRow("sagemaker with container timings: still the instance for the whole run")
+        << text({ { "id", "sm" }, { "type", "sagemaker" }, { "pricing", { { "ref", "sagemaker.ml.g5.xlarge" } } } })
+        << 60.0 << true << "" << 0.0235 << 0.00423 << "instance_time" << true;
+    // Two instances configured: 120 instance-seconds = $0.047.
+    QTest::newRow("sagemaker with 2 instances configured")
+        << text({ { "id", "sm" }, { "type", "sagemaker" },
+               { "pricing", { { "ref", "sagemaker.ml.g5.xlarge" }, { "min_workers", 2 } } } })
+        << 60.0 << false << "" << 0.047 << 0.00423 << "instance_time" << false;
+    // describe_endpoint: 1 instance for 30 s, then 2 for 30 s = 90 s = $0.03525.
+    QTest::newRow("sagemaker with describe_endpoint: the instances it reported")
+        << text({ { "id", "sm" }, { "type", "sagemaker" }, { "pricing", { { "ref", "sagemaker.ml.g5.xlarge" } } } })
+        << 60.0 << false << "1 1 1 2 2 2" << 0.03525 << 0.00423 << "instance_time" << false;
+    // Baseten bills each replica while it is up: $1/h x 60 s = $0.016667; busy $0.003.
+    QTest::newRow("baseten without timings: the replica for the whole run")
+        << text({ { "id", "b" }, { "type", "baseten" }, { "pricing", { { "per_hour", 1.0 } } } }) << 60.0 << false << ""
+        << 1.0 / 60 << 0.003 << "instance_time" << true;
+    // A Lambda A10 running AUTOMATIC1111 ($0.86/h) for a 10-minute run: 600 s = $0.143333, not
+    // the 13 busy seconds ($0.003106) it used to bill; busy 10.8 s = $0.00258.
+    QTest::newRow("a1111 on a Lambda instance: the instance-hours of the run, not the busy seconds")
+        << text({ { "id", "a" }, { "type", "a1111" }, { "pricing", { { "ref", "lambda.1x-A10" } } } }) << 600.0 << true
+        << "" << 600 * 0.86 / 3600 << 10.8 * 0.86 / 3600 << "instance_time" << true;
+    QTest::newRow("comfyui on a Lambda A100 ($1.48/h)")
+        << text({ { "id", "c" }, { "type", "comfyui" }, { "pricing", { { "per_hour", 1.48 } } } }) << 600.0 << true
+        << "" << 600 * 1.48 / 3600 << 10.8 * 1.48 / 3600 << "instance_time" << true;
+    QTest::newRow("http on a Lambda H100 (per hour): the instance")
+        << text({ { "id", "h" }, { "type", "http" }, { "pricing", { { "ref", "lambda.1x-H100-PCIe" } } } }) << 60.0
+        << true << "" << 60 * 2.86 / 3600 << 10.8 * 2.86 / 3600 << "instance_time" << true;
+    QTest::newRow("openai_compatible per hour without timings: your GPU box")
+        << text({ { "id", "o" }, { "type", "openai_compatible" }, { "pricing", { { "per_hour", 0.86 } } } }) << 60.0
+        << false << "" << 60 * 0.86 / 3600 << 10.8 * 0.86 / 3600 << "instance_time" << true;
+    // "billing" says what a time price pays for where the type does not: an http API priced per
+    // second that is in fact one dedicated box: 60 s x $0.0005 = $0.03.
+    QTest::newRow("http per second with billing: instances") << text(
+        { { "id", "h" }, { "type", "http" }, { "pricing", { { "per_second", 0.0005 }, { "billing", "instances" } } } })
+                                                             << 60.0 << false << "" << 0.03 << 0.0054 << "instance_time"
+                                                             << true;
+    //
+    // Serverless platforms bill their workers' seconds; without execution times the time the
+    // client saw each request on the platform is the estimate: 3.2, 2.5, 3.0, 2.1 s bill 4 + 3 +
+    // 3 + 3 = 13 s.
+    // Modal ($0.000542/s): 13 s = $0.007046, and the container idles out once after the last
+    // request: 60 s x $0.000542 = $0.03252; $0.039566.
+    QTest::newRow("modal without inference_s: client-observed time and one idle tail")
+        << text({ { "id", "m" }, { "type", "modal" }, { "pricing", { { "ref", "modal.L40S" } } } }) << 60.0 << false
+        << "" << 0.039566 << 0.007046 << "per_request" << true;
+    QTest::newRow("openai_compatible per second (a serverless gateway): client-observed time")
+        << text({ { "id", "o" }, { "type", "openai_compatible" }, { "pricing", { { "per_second", 0.0005 } } } }) << 60.0
+        << false << "" << 0.0065 << 0.0065 << "per_request" << true;
+    QTest::newRow("http per second without an exec pointer: client-observed time")
+        << text({ { "id", "h" }, { "type", "http" }, { "pricing", { { "per_second", 0.0005 } } } }) << 60.0 << false
+        << "" << 0.0065 << 0.0065 << "per_request" << true;
+    // fal's serverless H100 is listed per hour ($1.89) and billed per second: 13 s = $0.006825.
+    QTest::newRow("fal app without inference time: client-observed time")
+        << text({ { "id", "f" }, { "type", "fal" }, { "pricing", { { "ref", "fal.serverless.H100" } } } }) << 60.0
+        << false << "" << 13 * 1.89 / 3600 << 13 * 1.89 / 3600 << "per_request" << true;
+}
+
+void TestCostRun::timePricedRunsBillWhatThePlatformBills()
+{
+    QFETCH(QString, provider);
+    QFETCH(double, durationS);
+    QFETCH(bool, withExec);
+    QFETCH(QString, samples);
+    QFETCH(double, total);
+    QFETCH(double, compute);
+    QFETCH(QString, method);
+    QFETCH(bool, estimate);
+    const RunInfo run = costfixtures::storedRun(nlohmann::json::parse(provider.toStdString()), durationS * 1000.0);
+    const auto records = costfixtures::untimedRun(withExec);
+    std::vector<int> counts;
+    for (const QString& count : samples.split(' ', Qt::SkipEmptyParts))
+        counts.push_back(count.toInt());
+    const auto health = costfixtures::instanceSamples(counts);
+    std::string error;
+    const auto cost = costOfRun(run, records, health, &error);
+    QVERIFY2(cost, error.c_str());
+    QVERIFY2(cost->total > 0, "a time-priced run that ran cost nothing");
+    VERIFY_NEAR(cost->total, total);
+    VERIFY_NEAR(cost->compute, compute);
+    VERIFY_NEAR(cost->compute + cost->idle + cost->coldStart + cost->keepWarm + cost->failed + cost->egress, total);
+    // The breakdown says how it was billed, and what of it is an estimate.
+    const nlohmann::json show = showJson(makeReport(run, records, health));
+    QCOMPARE(QString::fromStdString(show["cost"]["method"].get<std::string>()), method);
+    QVERIFY2(!show["cost"].value("basis", std::string()).empty(), show["cost"].dump().c_str());
+    bool estimated = false;
+    for (const auto& note : show["cost"].value("notes", nlohmann::json::array()))
+        estimated = estimated || note.get<std::string>().starts_with("estimate");
+    QVERIFY2(estimated == estimate, show["cost"].dump().c_str());
+    // The monthly projection serves with the same times: never 0 s.
+    const auto billing = billingOfRun(run, defaultCatalog(), &error);
+    QVERIFY2(billing, error.c_str());
+    QCOMPARE(projectionInputOf(*billing, records, health).warmServiceMs,
+        (std::vector<double> { 3200.0, 2500.0, 3000.0, 2100.0 }));
 }
 
 QTEST_APPLESS_MAIN(TestCostRun)

@@ -5,6 +5,7 @@
 #include "store/store.h"
 #include "storetestutil.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -50,6 +51,9 @@ private slots:
     void openRefuses_data();
     void openRefuses();
     void openingTwiceIsIdempotent();
+    void openExistingNeverCreates_data();
+    void openExistingNeverCreates();
+    void openExistingReadsALibrary();
     void runningRunsOnOpen_data();
     void runningRunsOnOpen();
 };
@@ -111,6 +115,52 @@ void TestStoreOpen::openRefuses()
     }
     if (!setupSql.isEmpty()) // a newer file is left exactly as it was
         QCOMPARE(RawDb(path).scalar("PRAGMA user_version"), std::string("999"));
+}
+
+void TestStoreOpen::openExistingNeverCreates_data()
+{
+    QTest::addColumn<QString>("name"); // under the test's folder
+    QTest::addColumn<QString>("setupSql"); // run on a bare database at name first, when set
+    QTest::addColumn<QString>("messagePart");
+    QTest::newRow("no file") << "missing.db" << QString() << "the file does not exist";
+    QTest::newRow("no file in a folder that does not exist")
+        << "no/such/folder/library.db" << QString() << "the file does not exist";
+    QTest::newRow("a foreign database (version 0) is not migrated") << "foreign.db"
+                                                                    << "CREATE TABLE theirs (x INTEGER)"
+                                                                    << "not a t2ibench run library";
+}
+
+void TestStoreOpen::openExistingNeverCreates()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, setupSql);
+    QFETCH(QString, messagePart);
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(name).toStdString();
+    if (!setupSql.isEmpty())
+        RawDb(path).exec(setupSql.toStdString());
+    try {
+        Store::openExisting(path);
+        QFAIL("openExisting() accepted it");
+    } catch (const NoLibraryError& e) {
+        const QString message = QString::fromStdString(e.what());
+        QVERIFY2(message.contains(QString::fromStdString(path)), qPrintable(message));
+        QVERIFY2(message.contains(messagePart), qPrintable(message));
+    }
+    if (setupSql.isEmpty()) {
+        QVERIFY(!QFileInfo::exists(QString::fromStdString(path)));
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("no"))));
+    } else { // left exactly as it was
+        QCOMPARE(RawDb(path).scalar("PRAGMA user_version"), std::string("0"));
+        QCOMPARE(RawDb(path).scalar("SELECT count(*) FROM sqlite_master"), std::string("1"));
+    }
+}
+
+void TestStoreOpen::openExistingReadsALibrary()
+{
+    QTemporaryDir dir;
+    Store::open(dbIn(dir))->createRun(makeRun("r1", RunStatus::Completed));
+    QCOMPARE(Store::openExisting(dbIn(dir))->listRuns().size(), std::size_t(1));
 }
 
 void TestStoreOpen::openingTwiceIsIdempotent()

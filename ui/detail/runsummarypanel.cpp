@@ -143,7 +143,9 @@ void RunSummaryPanel::showSummary(const RunReport& report)
                 { tr("compute"), money(cost->compute), {} },
                 { tr("cold start"), money(cost->coldStart), tr("Booting time billed for cold requests") },
                 { tr("idle + keep-warm"), money(cost->idle + cost->keepWarm), {} },
-                { tr("price"), QString::fromStdString(cost->priceLabel), price } });
+                { tr("price"), QString::fromStdString(cost->priceLabel), price },
+                { tr("billed"), QString::fromStdString(std::string(toString(cost->method))),
+                    QString::fromStdString(cost->basis) } });
     } else {
         addGroup(4, tr("Cost"), { { tr("per 1,000 images"), none, QString::fromStdString(report.costError) } });
     }
