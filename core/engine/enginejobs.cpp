@@ -97,9 +97,8 @@ void RunEngine::Impl::transmit(std::int64_t seq, HttpRequest request)
     }
     job.inTransit = true;
     job.lastRequest = std::move(request);
-    transport.send(job.lastRequest, job.deadlineMs - now, [this, seq](HttpResponse&& response) {
-        onResponse(seq, response);
-    });
+    transport.send(
+        job.lastRequest, job.deadlineMs - now, [this, seq](HttpResponse&& response) { onResponse(seq, response); });
 }
 
 void RunEngine::Impl::sendLater(std::int64_t seq, HttpRequest request, double delayMs)
@@ -251,8 +250,7 @@ void RunEngine::Impl::onThrottled(std::int64_t seq, InFlight& job, const HttpRes
         fail(seq, ErrorClass::Throttled, "HTTP 429 " + std::to_string(job.throttledCalls) + " times");
         return;
     }
-    const double wait
-        = retryAfter.value_or(settings.throttleBackoffMs * std::pow(2.0, job.throttledCalls - 1));
+    const double wait = retryAfter.value_or(settings.throttleBackoffMs * std::pow(2.0, job.throttledCalls - 1));
     sendLater(seq, job.lastRequest, wait);
 }
 
@@ -263,6 +261,7 @@ void RunEngine::Impl::onPoll(std::int64_t seq, InFlight& job, const HttpResponse
         return;
     }
     job.lastNotDoneSentMs = response.sentMs;
+    job.lastNotDoneReceivedMs = response.receivedMs;
     const JobState& state = job.state;
     if (state.phase == JobPhase::Running) {
         if (state.queueMs && job.platformBasisMs)
@@ -450,8 +449,10 @@ void RunEngine::Impl::finishPlatformPart(InFlight& job)
     r.platformMs = state.platformMs;
     if (!r.platformMs && state.queueMs && state.execMs)
         r.platformMs = *state.queueMs + *state.execMs;
-    if (job.lastNotDoneSentMs && job.doneQuestionSentMs)
-        r.pollUncertaintyMs = *job.doneQuestionSentMs - *job.lastNotDoneSentMs;
+    // How long nobody was asking: from the last "not done" answer to the question that got
+    // "done". A poll interval for /status; next to nothing for a held /status-sync, asked again at once.
+    if (job.lastNotDoneReceivedMs && job.doneQuestionSentMs)
+        r.pollUncertaintyMs = std::max(0.0, *job.doneQuestionSentMs - *job.lastNotDoneReceivedMs);
     if (r.ok || r.errorClass == ErrorClass::None || r.errorClass == ErrorClass::InvalidImage) {
         if (r.platformMs && r.finishedMs > 0) {
             // The platform was not done when it answered the last "not done" (sent at

@@ -51,6 +51,7 @@ struct InFlight {
     // What the polls prove about when the platform finished (docs/measurement.md).
     std::optional<double> platformBasisMs; // when the platform's timings start: the accepted submit's send
     std::optional<double> lastNotDoneSentMs; // the latest question answered "not done"
+    std::optional<double> lastNotDoneReceivedMs; // and when that answer arrived
     std::optional<double> doneQuestionSentMs; // the question whose answer ended the polling
     std::optional<double> notRunningSentMs; // the latest answer that did not say "running"
     std::optional<double> runningSinceMs;

@@ -117,8 +117,8 @@ std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> rep
         rows[i++].push_back(ms(s.sendLagMs.p99, s.sendLagMs.n > 0));
         rows[i++].push_back(
             ms(s.platformMs.p50, s.platformMs.n > 0) + " / " + ms(s.platformMs.p99, s.platformMs.n > 0));
-        rows[i++].push_back(
-            ms(s.detectionLagMs.p50, s.detectionLagMs.n > 0) + " / " + ms(s.detectionLagMs.p99, s.detectionLagMs.n > 0));
+        rows[i++].push_back(ms(s.detectionLagMs.p50, s.detectionLagMs.n > 0) + " / "
+            + ms(s.detectionLagMs.p99, s.detectionLagMs.n > 0));
         rows[i++].push_back(std::to_string(s.polls) + " (" + std::to_string(s.throttledPolls) + ")");
         rows[i++].push_back(r.cost && r.cost->images > 0 ? usd(r.cost->per1000) : "-");
         rows[i++].push_back(r.cost ? priceText(*r.cost) : "-");
@@ -148,6 +148,15 @@ void printShow(std::ostream& out, const RunReport& report)
         printTable(out, rows);
     }
     printCostSection(out, report);
+    // Was the client itself the bottleneck? (Kept with runs since schema version 4's release.)
+    const nlohmann::json environment = nlohmann::json::parse(report.run.environmentJson, nullptr, false);
+    if (environment.is_object() && environment.contains("client") && environment["client"].is_object()) {
+        const nlohmann::json& c = environment["client"];
+        const double cpu = c.value("cpu_s", 0.0), wall = c.value("wall_s", 0.0);
+        out << "\nclient: " << fixed(cpu, 1) << " s CPU over " << fixed(wall, 1) << " s ("
+            << fixed(wall > 0 ? 100.0 * cpu / wall : 0.0, 0) << "% of a core), peak memory "
+            << fixed(c.value("peak_rss_mib", 0.0), 0) << " MiB\n";
+    }
     for (const std::string& note : measurementNotes(report.run, report.summary))
         out << "\nwarning: " << note << '\n';
     if (!report.run.message.empty())

@@ -151,13 +151,24 @@ struct HttpTransport::Impl {
         return 0;
     }
 
+    // A handle keeps the options every request shares from one request to the next: resetting
+    // it and setting them again cost more than a status poll's own work (docs/performance.md).
     CURL* takeHandle()
     {
-        if (idleHandles.empty())
-            return curl_easy_init();
-        CURL* easy = idleHandles.back();
-        idleHandles.pop_back();
-        curl_easy_reset(easy);
+        if (!idleHandles.empty()) {
+            CURL* easy = idleHandles.back();
+            idleHandles.pop_back();
+            return easy;
+        }
+        CURL* easy = curl_easy_init();
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, onBody);
+        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, onHeader);
+        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, curlHttpVersion(options.httpVersion));
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, options.verifyTls ? 1L : 0L);
+        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L); // Modal's long calls answer 303 to a result URL
+        curl_easy_setopt(easy, CURLOPT_USERAGENT, "t2ibench/" T2I_VERSION);
         return easy;
     }
 
@@ -266,28 +277,24 @@ void HttpTransport::send(const HttpRequest& request, double timeoutMs, Callback 
     transfer->headers = curl_slist_append(transfer->headers, "Expect:");
 
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-    // GET and POST are libcurl's own (POSTFIELDS below makes a POST): a custom method would be kept
-    // on redirects, but a 303 (Modal's long calls) must be followed with GET.
-    if (request.method != "GET" && request.method != "POST")
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    if (request.method == "HEAD")
-        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    // The method, set anew each time (a reused handle keeps the last request's). GET and POST are
+    // libcurl's own (POSTFIELDS makes a POST): a custom method would be kept on redirects, but a
+    // 303 (Modal's long calls) must be followed with GET.
     if (!transfer->requestBody.empty() || request.method == "POST" || request.method == "PUT") {
+        curl_easy_setopt(easy, CURLOPT_NOBODY, 0L);
         curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->requestBody.data());
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(transfer->requestBody.size()));
+    } else if (request.method == "HEAD") {
+        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    } else {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     }
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
+        request.method != "GET" && request.method != "POST" ? request.method.c_str() : nullptr);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, onBody);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, onHeader);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(std::max(1.0, timeoutMs)));
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, curlHttpVersion(d->options.httpVersion));
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, d->options.verifyTls ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L); // Modal's long calls answer 303 to a result URL
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, "t2ibench/" T2I_VERSION);
     transfer->response.sentMs = d->clock.nowMs();
     d->active.emplace(easy, std::move(transfer));
     curl_multi_add_handle(d->multi, easy); // libcurl asks for a 0 ms timer: the next poll() starts it

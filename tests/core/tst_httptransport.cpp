@@ -103,7 +103,7 @@ private slots:
         QFETCH(int, status);
         Loop loop;
         std::optional<HttpResponse> got;
-        loop.transport.send({ "GET", base() + "/status/" + std::to_string(status), {}, {} }, 5000,
+        loop.transport.send({ "GET", base() + "/status/" + std::to_string(status), {}, {}, {} }, 5000,
             [&](HttpResponse&& r) { got = std::move(r); });
         QVERIFY(loop.until([&] { return got.has_value(); }));
         QCOMPARE(got->status, status);
@@ -113,7 +113,8 @@ private slots:
     {
         Loop loop;
         std::optional<HttpResponse> got;
-        loop.transport.send({ "GET", base() + "/slow", {}, {} }, 200, [&](HttpResponse&& r) { got = std::move(r); });
+        loop.transport.send(
+            { "GET", base() + "/slow", {}, {}, {} }, 200, [&](HttpResponse&& r) { got = std::move(r); });
         QVERIFY(loop.until([&] { return got.has_value(); }));
         QCOMPARE(got->status, 0);
         QVERIFY(got->timedOut);
@@ -124,7 +125,7 @@ private slots:
         Loop loop;
         std::optional<HttpResponse> got;
         loop.transport.send(
-            { "GET", "http://127.0.0.1:1/", {}, {} }, 5000, [&](HttpResponse&& r) { got = std::move(r); });
+            { "GET", "http://127.0.0.1:1/", {}, {}, {} }, 5000, [&](HttpResponse&& r) { got = std::move(r); });
         QVERIFY(loop.until([&] { return got.has_value(); }));
         QCOMPARE(got->status, 0);
         QVERIFY(!got->timedOut);
@@ -136,7 +137,7 @@ private slots:
         Loop loop;
         int done = 0, ok = 0;
         for (int i = 0; i < 300; ++i)
-            loop.transport.send({ "GET", base() + "/echo", {}, {} }, 10000, [&](HttpResponse&& r) {
+            loop.transport.send({ "GET", base() + "/echo", {}, {}, {} }, 10000, [&](HttpResponse&& r) {
                 ++done;
                 ok += r.status == 200;
             });
@@ -152,9 +153,9 @@ private slots:
         int chain = 0;
         std::function<void(HttpResponse &&)> next = [&](HttpResponse&&) {
             if (++chain < 5)
-                loop.transport.send({ "GET", base() + "/echo", {}, {} }, 5000, next);
+                loop.transport.send({ "GET", base() + "/echo", {}, {}, {} }, 5000, next);
         };
-        loop.transport.send({ "GET", base() + "/echo", {}, {} }, 5000, next);
+        loop.transport.send({ "GET", base() + "/echo", {}, {}, {} }, 5000, next);
         QVERIFY(loop.until([&] { return chain == 5; }));
     }
 
