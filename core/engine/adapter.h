@@ -90,18 +90,25 @@ struct Action {
     double delayMs = 0;
     ErrorClass error = ErrorClass::None;
     std::string message;
+    // A poll the platform holds until the job changes (RunPod /status-sync): it waits on the
+    // platform, not on the client, so it does not count against the polls the engine keeps in flight.
+    bool held = false;
 
     static Action send(HttpRequest r, double delay)
     {
-        return { Kind::Send, std::move(r), delay, ErrorClass::None, {} };
+        return { Kind::Send, std::move(r), delay, ErrorClass::None, {}, false };
     }
     // "Not done yet; ask again with this request", for status polls (see Kind::Poll).
     static Action poll(HttpRequest r, double intervalMs)
     {
-        return { Kind::Poll, std::move(r), intervalMs, ErrorClass::None, {} };
+        return { Kind::Poll, std::move(r), intervalMs, ErrorClass::None, {}, false };
     }
-    static Action done() { return { Kind::Done, {}, 0, ErrorClass::None, {} }; }
-    static Action fail(ErrorClass e, std::string m) { return { Kind::Fail, {}, 0, e, std::move(m) }; }
+    static Action heldPoll(HttpRequest r, double intervalMs)
+    {
+        return { Kind::Poll, std::move(r), intervalMs, ErrorClass::None, {}, true };
+    }
+    static Action done() { return { Kind::Done, {}, 0, ErrorClass::None, {}, false }; }
+    static Action fail(ErrorClass e, std::string m) { return { Kind::Fail, {}, 0, e, std::move(m), false }; }
 };
 
 // A protocol translator (docs/design.md): builds requests and reads responses; never does I/O,

@@ -339,8 +339,7 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     settings.transport.httpVersion = provider.settings.value("http_version", std::string("1.1"));
     // The platform's request budget: its documented limits, as the config adjusts them; kept with
     // the run so a reader knows what pace the client held itself to.
-    settings.rateLimits
-        = mergeRateLimits(adapter->defaultRateLimits(), provider.settings.value("rate_limits", json()));
+    settings.rateLimits = mergeRateLimits(adapter->defaultRateLimits(), provider.settings.value("rate_limits", json()));
     json limits = json::object();
     for (const RateLimit& limit : settings.rateLimits)
         limits[limit.operation] = { { "requests", limit.requests }, { "window_s", limit.windowMs / 1000.0 },
@@ -448,8 +447,9 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
         gpu->stop();
     // Was the client itself a bottleneck? Its CPU over the workload and its peak memory.
     const ProcessUsage usageAfter = processUsage();
-    environment["client"] = { { "cpu_s", usageAfter.cpuS - usageBefore.cpuS }, { "peak_rss_mib", usageAfter.peakRssMib },
-        { "wall_s", runClockMs(origin, std::chrono::steady_clock::now()) / 1000.0 } };
+    environment["client"]
+        = { { "cpu_s", usageAfter.cpuS - usageBefore.cpuS }, { "peak_rss_mib", usageAfter.peakRssMib },
+              { "wall_s", runClockMs(origin, std::chrono::steady_clock::now()) / 1000.0 } };
     run.environmentJson = environment.dump();
     if (server) {
         launch["exit_status"] = server->stop();

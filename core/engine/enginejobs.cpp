@@ -138,6 +138,8 @@ void RunEngine::Impl::pumpPolls()
 {
     while (const auto seq = polls.peek(clock.nowMs())) {
         InFlight& job = *inFlight.at(*seq);
+        if (!job.nextHeld && pollsInFlight >= settings.maxPollsInFlight)
+            return; // an answer frees a place, and the loop comes back here
         const std::string& operation = job.next.operation;
         if (!budget.tryAcquire(operation, clock.nowMs(), true)) {
             const double at = budget.availableAtMs(operation, clock.nowMs(), true);
@@ -147,6 +149,9 @@ void RunEngine::Impl::pumpPolls()
         }
         polls.take(*seq);
         job.lastWasPoll = true;
+        job.lastHeld = job.nextHeld;
+        if (!job.lastHeld)
+            ++pollsInFlight;
         ++pollsSent;
         transmit(*seq, std::move(job.next));
     }
@@ -177,6 +182,8 @@ void RunEngine::Impl::onResponse(std::int64_t seq, HttpResponse& response)
     r.bytes += std::int64_t(response.body.size());
     r.httpStatus = response.status;
     const bool wasPoll = std::exchange(job.lastWasPoll, false);
+    if (wasPoll && !job.lastHeld)
+        --pollsInFlight;
     if (response.status == 429) {
         job.lastWasPoll = wasPoll;
         onThrottled(seq, job, response);
@@ -243,6 +250,7 @@ void RunEngine::Impl::onThrottled(std::int64_t seq, InFlight& job, const HttpRes
         ++r.throttledPolls;
         ++throttledPolls;
         job.next = job.lastRequest;
+        job.nextHeld = job.lastHeld;
         polls.schedule(seq, clock.nowMs(), response.sentMs, job.runningSinceMs);
         return;
     }
@@ -273,6 +281,7 @@ void RunEngine::Impl::onPoll(std::int64_t seq, InFlight& job, const HttpResponse
         job.runningSinceMs.reset();
     }
     job.next = std::move(action.request);
+    job.nextHeld = action.held;
     if (job.next.operation.empty())
         job.next.operation = kStatusOperation;
     polls.schedule(seq, response.sentMs + action.delayMs, response.sentMs, job.runningSinceMs);

@@ -11,8 +11,7 @@ constexpr int kExecSamplesForGate = 5; // before that, a running job may be done
 
 } // namespace
 
-void PollScheduler::schedule(
-    std::int64_t seq, double dueMs, double lastPolledMs, std::optional<double> runningSinceMs)
+void PollScheduler::schedule(std::int64_t seq, double dueMs, double lastPolledMs, std::optional<double> runningSinceMs)
 {
     remove(seq);
     Entry& e = m_entries[seq];

@@ -45,6 +45,8 @@ struct InFlight {
     bool downloading = false;
     bool inTransit = false;
     bool lastWasPoll = false;
+    bool nextHeld = false; // `next` is a held poll (Action::held)
+    bool lastHeld = false;
     bool sent = false; // the submit has left at least once
     int throttledCalls = 0; // 429s on calls other than polls (they count towards failing it)
     std::size_t nextDownload = 0;
@@ -96,6 +98,7 @@ struct RunEngine::Impl {
     std::int64_t nextSeq = 0;
     std::int64_t doneCount = 0, okCount = 0, errorCount = 0;
     std::int64_t pollsSent = 0, throttledPolls = 0;
+    int pollsInFlight = 0; // short polls on the wire (held ones aside): at most settings.maxPollsInFlight
     double lastProgressMs = -1e9;
 
     Impl(Adapter& a, EngineSettings s, EngineCallbacks c);

@@ -13,6 +13,10 @@ namespace t2i {
 struct TransportOptions {
     std::string httpVersion = "1.1"; // "1.1", "2" (ALPN over TLS), "2-prior-knowledge" (h2c)
     long maxConnectionsPerHost = 0; // 0: unlimited
+    // Idle keep-alive connections kept for reuse. libcurl looks for an idle connection by walking
+    // every connection to the host, so after a burst of 10,000 (HTTP/1.1: one per request in
+    // flight) an unbounded cache would make each later request walk 10,000 (docs/performance.md).
+    long maxIdleConnections = 512;
     bool verifyTls = true;
 };
 

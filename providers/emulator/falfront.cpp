@@ -84,14 +84,9 @@ FalFront::~FalFront() = default;
 
 quint16 FalFront::listen(quint16 port)
 {
-    // A deep accept backlog, as the other fronts: many clients may connect at once.
-    auto server = std::make_unique<LowDelayTcpServer>();
-    server->setListenBacklogSize(4096);
-    if (!server->listen(QHostAddress::LocalHost, port))
-        return 0;
-    const quint16 bound = server->serverPort();
-    m_base = "http://127.0.0.1:" + std::to_string(bound);
-    m_server.bind(server.release()); // parented to m_server
+    const quint16 bound = m_server.listen(port); // thousands of clients may connect at once
+    if (bound)
+        m_base = "http://127.0.0.1:" + std::to_string(bound);
     return bound;
 }
 

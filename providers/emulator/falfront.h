@@ -4,6 +4,8 @@
 #include "faljson.h"
 #include "ratelimiter.h"
 
+#include "shardedhttpserver.h"
+
 #include <QHttpServer>
 #include <QObject>
 
@@ -60,7 +62,7 @@ private:
 
     PlatformDriver& m_driver;
     Options m_options;
-    QHttpServer m_server;
+    ShardedHttpServer m_server;
     RateLimiter m_limits;
     std::string m_base; // "http://127.0.0.1:port"
     std::unordered_map<std::string, fal::Request> m_requests;

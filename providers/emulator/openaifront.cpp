@@ -60,13 +60,7 @@ OpenAIFront::~OpenAIFront() = default;
 
 quint16 OpenAIFront::listen(quint16 port)
 {
-    // A deep accept backlog, as the RunPod front: many clients may connect at once.
-    auto server = std::make_unique<LowDelayTcpServer>();
-    server->setListenBacklogSize(4096);
-    if (!server->listen(QHostAddress::LocalHost, port))
-        return 0;
-    m_port = server->serverPort();
-    m_server.bind(server.release()); // parented to m_server
+    m_port = m_server.listen(port); // thousands of clients may connect at once
     return m_port;
 }
 

@@ -4,6 +4,8 @@
 #include "platformtypes.h"
 #include "ratelimiter.h"
 
+#include "shardedhttpserver.h"
+
 #include <QHttpServer>
 #include <QObject>
 #include <QTimer>
@@ -55,7 +57,7 @@ private:
 
     PlatformDriver& m_driver;
     Options m_options;
-    QHttpServer m_server;
+    ShardedHttpServer m_server;
     RateLimiter m_limits;
     QTimer m_expiry;
     quint16 m_port = 0;

@@ -4,6 +4,8 @@
 #include "ratelimiter.h"
 #include "replicatejson.h"
 
+#include "shardedhttpserver.h"
+
 #include <QHttpServer>
 #include <QObject>
 #include <QTimer>
@@ -62,7 +64,7 @@ private:
 
     PlatformDriver& m_driver;
     Options m_options;
-    QHttpServer m_server;
+    ShardedHttpServer m_server;
     RateLimiter m_limits;
     int64_t m_epochMs = 0; // wall time of the platform's time 0
     std::string m_base; // "http://127.0.0.1:port"

@@ -50,15 +50,7 @@ RunPodFront::~RunPodFront() = default;
 
 quint16 RunPodFront::listen(quint16 port)
 {
-    // Our own QTcpServer, for a deep accept backlog: thousands of clients may connect at once
-    // (the 2,000 concurrent /runsync check) and Qt's default backlog is 50.
-    auto server = std::make_unique<LowDelayTcpServer>();
-    server->setListenBacklogSize(4096);
-    if (!server->listen(QHostAddress::LocalHost, port))
-        return 0;
-    const quint16 bound = server->serverPort();
-    m_server.bind(server.release()); // parented to m_server
-    return bound;
+    return m_server.listen(port); // thousands of clients may connect at once: see ShardedHttpServer
 }
 
 int RunPodFront::heldRequests() const

@@ -4,6 +4,8 @@
 #include "platformtypes.h"
 #include "ratelimiter.h"
 
+#include "shardedhttpserver.h"
+
 #include <QHttpServer>
 #include <QObject>
 #include <QTimer>
@@ -73,7 +75,7 @@ private:
 
     PlatformDriver& m_driver;
     Options m_options;
-    QHttpServer m_server;
+    ShardedHttpServer m_server;
     RateLimiter m_limits;
     QTimer m_expiry;
     std::unordered_map<std::string, Record> m_records;

@@ -210,6 +210,8 @@ Action RunPodAdapter::onResponse(JobState& job, const HttpResponse& response)
         job.phase = status == "IN_QUEUE" ? JobPhase::Queued : JobPhase::Running;
         const double delay = nextPollDelayMs(job, response);
         ++job.polls;
+        if (m_options.poll == "status-sync")
+            return Action::heldPoll(statusRequest(job), delay);
         return Action::poll(statusRequest(job), delay);
     }
     if (status == "COMPLETED") {
