@@ -203,7 +203,10 @@ void RunEngine::Impl::onResponse(std::int64_t seq, HttpResponse& response)
     }
     if (!wasAccepted && job.state.accepted) {
         r.acceptedMs = response.receivedMs;
-        job.platformBasisMs = response.sentMs;
+        // The platform's clock starts when it receives the job: somewhere between our send and
+        // its answer, so midway (an error of at most half this round trip, which a platform
+        // busy with a burst of submits can stretch to seconds).
+        job.platformBasisMs = (response.sentMs + response.receivedMs) / 2;
     }
     if (wasPoll && action.kind != Action::Kind::Poll)
         job.doneQuestionSentMs = response.sentMs;
@@ -454,7 +457,7 @@ void RunEngine::Impl::finishPlatformPart(InFlight& job)
     r.reportedUsage = state.reportedUsage;
     const double basis = job.platformBasisMs.value_or(r.sentMs);
     if (r.queueMs)
-        r.startedMs = basis + *r.queueMs; // the platform counts its wait from receipt, about when we sent
+        r.startedMs = basis + *r.queueMs; // the platform counts its wait from receipt
     r.platformMs = state.platformMs;
     if (!r.platformMs && state.queueMs && state.execMs)
         r.platformMs = *state.queueMs + *state.execMs;

@@ -51,7 +51,7 @@ struct InFlight {
     int throttledCalls = 0; // 429s on calls other than polls (they count towards failing it)
     std::size_t nextDownload = 0;
     // What the polls prove about when the platform finished (docs/measurement.md).
-    std::optional<double> platformBasisMs; // when the platform's timings start: the accepted submit's send
+    std::optional<double> platformBasisMs; // when the platform's timings start: it received the job
     std::optional<double> lastNotDoneSentMs; // the latest question answered "not done"
     std::optional<double> lastNotDoneReceivedMs; // and when that answer arrived
     std::optional<double> doneQuestionSentMs; // the question whose answer ended the polling
