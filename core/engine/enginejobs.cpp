@@ -13,6 +13,12 @@ namespace {
 // Up to this many pixels a job's images are checked on the engine thread (see succeed()).
 constexpr double kInlineCheckPixels = 256.0 * 256.0;
 
+// When the platform received the job, as far as the client can tell (see platformBasisMs).
+double queuedSince(const InFlight& job)
+{
+    return job.platformBasisMs.value_or(job.record.sentMs);
+}
+
 std::string what(const std::exception& e)
 {
     const std::string text = e.what();
@@ -254,7 +260,7 @@ void RunEngine::Impl::onThrottled(std::int64_t seq, InFlight& job, const HttpRes
         ++throttledPolls;
         job.next = job.lastRequest;
         job.nextHeld = job.lastHeld;
-        polls.schedule(seq, clock.nowMs(), response.sentMs, job.runningSinceMs);
+        polls.schedule(seq, clock.nowMs(), response.sentMs, job.runningSinceMs, queuedSince(job));
         return;
     }
     if (++job.throttledCalls > settings.maxThrottleRetries) {
@@ -287,7 +293,7 @@ void RunEngine::Impl::onPoll(std::int64_t seq, InFlight& job, const HttpResponse
     job.nextHeld = action.held;
     if (job.next.operation.empty())
         job.next.operation = kStatusOperation;
-    polls.schedule(seq, response.sentMs + action.delayMs, response.sentMs, job.runningSinceMs);
+    polls.schedule(seq, response.sentMs + action.delayMs, response.sentMs, job.runningSinceMs, queuedSince(job));
 }
 
 void RunEngine::Impl::onDone(std::int64_t seq, InFlight& job, const HttpResponse& response)

@@ -11,12 +11,14 @@ constexpr int kExecSamplesForGate = 5; // before that, a running job may be done
 
 } // namespace
 
-void PollScheduler::schedule(std::int64_t seq, double dueMs, double lastPolledMs, std::optional<double> runningSinceMs)
+void PollScheduler::schedule(
+    std::int64_t seq, double dueMs, double lastPolledMs, std::optional<double> runningSinceMs, double queuedSinceMs)
 {
     remove(seq);
     Entry& e = m_entries[seq];
     e.generation = ++m_generation;
     e.lastPolledMs = lastPolledMs;
+    e.queuedSinceMs = queuedSinceMs;
     e.running = runningSinceMs.has_value();
     double readyAt = dueMs;
     if (e.running && m_execSeen >= kExecSamplesForGate && m_shortestExecMs)
@@ -31,7 +33,7 @@ void PollScheduler::unready(std::int64_t seq, const Entry& e)
     if (e.running)
         m_runningReady.erase({ e.lastPolledMs, seq });
     else
-        m_queuedReady.erase(seq);
+        m_queuedReady.erase({ e.queuedSinceMs, seq });
 }
 
 void PollScheduler::remove(std::int64_t seq)
@@ -64,7 +66,7 @@ void PollScheduler::promote(double nowMs)
         if (e.running)
             m_runningReady.insert({ e.lastPolledMs, p.seq });
         else
-            m_queuedReady.insert(p.seq);
+            m_queuedReady.insert({ e.queuedSinceMs, p.seq });
     }
 }
 
@@ -74,7 +76,7 @@ std::optional<std::int64_t> PollScheduler::peek(double nowMs)
     if (!m_runningReady.empty())
         return m_runningReady.begin()->second;
     if (!m_queuedReady.empty())
-        return *m_queuedReady.begin();
+        return m_queuedReady.begin()->second;
     return std::nullopt;
 }
 
