@@ -4,6 +4,7 @@
 #include "util/base64.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace t2i {
 
@@ -21,7 +22,9 @@ std::optional<double> Adapter::retryAfterMs(const HttpResponse& response) const
     const std::string value = response.header("retry-after");
     double seconds = 0;
     const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    if (value.empty() || ec != std::errc() || seconds < 0)
+    // "nan", "inf" and "1e999" are not waits either (from_chars reads the first two).
+    if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || !std::isfinite(seconds)
+        || seconds < 0)
         return std::nullopt;
     return seconds * 1000.0;
 }
@@ -34,14 +37,19 @@ std::vector<std::string> Adapter::operations() const
 bool JobState::takeImage(std::string_view text)
 {
     if (looksLikeUrl(text)) {
+        // A URL with a space or a control character cannot be requested as it is (a CR LF would
+        // even end the request line): it is no image URL.
+        for (const char c : text)
+            if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+                return false;
         imageUrls.emplace_back(text);
         return true;
     }
-    if (auto bytes = decodeInlineImage(text)) {
+    if (auto bytes = decodeInlineImage(text); bytes && !bytes->empty()) {
         images.push_back(std::move(*bytes));
         return true;
     }
-    return false;
+    return false; // neither, or "data:image/png;base64," with nothing after it
 }
 
 HttpRequest jsonRequest(std::string method, std::string url, const std::string& authorization, std::string body)

@@ -31,11 +31,17 @@ struct HttpResponse {
     std::string transportError; // libcurl's message when status == 0
     bool timedOut = false;
     HttpHeaders headers; // names lower-cased
+    // Adapters read JSON bodies in place when the string's capacity leaves kBodyPadding bytes after
+    // its end (providers/json/jsondoc.h); a body without that room is copied once to be read.
     std::string body;
     double sentMs = 0; // run clock
     double receivedMs = 0;
     std::string header(std::string_view lowerName) const; // "" when absent
 };
+
+// The readable bytes a JSON reader (simdjson) may touch past a body's end: a transport that
+// reserves them (capacity() >= size() + kBodyPadding) saves a copy of every answer.
+inline constexpr std::size_t kBodyPadding = 64;
 
 // The job as the workload made it: what to ask the platform for.
 struct Job {
@@ -72,7 +78,8 @@ struct JobState {
     std::string reportedUsage; // the platform's usage report (JSON), where it bills by usage
 
     // An image as platforms name it: a URL goes to imageUrls (downloaded and timed apart by the
-    // engine), a data URI or raw base64 is decoded into images. False when it is neither.
+    // engine), a data URI or raw base64 is decoded into images. False when it is neither, when the
+    // URL holds a space or control character, and when it decodes to nothing.
     bool takeImage(std::string_view text);
 };
 
