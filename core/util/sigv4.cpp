@@ -2,6 +2,7 @@
 #include "sigv4.h"
 
 #include "util/image.h"
+#include "util/urlencode.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -15,12 +16,6 @@ namespace t2i::sigv4 {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-bool isUnreserved(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-        || c == '_' || c == '~';
-}
 
 int hexValue(char c)
 {
@@ -113,20 +108,7 @@ bool hasHeader(const Headers& headers, std::string_view lowerName)
 
 std::string uriEncode(std::string_view text, bool keepSlash)
 {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (isUnreserved(byte) || (keepSlash && c == '/')) {
-            out += c;
-        } else {
-            out += '%';
-            out += kHex[byte >> 4];
-            out += kHex[byte & 15];
-        }
-    }
-    return out;
+    return percentEncode(text, keepSlash); // SigV4's rule is RFC 3986's, with '/' kept in paths
 }
 
 std::string canonicalUri(std::string_view path, bool s3)
