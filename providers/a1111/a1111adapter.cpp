@@ -2,10 +2,11 @@
 #include "a1111adapter.h"
 
 #include "util/base64.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <random>
 
@@ -13,14 +14,6 @@ namespace t2i {
 namespace {
 
 using nlohmann::json;
-
-std::string text(const json& object, const char* key)
-{
-    if (!object.is_object())
-        return {};
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::string lowered(std::string s)
 {
@@ -30,49 +23,54 @@ std::string lowered(std::string s)
 
 // FastAPI's 422: {"detail": [{"loc": ["body", "steps"], "msg", "type"}]}; A1111's own handler:
 // {"error": "<ExceptionClass>", "detail": "...", "body": "...", "errors": "..."} (docs/protocols.md §12.4).
-std::string errorText(const json& body, const std::string& raw)
+std::string errorText(const JsonDoc& body, const std::string& raw)
 {
-    if (!body.is_object())
-        return raw.substr(0, 300);
-    std::string out = text(body, "error");
-    const auto detail = body.find("detail");
-    if (detail != body.end()) {
-        if (detail->is_string() && !detail->get_ref<const std::string&>().empty()) {
-            out += (out.empty() ? "" : ": ") + detail->get<std::string>();
-        } else if (detail->is_array()) {
-            for (const json& item : *detail) {
-                std::string where;
-                if (item.is_object() && item.contains("loc") && item["loc"].is_array())
-                    for (const json& part : item["loc"])
-                        if (!(part.is_string() && part == "body"))
-                            where += (where.empty() ? "" : ".")
-                                + (part.is_string() ? part.get<std::string>() : part.dump());
-                const std::string message = item.is_object() ? text(item, "msg") : item.dump();
-                out += (out.empty() ? "" : "; ") + (where.empty() ? message : where + ": " + message);
+    if (body.rootType() != JsonType::Object)
+        return bodyExcerpt(raw);
+    std::string out = body.string("/error");
+    const JsonPointer detail("/detail");
+    const JsonType detailType = body.type(detail);
+    if (detailType == JsonType::String) {
+        if (const std::string text = body.string(detail); !text.empty())
+            out += (out.empty() ? "" : ": ") + text;
+    } else if (detailType == JsonType::Array) {
+        const std::size_t n = std::min<std::size_t>(body.elements(detail), 20);
+        for (std::size_t i = 0; i < n; ++i) {
+            const JsonPointer item = detail / i;
+            std::string where;
+            const JsonPointer loc = item / "loc";
+            const std::size_t parts = std::min<std::size_t>(body.elements(loc), 20);
+            for (std::size_t j = 0; j < parts; ++j) {
+                const JsonValue part = body.at(loc / j);
+                if (part.isString() && part.text() == "body")
+                    continue;
+                where += (where.empty() ? "" : ".") + (part.isString() ? part.text() : body.text(loc / j, 100));
             }
+            const std::string message
+                = body.type(item) == JsonType::Object ? body.string(item / "msg") : body.text(item, 200);
+            out += (out.empty() ? "" : "; ") + (where.empty() ? message : where + ": " + message);
         }
     }
-    if (const std::string errors = text(body, "errors"); !errors.empty() && errors != out)
+    if (const std::string errors = body.string("/errors"); !errors.empty() && errors != out)
         out += " (" + errors + ")";
-    return out.empty() ? raw.substr(0, 300) : out;
+    return out.empty() ? bodyExcerpt(raw) : safeText(out, 2000);
 }
 
-bool isOutOfMemory(const json& body, const std::string& raw)
+bool isOutOfMemory(const JsonDoc& body, const std::string& raw)
 {
-    const std::string name = text(body, "error");
-    const std::string all = lowered(raw);
+    const std::string name = body.string("/error");
+    const std::string all = lowered(raw.substr(0, 65536));
     return name.find("OutOfMemory") != std::string::npos || all.find("out of memory") != std::string::npos;
 }
 
 // X-Process-Time: seconds with 4 decimals, as ms rounded to the 0.1 ms the header carries.
 std::optional<double> processTimeMs(const HttpResponse& response)
 {
-    const std::string value = response.header("x-process-time");
-    double seconds = 0;
-    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    if (value.empty() || ec != std::errc() || seconds < 0)
+    const auto seconds = headerNumber(response.header("x-process-time"));
+    if (!seconds)
         return std::nullopt;
-    return std::round(seconds * 1e4) / 10.0;
+    const double ms = std::round(*seconds * 1e4) / 10.0;
+    return std::isfinite(ms) ? std::optional<double>(ms) : std::nullopt;
 }
 
 std::string randomTag()
@@ -148,14 +146,14 @@ HttpRequest A1111Adapter::submit(JobState& job)
 Action A1111Adapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
+        return noAnswerFailure(response);
     // Sent on every answer, errors included: the server's time is known either way.
     if (const auto ms = processTimeMs(response))
         job.execMs = ms;
-    const json body = json::parse(response.body, nullptr, false);
+    const JsonDoc body(response.body);
     if (response.status >= 400) {
         const std::string prefix = "HTTP " + std::to_string(response.status) + ": ";
-        job.providerStatus = text(body, "error");
+        job.providerStatus = safeText(body.string("/error"), 200);
         if (response.status == 404)
             return Action::fail(ErrorClass::ClientError,
                 prefix + errorText(body, response.body) + " (is the server started with --api?)");
@@ -166,18 +164,29 @@ Action A1111Adapter::onResponse(JobState& job, const HttpResponse& response)
             return Action::fail(ErrorClass::PlatformFailure, prefix + errorText(body, response.body));
         return Action::fail(classifyHttpStatus(response.status), prefix + errorText(body, response.body));
     }
-    if (body.is_discarded() || !body.is_object())
-        return Action::fail(ErrorClass::ServerError, "malformed JSON from txt2img: " + response.body.substr(0, 200));
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from txt2img (" + body.error() + "): " + bodyExcerpt(response.body, 200));
+    if (body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from txt2img: " + body.at("").mismatch("an object") + ": "
+                + bodyExcerpt(response.body, 200));
     job.accepted = true;
     job.providerStatus = "completed";
-    const json images = body.value("images", json::array());
-    if (!images.is_array() || images.empty())
-        return Action::fail(ErrorClass::InvalidImage, "txt2img answered without images (send_images refused?)");
+    const JsonPointer images("/images");
+    const std::size_t count = body.size(images);
+    if (body.type(images) != JsonType::Array || count == 0)
+        return Action::fail(ErrorClass::InvalidImage,
+            "txt2img answered without images (send_images refused?): "
+                + body.at(images).mismatch("a list of base64 images"));
     // With more than one image A1111 puts a grid of them first (opts.return_grid).
     const std::size_t wanted = std::size_t(std::max(1, job.job.variant.images));
-    const std::size_t first = wanted > 1 && images.size() == wanted + 1 ? 1 : 0;
-    for (std::size_t i = first; i < images.size(); ++i) {
-        if (!images[i].is_string() || !job.takeImage(images[i].get<std::string>()))
+    const std::size_t first = wanted > 1 && count == wanted + 1 ? 1 : 0;
+    const std::size_t n = body.elements(images);
+    for (std::size_t i = first; i < n; ++i) {
+        bool took = false;
+        body.withString(images / i, [&](std::string_view b64) { took = job.takeImage(b64); });
+        if (!took)
             return Action::fail(ErrorClass::InvalidImage, "txt2img image " + std::to_string(i) + " is not base64");
     }
     return Action::done();
@@ -201,13 +210,15 @@ std::optional<WorkerSample> A1111Adapter::parseHealth(const HttpResponse& respon
 {
     if (response.status != 200)
         return std::nullopt;
-    const json body = json::parse(response.body, nullptr, false);
-    if (!body.is_object() || !body.contains("state") || !body["state"].is_object())
+    const JsonDoc body(response.body);
+    if (body.type("/state") != JsonType::Object)
         return std::nullopt;
-    const json& state = body["state"];
     // job_count > 0 (or a job name) while a generation runs; there is no count of the requests
     // waiting for the lock, so inQueue stays 0.
-    const bool busy = state.value("job_count", 0) > 0 || !text(state, "job").empty();
+    const JsonValue jobCount = body.at("/state/job_count");
+    if (jobCount.present() && !jobCount.number())
+        return std::nullopt;
+    const bool busy = jobCount.number().value_or(0) > 0 || !body.string("/state/job").empty();
     WorkerSample sample;
     sample.tMs = response.receivedMs;
     sample.running = busy ? 1 : 0;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "apppayload.h"
 
+#include "json/answertext.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -54,26 +56,29 @@ std::string fillString(const std::string& text, const Job& job)
     }
 }
 
-// A number of seconds as ms, rounded to the microsecond so that x1000 adds no binary noise.
-std::optional<double> numberAt(const json& body, const std::string& pointer, double scale)
+// A number (of seconds, or ms) as ms, rounded to the microsecond so that x1000 adds no binary
+// noise; a negative or non-finite one is no time at all.
+std::optional<double> numberAt(const JsonDoc& body, const JsonPointer& base, const std::string& pointer, double scale)
 {
-    const json* value = valueAt(body, pointer);
-    if (!value || !value->is_number())
+    const auto at = appPointer(base, pointer);
+    const auto value = at ? body.number(*at) : std::nullopt;
+    if (!value || *value < 0)
         return std::nullopt;
-    return std::round(value->get<double>() * scale * 1e3) / 1e3;
+    const double ms = std::round(*value * scale * 1e3) / 1e3;
+    return std::isfinite(ms) ? std::optional<double>(ms) : std::nullopt;
 }
 
-bool takeOne(const json& item, JobState& job)
+bool takeOne(const JsonDoc& body, const JsonPointer& item, JobState& job)
 {
-    if (item.is_string())
-        return job.takeImage(item.get<std::string>());
-    if (!item.is_object())
+    bool took = false;
+    const auto take = [&](std::string_view text) { took = job.takeImage(text); };
+    if (body.withString(item, take))
+        return took;
+    if (body.type(item) != JsonType::Object)
         return false;
-    for (const char* key : { "url", "data", "image", "b64_json", "base64" }) {
-        const auto it = item.find(key);
-        if (it != item.end() && it->is_string() && job.takeImage(it->get<std::string>()))
+    for (const char* key : { "url", "data", "image", "b64_json", "base64" })
+        if (body.withString(item / key, take) && took)
             return true;
-    }
     return false;
 }
 
@@ -113,18 +118,11 @@ json fillPayloadTemplate(const json& bodyTemplate, const Job& job)
     return bodyTemplate;
 }
 
-const json* valueAt(const json& body, const std::string& pointer)
+std::optional<JsonPointer> appPointer(const JsonPointer& base, const std::string& pointer)
 {
     if (pointer.empty() || pointer[0] != '/')
-        return nullptr;
-    try {
-        const json::json_pointer ptr(pointer);
-        if (!body.contains(ptr))
-            return nullptr;
-        return &body.at(ptr);
-    } catch (const json::exception&) {
-        return nullptr; // a malformed pointer, or an index into something that is not an array
-    }
+        return std::nullopt;
+    return JsonPointer(base.str() + pointer);
 }
 
 AppOutputSpec AppOutputSpec::withConfig(const json& extract) const
@@ -164,27 +162,30 @@ std::string AppOutputSpec::describeImagePointers() const
     return out;
 }
 
-bool readAppOutput(const json& body, const AppOutputSpec& spec, JobState& job)
+bool readAppOutput(const JsonDoc& body, const AppOutputSpec& spec, JobState& job, const JsonPointer& base)
 {
-    if (auto ms = numberAt(body, spec.execSecondsPointer, 1000.0))
+    if (auto ms = numberAt(body, base, spec.execSecondsPointer, 1000.0))
         job.execMs = ms;
-    else if (auto direct = numberAt(body, spec.execMsPointer, 1.0))
+    else if (auto direct = numberAt(body, base, spec.execMsPointer, 1.0))
         job.execMs = direct;
-    if (auto queue = numberAt(body, spec.queueMsPointer, 1.0))
+    if (auto queue = numberAt(body, base, spec.queueMsPointer, 1.0))
         job.queueMs = queue;
-    if (const json* worker = valueAt(body, spec.workerIdPointer);
-        worker && (worker->is_string() || worker->is_number()))
-        job.workerId = asText(*worker);
+    if (const auto worker = appPointer(base, spec.workerIdPointer)) {
+        const JsonValue value = body.at(*worker);
+        if (value.isString() || value.isNumber())
+            job.workerId = safeText(value.text(), 200);
+    }
     for (const std::string& pointer : spec.imagePointers) {
-        const json* value = valueAt(body, pointer);
-        if (!value)
+        const auto at = appPointer(base, pointer);
+        if (!at)
             continue;
         bool took = false;
-        if (value->is_array()) {
-            for (const json& item : *value)
-                took = takeOne(item, job) || took;
+        if (body.type(*at) == JsonType::Array) {
+            const std::size_t n = body.elements(*at);
+            for (std::size_t i = 0; i < n; ++i)
+                took = takeOne(body, *at / i, job) || took;
         } else {
-            took = takeOne(*value, job);
+            took = takeOne(body, *at, job);
         }
         if (took)
             return true;
@@ -201,23 +202,20 @@ bool isImageContentType(std::string_view contentType)
 
 std::string errorExcerpt(const std::string& body)
 {
-    const json parsed = json::parse(body, nullptr, false);
+    const JsonDoc parsed(body);
     std::string text;
-    if (parsed.is_object()) {
-        for (const char* key : { "error", "detail", "message" }) {
-            const auto it = parsed.find(key);
-            if (it != parsed.end() && !it->is_null()) {
-                text = asText(*it);
+    if (parsed.rootType() == JsonType::Object) {
+        for (const char* key : { "/error", "/detail", "/message" }) {
+            if (const JsonType type = parsed.type(key); type != JsonType::Absent && type != JsonType::Null) {
+                text = parsed.text(key, 4000);
                 break;
             }
         }
     }
     if (text.empty())
-        text = body;
+        text = bodyExcerpt(body, 4000);
     std::replace(text.begin(), text.end(), '\n', ' ');
-    if (text.size() > 300)
-        text = text.substr(0, 297) + "...";
-    return text;
+    return safeText(text, 300);
 }
 
 } // namespace t2i

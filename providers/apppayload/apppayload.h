@@ -6,6 +6,7 @@
 #pragma once
 
 #include "engine/adapter.h"
+#include "json/jsondoc.h"
 
 #include <nlohmann/json.hpp>
 
@@ -41,13 +42,16 @@ struct AppOutputSpec {
     std::string describeImagePointers() const; // "/images or /image", for error messages
 };
 
-// Reads an app's JSON answer into the job: images (a string that is a data URI, base64 or URL,
-// or an array of such strings, or of objects holding one in "url", "data", "image" or
-// "b64_json"), app-reported timings and the worker id. False when no image was found.
-bool readAppOutput(const nlohmann::json& body, const AppOutputSpec& spec, JobState& job);
+// Reads an app's JSON answer (the value at base in body, the whole body by default) into the
+// job: images (a string that is a data URI, base64 or URL, or an array of such strings, or of
+// objects holding one in "url", "data", "image", "b64_json" or "base64"), app-reported timings
+// and the worker id. False when no image was found. A value of another type than expected is
+// skipped, never thrown on.
+bool readAppOutput(const JsonDoc& body, const AppOutputSpec& spec, JobState& job, const JsonPointer& base = {});
 
-// The value at a JSON pointer; nullptr when the pointer is empty, malformed or leads nowhere.
-const nlohmann::json* valueAt(const nlohmann::json& body, const std::string& pointer);
+// The configured pointer under base; an empty pointer or one that does not start with '/' leads
+// nowhere ("the app does not report it").
+std::optional<JsonPointer> appPointer(const JsonPointer& base, const std::string& pointer);
 
 // "image/png", "image/jpeg; charset=..." -> true.
 bool isImageContentType(std::string_view contentType);

@@ -2,40 +2,57 @@
 #include "basetenadapter.h"
 
 #include "replicate/isotime.h"
+#include "util/urlencode.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
+#include "json/jsonwriter.h"
+
+#include <algorithm>
+#include <limits>
 
 namespace t2i {
 namespace {
 
 using nlohmann::json;
 
-std::string text(const json& body, const char* key)
-{
-    const auto it = body.is_object() ? body.find(key) : body.end();
-    return body.is_object() && it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<std::int64_t> micros(const json& body, const char* key)
-{
-    const auto it = body.is_object() ? body.find(key) : body.end();
-    if (!body.is_object() || it == body.end() || !it->is_number_integer())
-        return std::nullopt;
-    return it->get<std::int64_t>();
-}
-
 // errors: [{"code", "message"}] (docs/protocols.md §7.2).
-std::string errorsText(const json& body)
+std::string errorsText(const JsonDoc& body, const JsonPointer& at = {})
 {
-    const auto errors = body.is_object() ? body.find("errors") : body.end();
-    if (!body.is_object() || errors == body.end() || !errors->is_array() || errors->empty())
-        return {};
+    const JsonPointer errors = at / "errors";
+    const std::size_t n = std::min<std::size_t>(body.elements(errors), 20);
     std::string out;
-    for (const json& e : *errors) {
-        const std::string code = text(e, "code");
-        const std::string message = e.is_object() ? text(e, "message") : e.dump();
+    for (std::size_t i = 0; i < n; ++i) {
+        const JsonPointer e = errors / i;
+        const std::string code = body.string(e / "code");
+        const std::string message = body.type(e) == JsonType::Object ? body.string(e / "message") : body.text(e, 200);
         out += (out.empty() ? "" : "; ") + (code.empty() ? message : code + ": " + message);
     }
-    return out;
+    return safeText(out, 2000);
 }
+
+// What the adapter keeps between answers (JobState::scratch): {"phase", "created_us",
+// "started_us"}, Baseten's own timestamps (µs) as the status polls gave them.
+struct Notes {
+    std::string phase;
+    std::optional<std::int64_t> createdUs;
+    std::optional<std::int64_t> startedUs;
+
+    static Notes read(const std::string& scratch)
+    {
+        const JsonDoc doc(scratch);
+        return { doc.string("/phase"), doc.integer("/created_us"), doc.integer("/started_us") };
+    }
+    std::string write() const
+    {
+        JsonObjectWriter out;
+        out.add("phase", phase);
+        if (createdUs)
+            out.add("created_us", *createdUs);
+        if (startedUs)
+            out.add("started_us", *startedUs);
+        return out.str();
+    }
+};
 
 void replaceAll(std::string& s, const std::string& from, const std::string& to)
 {
@@ -122,22 +139,21 @@ HttpRequest BasetenAdapter::make(std::string method, const std::string& path, st
 
 HttpRequest BasetenAdapter::statusRequest(const JobState& job) const
 {
-    return make("GET", "/async_request/" + job.jobId);
+    return make("GET", "/async_request/" + percentEncode(job.jobId));
 }
 
 HttpRequest BasetenAdapter::submit(JobState& job)
 {
     const bool async = m_options.mode == "async";
-    job.scratch = json { { "phase", async ? "submit" : "sync" } }.dump();
+    job.scratch = Notes { async ? "submit" : "sync", {}, {} }.write();
     return make("POST", routePrefix() + (async ? "/async_predict" : "/predict"), requestBody(job.job));
 }
 
 Action BasetenAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
-    const json scratch = json::parse(job.scratch, nullptr, false);
-    const std::string phase = text(scratch, "phase");
+        return noAnswerFailure(response);
+    const std::string phase = Notes::read(job.scratch).phase;
     if (phase == "result")
         return onAsyncResult(job, response);
     if (response.status >= 400) {
@@ -148,44 +164,54 @@ Action BasetenAdapter::onResponse(JobState& job, const HttpResponse& response)
             message += " (unknown model, environment, deployment or request id)";
         return Action::fail(classifyHttpStatus(response.status), message);
     }
-    const json body = json::parse(response.body, nullptr, false);
+    const JsonDoc body(response.body);
     if (phase == "sync")
-        return onOutput(job, response, body);
-    if (body.is_discarded() || !body.is_object())
-        return Action::fail(ErrorClass::ServerError, "malformed JSON from Baseten: " + errorExcerpt(response.body));
+        return onOutput(job, response, body, {});
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from Baseten (" + body.error() + "): " + errorExcerpt(response.body));
+    if (body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from Baseten: " + body.at("").mismatch("an object") + ": " + errorExcerpt(response.body));
     return phase == "submit" ? onSubmitted(job, body) : onStatus(job, body);
 }
 
-Action BasetenAdapter::onSubmitted(JobState& job, const json& body)
+Action BasetenAdapter::onSubmitted(JobState& job, const JsonDoc& body)
 {
-    job.jobId = text(body, "request_id");
-    if (job.jobId.empty())
-        return Action::fail(ErrorClass::ServerError, "Baseten answered async_predict without a request_id");
+    const JsonValue id = body.at("/request_id");
+    if (!id.isString() || id.string()->empty())
+        return Action::fail(ErrorClass::ServerError,
+            "Baseten answered async_predict without a request_id: " + id.mismatch("a non-empty string"));
+    job.jobId = *id.string();
     job.accepted = true;
     job.providerStatus = "QUEUED";
-    job.scratch = json { { "phase", "status" } }.dump();
+    job.scratch = Notes { "status", {}, {} }.write();
     return Action::poll(statusRequest(job), m_options.pollIntervalMs);
 }
 
-Action BasetenAdapter::onStatus(JobState& job, const json& body)
+Action BasetenAdapter::onStatus(JobState& job, const JsonDoc& body)
 {
-    job.providerStatus = text(body, "status");
-    json scratch = json::parse(job.scratch, nullptr, false);
-    if (auto created = parseIsoMicros(text(body, "created_at")))
-        scratch["created_us"] = *created;
-    const auto statusAt = parseIsoMicros(text(body, "status_at"));
+    const JsonValue statusValue = body.at("/status");
+    if (!statusValue.isString())
+        return Action::fail(ErrorClass::ServerError,
+            "Baseten answered the status poll without a status: " + statusValue.mismatch("a string"));
+    job.providerStatus = safeText(*statusValue.string(), 200);
+    Notes notes = Notes::read(job.scratch);
+    if (auto created = parseIsoMicros(body.string("/created_at")))
+        notes.createdUs = *created;
+    const auto statusAt = parseIsoMicros(body.string("/status_at"));
     const std::string& status = job.providerStatus;
     if (status == "QUEUED" || status == "IN_PROGRESS") {
         // status_at is when the status last changed: while IN_PROGRESS, when execution began.
-        if (status == "IN_PROGRESS" && statusAt && !scratch.contains("started_us"))
-            scratch["started_us"] = *statusAt;
-        job.scratch = scratch.dump();
+        if (status == "IN_PROGRESS" && statusAt && !notes.startedUs)
+            notes.startedUs = *statusAt;
+        job.scratch = notes.write();
         ++job.polls;
         job.phase = status == "IN_PROGRESS" ? JobPhase::Running : JobPhase::Queued;
         return Action::poll(statusRequest(job), m_options.pollIntervalMs);
     }
-    const auto created = micros(scratch, "created_us");
-    const auto started = micros(scratch, "started_us");
+    const auto created = notes.createdUs;
+    const auto started = notes.startedUs;
     if (created && started && *started >= *created)
         job.queueMs = double(*started - *created) / 1000.0;
     if (started && statusAt && *statusAt >= *started && status != "CANCELED" && status != "EXPIRED")
@@ -203,15 +229,15 @@ Action BasetenAdapter::onStatus(JobState& job, const json& body)
         return Action::fail(
             ErrorClass::PlatformFailure, "the model ran but Baseten could not deliver the webhook" + detail);
     if (status != "SUCCEEDED")
-        return Action::fail(ErrorClass::ServerError, "unknown Baseten status \"" + status + "\"");
+        return Action::fail(ErrorClass::ServerError, "unknown Baseten status \"" + safeText(status, 100) + "\"");
     if (m_options.resultUrl.empty())
         return Action::fail(ErrorClass::ClientError,
             "Baseten delivers async outputs only to a webhook: set async.result_url to where your "
             "webhook receiver serves them");
-    scratch["phase"] = "result";
-    job.scratch = scratch.dump();
+    notes.phase = "result";
+    job.scratch = notes.write();
     std::string url = m_options.resultUrl;
-    replaceAll(url, "{request_id}", job.jobId);
+    replaceAll(url, "{request_id}", percentEncode(job.jobId));
     HttpRequest request; // the user's receiver: Baseten's key is not sent there
     request.url = url;
     return Action::send(request, 0);
@@ -224,7 +250,7 @@ Action BasetenAdapter::onAsyncResult(JobState& job, const HttpResponse& response
         ++job.polls;
         HttpRequest request;
         std::string url = m_options.resultUrl;
-        replaceAll(url, "{request_id}", job.jobId);
+        replaceAll(url, "{request_id}", percentEncode(job.jobId));
         request.url = url;
         return Action::poll(request, m_options.pollIntervalMs);
     }
@@ -232,39 +258,45 @@ Action BasetenAdapter::onAsyncResult(JobState& job, const HttpResponse& response
         return Action::fail(classifyHttpStatus(response.status),
             "the webhook receiver answered HTTP " + std::to_string(response.status) + ": "
                 + errorExcerpt(response.body));
-    const json body = json::parse(response.body, nullptr, false);
-    if (body.is_discarded())
-        return Action::fail(
-            ErrorClass::ServerError, "malformed JSON from the webhook receiver: " + errorExcerpt(response.body));
+    const JsonDoc body(response.body);
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from the webhook receiver (" + body.error() + "): " + errorExcerpt(response.body));
     const std::string errors = errorsText(body);
-    const json* output = valueAt(body, m_options.outputPointer);
-    if ((!output || output->is_null()) && !errors.empty())
+    const auto output = appPointer({}, m_options.outputPointer);
+    const JsonType outputType = output ? body.type(*output) : JsonType::Absent;
+    if ((outputType == JsonType::Absent || outputType == JsonType::Null) && !errors.empty())
         return Action::fail(ErrorClass::PlatformFailure, "the webhook reports errors: " + errors);
-    return onOutput(job, response, output ? *output : body);
+    return onOutput(job, response, body, outputType == JsonType::Absent ? JsonPointer() : *output);
 }
 
-Action BasetenAdapter::onOutput(JobState& job, const HttpResponse& response, const json& output)
+Action BasetenAdapter::onOutput(
+    JobState& job, const HttpResponse& response, const JsonDoc& body, const JsonPointer& output)
 {
     if (job.providerStatus.empty())
         job.providerStatus = "success";
     if (isImageContentType(response.header("content-type"))) {
+        if (response.body.empty())
+            return Action::fail(ErrorClass::InvalidImage,
+                "an empty " + safeText(response.header("content-type"), 100) + " body from the Truss");
         job.images.push_back(response.body);
         return Action::done();
     }
-    if (output.is_discarded())
-        return Action::fail(
-            ErrorClass::ServerError, "the Truss answered neither an image nor JSON: " + errorExcerpt(response.body));
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "the Truss answered neither an image nor JSON (" + body.error() + "): " + errorExcerpt(response.body));
     // Baseten's own timestamps, when the async flow gave them, win over the Truss's "time".
     const std::optional<double> platformExec = job.execMs;
-    const bool found = readAppOutput(output, m_options.output, job);
+    const bool found = readAppOutput(body, m_options.output, job, output);
     if (platformExec)
         job.execMs = platformExec;
     if (found)
         return Action::done();
-    const std::string error = text(output, "error");
-    if (!error.empty() || text(output, "status") == "error" || text(output, "status") == "failed")
-        return Action::fail(
-            ErrorClass::PlatformFailure, "the Truss reported an error: " + (error.empty() ? output.dump() : error));
+    const std::string error = body.string(output / "error");
+    const std::string status = body.string(output / "status");
+    if (!error.empty() || status == "error" || status == "failed")
+        return Action::fail(ErrorClass::PlatformFailure,
+            "the Truss reported an error: " + (error.empty() ? body.text(output, 1000) : safeText(error, 1000)));
     return Action::fail(ErrorClass::InvalidImage,
         "the Truss's output has no image at " + m_options.output.describeImagePointers() + " (set extract.image)");
 }
@@ -273,7 +305,7 @@ std::optional<HttpRequest> BasetenAdapter::cancel(const JobState& job) const
 {
     if (m_options.mode != "async" || job.jobId.empty())
         return std::nullopt;
-    return make("DELETE", "/async_request/" + job.jobId);
+    return make("DELETE", "/async_request/" + percentEncode(job.jobId));
 }
 
 std::optional<HttpRequest> BasetenAdapter::healthRequest() const
@@ -287,12 +319,26 @@ std::optional<WorkerSample> BasetenAdapter::parseHealth(const HttpResponse& resp
 {
     if (response.status != 200)
         return std::nullopt;
-    const json body = json::parse(response.body, nullptr, false);
-    if (!body.is_object() || !body.contains("num_queued_requests"))
+    const JsonDoc body(response.body);
+    if (body.rootType() != JsonType::Object || !body.has("/num_queued_requests"))
+        return std::nullopt;
+    const auto count = [&body](const char* pointer) -> std::optional<int> {
+        const JsonValue value = body.at(pointer);
+        if (!value.present())
+            return 0;
+        const auto n = value.integer();
+        if (!n || *n < 0 || *n > std::numeric_limits<int>::max())
+            return std::nullopt;
+        return int(*n);
+    };
+    const auto queued = count("/num_queued_requests");
+    const auto inProgress = count("/num_in_progress_requests");
+    if (!queued || !inProgress)
         return std::nullopt;
     WorkerSample sample; // replica counts are not in this answer
-    sample.inQueue = body.value("num_queued_requests", 0);
-    sample.inProgress = body.value("num_in_progress_requests", 0);
+    sample.tMs = response.receivedMs;
+    sample.inQueue = *queued;
+    sample.inProgress = *inProgress;
     return sample;
 }
 

@@ -62,10 +62,11 @@ public:
 private:
     HttpRequest make(std::string method, const std::string& path, std::string body = {}) const;
     HttpRequest statusRequest(const JobState& job) const;
-    Action onSubmitted(JobState& job, const nlohmann::json& body);
-    Action onStatus(JobState& job, const nlohmann::json& body);
+    Action onSubmitted(JobState& job, const JsonDoc& body);
+    Action onStatus(JobState& job, const JsonDoc& body);
     Action onAsyncResult(JobState& job, const HttpResponse& response);
-    Action onOutput(JobState& job, const HttpResponse& response, const nlohmann::json& output);
+    // The Truss's output: an image body, or the JSON at output in body.
+    Action onOutput(JobState& job, const HttpResponse& response, const JsonDoc& body, const JsonPointer& output);
     BasetenOptions m_options;
 };
 

@@ -2,8 +2,12 @@
 #include "comfyuiadapter.h"
 
 #include "util/resources.h"
+#include "util/urlencode.h"
+#include "json/answertext.h"
 
-#include <cctype>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -27,83 +31,68 @@ std::string newUuid()
     return text;
 }
 
-// RFC 3986 unreserved characters kept, everything else %XX (file names may hold spaces, '&', ...).
-std::string percentEncoded(const std::string& text)
-{
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += char(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
-std::string text(const json& object, const char* key)
-{
-    if (!object.is_object())
-        return {};
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // ComfyUI's errors: {"error": {"type", "message", "details"}, "node_errors": {"<id>": {"class_type",
 // "errors": [{"message", "details"}]}}} (docs/protocols.md §11.2); older versions send "error" as a string.
-std::string errorText(const json& body, const std::string& raw)
+std::string errorText(const JsonDoc& body, const std::string& raw)
 {
-    if (!body.is_object() || !body.contains("error"))
-        return raw.substr(0, 300);
-    const json& error = body["error"];
-    std::string out = error.is_string() ? error.get<std::string>() : text(error, "type");
-    if (const std::string message = text(error, "message"); !message.empty())
+    const JsonPointer error("/error");
+    if (body.rootType() != JsonType::Object || !body.has(error))
+        return bodyExcerpt(raw);
+    std::string out = body.type(error) == JsonType::String ? body.string(error) : body.string(error / "type");
+    if (const std::string message = body.string(error / "message"); !message.empty())
         out += (out.empty() ? "" : ": ") + message;
-    if (const std::string details = text(error, "details"); !details.empty())
+    if (const std::string details = body.string(error / "details"); !details.empty())
         out += " (" + details + ")";
-    if (const auto nodes = body.find("node_errors"); nodes != body.end() && nodes->is_object())
-        for (const auto& [id, node] : nodes->items()) {
-            out += "; node " + id + " (" + text(node, "class_type") + ")";
-            if (node.contains("errors") && node["errors"].is_array())
-                for (const json& e : node["errors"]) {
-                    out += ": " + text(e, "message");
-                    if (const std::string details = text(e, "details"); !details.empty())
-                        out += " [" + details + "]";
-                }
+    const JsonPointer nodes("/node_errors");
+    for (const std::string& id : body.keys(nodes)) {
+        if (out.size() > 2000)
+            break;
+        const JsonPointer node = nodes / id;
+        out += "; node " + id + " (" + body.string(node / "class_type") + ")";
+        const JsonPointer errors = node / "errors";
+        const std::size_t n = std::min<std::size_t>(body.elements(errors), 20);
+        for (std::size_t i = 0; i < n; ++i) {
+            out += ": " + body.string(errors / i / "message");
+            if (const std::string details = body.string(errors / i / "details"); !details.empty())
+                out += " [" + details + "]";
         }
-    return out;
+    }
+    return safeText(out, 2000);
 }
 
-// The ids in one of /queue's lists: [[number, prompt_id, prompt, extra_data, outputs], ...].
-bool listed(const json& list, const std::string& id)
+// Whether a /queue list ([[number, prompt_id, prompt, extra_data, outputs], ...]) holds the id.
+bool listed(const JsonDoc& body, const JsonPointer& list, const std::string& id)
 {
-    if (!list.is_array())
-        return false;
-    for (const json& item : list)
-        if (item.is_array() && item.size() > 1 && item[1].is_string() && item[1].get_ref<const std::string&>() == id)
+    const std::size_t n = body.elements(list);
+    for (std::size_t i = 0; i < n; ++i)
+        if (body.type(list / i) == JsonType::Array && body.string(list / i / 1) == id)
             return true;
     return false;
 }
 
-// status.messages: [["execution_start", {"timestamp": ms, ...}], ...] -> the event's timestamp.
-std::optional<double> eventTime(const json& messages, const char* event, json* data = nullptr)
+// status.messages: [["execution_start", {"timestamp": ms, ...}], ...] -> the event's timestamp,
+// and where its payload is (when data is given).
+std::optional<double> eventTime(
+    const JsonDoc& body, const JsonPointer& messages, const char* event, std::optional<JsonPointer>* data = nullptr)
 {
-    if (!messages.is_array())
-        return std::nullopt;
-    for (const json& message : messages) {
-        if (!message.is_array() || message.size() < 2 || !message[0].is_string() || message[0] != event)
+    const std::size_t n = body.elements(messages);
+    for (std::size_t i = 0; i < n; ++i) {
+        const JsonPointer message = messages / i;
+        if (body.type(message) != JsonType::Array || body.size(message) < 2 || body.string(message / 0) != event)
             continue;
         if (data)
-            *data = message[1];
-        const json& payload = message[1];
-        if (payload.is_object() && payload.contains("timestamp") && payload["timestamp"].is_number())
-            return payload["timestamp"].get<double>();
-        return std::nullopt;
+            *data = message / 1;
+        return body.number(message / 1 / "timestamp");
     }
     return std::nullopt;
+}
+
+// A time between two server timestamps (ms), when both are known and in order.
+std::optional<double> between(std::optional<double> from, std::optional<double> to)
+{
+    if (!from || !to || *to < *from || !std::isfinite(*to - *from))
+        return std::nullopt;
+    return *to - *from;
 }
 
 } // namespace
@@ -174,18 +163,23 @@ HttpRequest ComfyUIAdapter::submit(JobState& job)
 Action ComfyUIAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
+        return noAnswerFailure(response);
     if (!job.accepted)
         return onSubmitted(job, response);
-    const json body = json::parse(response.body, nullptr, false);
+    const JsonDoc body(response.body);
     if (response.status != 200) {
         if (response.status == 404 && job.scratch == "queue")
             return Action::fail(ErrorClass::ClientError, "HTTP 404 on /queue: is this a ComfyUI server?");
-        return Action::fail(classifyHttpStatus(response.status),
+        return Action::fail(httpFailureClass(response.status),
             "HTTP " + std::to_string(response.status) + ": " + errorText(body, response.body));
     }
-    if (body.is_discarded() || !body.is_object())
-        return Action::fail(ErrorClass::ServerError, "malformed JSON from ComfyUI: " + response.body.substr(0, 200));
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from ComfyUI (" + body.error() + "): " + bodyExcerpt(response.body, 200));
+    if (body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from ComfyUI: " + body.at("").mismatch("an object") + ": "
+                + bodyExcerpt(response.body, 200));
     if (job.scratch == "queue")
         return onQueue(job, body);
     return onHistory(job, body);
@@ -193,16 +187,20 @@ Action ComfyUIAdapter::onResponse(JobState& job, const HttpResponse& response)
 
 Action ComfyUIAdapter::onSubmitted(JobState& job, const HttpResponse& response)
 {
-    const json body = json::parse(response.body, nullptr, false);
+    const JsonDoc body(response.body);
     if (response.status != 200) {
         job.jobId.clear(); // refused: nothing of ours is on the server
-        const ErrorClass cls = classifyHttpStatus(response.status);
-        return Action::fail(cls, "HTTP " + std::to_string(response.status) + ": " + errorText(body, response.body));
+        return Action::fail(httpFailureClass(response.status),
+            "HTTP " + std::to_string(response.status) + ": " + errorText(body, response.body));
     }
-    if (body.is_discarded() || !body.is_object())
-        return Action::fail(
-            ErrorClass::ServerError, "malformed JSON from ComfyUI /prompt: " + response.body.substr(0, 200));
-    if (const std::string id = text(body, "prompt_id"); !id.empty())
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from ComfyUI /prompt (" + body.error() + "): " + bodyExcerpt(response.body, 200));
+    if (body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from ComfyUI /prompt: " + body.at("").mismatch("an object") + ": "
+                + bodyExcerpt(response.body, 200));
+    if (const std::string id = body.string("/prompt_id"); !id.empty())
         job.jobId = id;
     // 200 with node_errors: the prompt is queued, its broken outputs dropped; the history tells.
     job.accepted = true;
@@ -211,17 +209,23 @@ Action ComfyUIAdapter::onSubmitted(JobState& job, const HttpResponse& response)
     return Action::poll(make("GET", "/queue"), m_options.pollIntervalMs);
 }
 
-Action ComfyUIAdapter::onQueue(JobState& job, const json& body)
+Action ComfyUIAdapter::onQueue(JobState& job, const JsonDoc& body)
 {
-    if (!body.contains("queue_running") && !body.contains("queue_pending"))
+    const JsonType running = body.type("/queue_running");
+    const JsonType pending = body.type("/queue_pending");
+    if (running == JsonType::Absent && pending == JsonType::Absent)
         return Action::fail(ErrorClass::ServerError, "ComfyUI /queue answered without queue_running/queue_pending");
+    for (const auto& [type, name] : { std::pair { running, "queue_running" }, std::pair { pending, "queue_pending" } })
+        if (type != JsonType::Absent && type != JsonType::Array)
+            return Action::fail(ErrorClass::ServerError,
+                "ComfyUI /queue answered " + body.at(JsonPointer() / name).mismatch("an array"));
     ++job.polls;
-    if (listed(body.value("queue_running", json()), job.jobId)) {
+    if (listed(body, "/queue_running", job.jobId)) {
         job.providerStatus = "running";
         job.phase = JobPhase::Running;
         return Action::poll(make("GET", "/queue"), m_options.pollIntervalMs);
     }
-    if (listed(body.value("queue_pending", json()), job.jobId)) {
+    if (listed(body, "/queue_pending", job.jobId)) {
         job.providerStatus = "pending";
         job.phase = JobPhase::Queued;
         return Action::poll(make("GET", "/queue"), m_options.pollIntervalMs);
@@ -229,79 +233,83 @@ Action ComfyUIAdapter::onQueue(JobState& job, const json& body)
     // Gone from the queue: ComfyUI writes the history entry before it drops the prompt from the
     // queue (one lock), so the entry is there now.
     job.scratch = "history:0";
-    return Action::send(make("GET", "/history/" + percentEncoded(job.jobId)), 0);
+    return Action::send(make("GET", "/history/" + percentEncode(job.jobId)), 0);
 }
 
-Action ComfyUIAdapter::onHistory(JobState& job, const json& body)
+Action ComfyUIAdapter::onHistory(JobState& job, const JsonDoc& body)
 {
-    const auto entry = body.find(job.jobId);
-    if (entry == body.end() || !entry->is_object()) {
-        const int empties = std::atoi(job.scratch.c_str() + std::string("history:").size()) + 1;
+    const JsonPointer entry = JsonPointer() / job.jobId;
+    if (body.type(entry) != JsonType::Object) {
+        const std::string_view tries
+            = std::string_view(job.scratch).substr(std::min<std::size_t>(job.scratch.size(), 8));
+        int empties = 0;
+        std::from_chars(tries.data(), tries.data() + tries.size(), empties);
+        ++empties;
         if (empties > m_options.historyRetries)
             return Action::fail(ErrorClass::ServerError,
-                "the prompt left ComfyUI's queue but /history/" + job.jobId
+                "the prompt left ComfyUI's queue but /history/" + safeText(job.jobId, 200)
                     + " is empty (deleted, or dropped past --max-history / a history clear)");
         job.scratch = "history:" + std::to_string(empties);
         ++job.polls;
-        return Action::poll(make("GET", "/history/" + percentEncoded(job.jobId)), m_options.pollIntervalMs);
+        return Action::poll(make("GET", "/history/" + percentEncode(job.jobId)), m_options.pollIntervalMs);
     }
-    const json status = entry->value("status", json::object());
-    const json messages = status.value("messages", json::array());
-    const auto started = eventTime(messages, "execution_start");
-    json errorData;
-    json interruptedData;
-    const auto succeeded = eventTime(messages, "execution_success");
-    const auto errored = eventTime(messages, "execution_error", &errorData);
-    const auto interrupted = eventTime(messages, "execution_interrupted", &interruptedData);
+    const JsonPointer status = entry / "status";
+    const JsonPointer messages = status / "messages";
+    const auto started = eventTime(body, messages, "execution_start");
+    std::optional<JsonPointer> errorData;
+    const auto succeeded = eventTime(body, messages, "execution_success");
+    const auto errored = eventTime(body, messages, "execution_error", &errorData);
+    std::optional<JsonPointer> interruptedData;
+    const auto interrupted = eventTime(body, messages, "execution_interrupted", &interruptedData);
     const auto ended = succeeded ? succeeded : errored ? errored : interrupted;
-    if (started && ended)
-        job.execMs = *ended - *started;
+    if (const auto exec = between(started, ended))
+        job.execMs = exec;
     // prompt: [number, prompt_id, graph, extra_data, outputs]; extra_data.create_time is the
     // server's receipt of POST /prompt (ms), present in ComfyUI since 2025.
-    const json prompt = entry->value("prompt", json());
-    if (started && prompt.is_array() && prompt.size() > 3 && prompt[3].is_object()) {
-        const json& extra = prompt[3];
-        if (extra.contains("create_time") && extra["create_time"].is_number())
-            job.queueMs = *started - extra["create_time"].get<double>();
-    }
-    const std::string statusText = text(status, "status_str");
-    job.providerStatus = statusText.empty() ? "unknown" : statusText;
-    if (errored) {
-        const std::string nodeId = text(errorData, "node_id");
+    if (const auto queue = between(body.number(entry / "prompt" / 3 / "create_time"), started);
+        queue && body.type(entry / "prompt") == JsonType::Array)
+        job.queueMs = queue;
+    const std::string statusText = body.string(status / "status_str");
+    job.providerStatus = statusText.empty() ? "unknown" : safeText(statusText, 100);
+    if (errorData) {
+        const JsonPointer& e = *errorData;
+        const std::string nodeId = body.text(e / "node_id", 100);
         const std::string node = nodeId.empty() ? "?" : nodeId;
-        const std::string message = "node " + node + " (" + text(errorData, "node_type")
-            + ") failed: " + text(errorData, "exception_type") + ": " + text(errorData, "exception_message");
-        return Action::fail(ErrorClass::PlatformFailure, message);
+        const std::string message = "node " + node + " (" + body.string(e / "node_type")
+            + ") failed: " + body.string(e / "exception_type") + ": " + body.string(e / "exception_message");
+        return Action::fail(ErrorClass::PlatformFailure, safeText(message, 2000));
     }
-    if (interrupted)
+    if (interruptedData)
         return Action::fail(ErrorClass::Cancelled, "the prompt was interrupted on the server (POST /interrupt)");
     if (statusText != "success")
         return Action::fail(ErrorClass::PlatformFailure, "ComfyUI history status \"" + job.providerStatus + "\"");
 
     // outputs: {"<node>": {"images": [{filename, subfolder, type}]}}. SaveImage files are type
     // "output"; PreviewImage's "temp" ones count only when the workflow saves nothing.
-    std::vector<json> saved, previews;
-    const json outputs = entry->value("outputs", json::object());
-    for (const auto& [node, output] : outputs.items()) {
-        if (!output.is_object() || !output.contains("images") || !output["images"].is_array())
-            continue;
-        for (const json& file : output["images"])
-            if (file.is_object() && !text(file, "filename").empty())
-                (text(file, "type") == "output" ? saved : previews).push_back(file);
+    std::vector<JsonPointer> saved, previews;
+    const JsonPointer outputs = entry / "outputs";
+    for (const std::string& node : body.keys(outputs)) {
+        const JsonPointer images = outputs / node / "images";
+        const std::size_t n = body.elements(images);
+        for (std::size_t i = 0; i < n; ++i) {
+            const JsonPointer file = images / i;
+            if (!body.string(file / "filename").empty())
+                (body.string(file / "type") == "output" ? saved : previews).push_back(file);
+        }
     }
-    for (const json& file : saved.empty() ? previews : saved)
-        job.imageUrls.push_back(viewUrl(file));
+    for (const JsonPointer& file : saved.empty() ? previews : saved)
+        job.imageUrls.push_back(viewUrl(body, file));
     if (job.imageUrls.empty())
         return Action::fail(ErrorClass::InvalidImage,
             "ComfyUI finished without an image in outputs (does the workflow end in a SaveImage node?)");
     return Action::done();
 }
 
-std::string ComfyUIAdapter::viewUrl(const json& file) const
+std::string ComfyUIAdapter::viewUrl(const JsonDoc& body, const JsonPointer& file) const
 {
-    const std::string type = text(file, "type");
-    return m_options.baseUrl + "/view?filename=" + percentEncoded(text(file, "filename")) + "&subfolder="
-        + percentEncoded(text(file, "subfolder")) + "&type=" + percentEncoded(type.empty() ? "output" : type);
+    const std::string type = body.string(file / "type");
+    return m_options.baseUrl + "/view?filename=" + percentEncode(body.string(file / "filename")) + "&subfolder="
+        + percentEncode(body.string(file / "subfolder")) + "&type=" + percentEncode(type.empty() ? "output" : type);
 }
 
 std::optional<HttpRequest> ComfyUIAdapter::cancel(const JobState& job) const
@@ -322,16 +330,17 @@ std::optional<WorkerSample> ComfyUIAdapter::parseHealth(const HttpResponse& resp
 {
     if (response.status != 200)
         return std::nullopt;
-    const json body = json::parse(response.body, nullptr, false);
-    if (!body.is_object() || !body.contains("queue_running"))
+    const JsonDoc body(response.body);
+    if (body.rootType() != JsonType::Object || body.type("/queue_running") != JsonType::Array)
         return std::nullopt;
-    const json running = body.value("queue_running", json::array());
-    const json pending = body.value("queue_pending", json::array());
+    const JsonType pending = body.type("/queue_pending");
+    if (pending != JsonType::Absent && pending != JsonType::Array)
+        return std::nullopt;
     // One server executes one prompt at a time: a single worker, busy or idle.
     WorkerSample sample;
     sample.tMs = response.receivedMs;
-    sample.inProgress = running.is_array() ? int(running.size()) : 0;
-    sample.inQueue = pending.is_array() ? int(pending.size()) : 0;
+    sample.inProgress = int(std::min<std::size_t>(body.size("/queue_running"), 1000000));
+    sample.inQueue = int(std::min<std::size_t>(body.size("/queue_pending"), 1000000));
     sample.running = sample.inProgress > 0 ? 1 : 0;
     sample.idle = 1 - sample.running;
     return sample;

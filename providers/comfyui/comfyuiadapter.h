@@ -5,6 +5,8 @@
 #include "engine/adapter.h"
 #include "registry/registry.h"
 
+#include "json/jsondoc.h"
+
 #include <nlohmann/json.hpp>
 
 namespace t2i {
@@ -52,9 +54,9 @@ public:
 private:
     HttpRequest make(std::string method, const std::string& path, std::string body = {}) const;
     Action onSubmitted(JobState& job, const HttpResponse& response);
-    Action onQueue(JobState& job, const nlohmann::json& body);
-    Action onHistory(JobState& job, const nlohmann::json& body);
-    std::string viewUrl(const nlohmann::json& file) const;
+    Action onQueue(JobState& job, const JsonDoc& body);
+    Action onHistory(JobState& job, const JsonDoc& body);
+    std::string viewUrl(const JsonDoc& body, const JsonPointer& file) const;
     ComfyUIOptions m_options;
 };
 

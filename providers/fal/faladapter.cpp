@@ -2,7 +2,12 @@
 #include "faladapter.h"
 
 #include "util/base64.h"
+#include "util/urlencode.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
+#include "json/jsonwriter.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace t2i {
@@ -10,46 +15,73 @@ namespace {
 
 using nlohmann::json;
 
-std::string text(const json& body, const char* key)
+// A number of seconds as ms (secondsToMs: to the µs, none when it is no time).
+std::optional<double> secondsAsMs(const JsonDoc& body, const JsonPointer& pointer)
 {
-    const auto it = body.find(key);
-    return body.is_object() && it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// A number of seconds as ms, rounded to the microsecond so that x1000 adds no binary noise.
-std::optional<double> secondsAsMs(const json& parent, const char* key)
-{
-    if (!parent.is_object())
-        return std::nullopt;
-    const auto it = parent.find(key);
-    if (it == parent.end() || !it->is_number())
-        return std::nullopt;
-    return std::round(it->get<double>() * 1e6) / 1e3;
+    return secondsToMs(body.number(pointer));
 }
 
 // fal's errors: {"detail": "<message>"} or a pydantic list [{"loc": [...], "msg"}] for 422 (docs/protocols.md §3.6).
-std::string detailText(const json& body, const std::string& raw)
+std::string detailText(const JsonDoc& body, const std::string& raw)
 {
-    const auto detail = body.is_object() ? body.find("detail") : body.end();
-    if (!body.is_object() || detail == body.end())
-        return raw.substr(0, 300);
-    if (detail->is_string())
-        return detail->get<std::string>();
-    if (!detail->is_array())
-        return detail->dump();
+    const JsonPointer detail("/detail");
+    const JsonType type = body.type(detail);
+    if (type == JsonType::Absent)
+        return bodyExcerpt(raw);
+    if (type != JsonType::Array)
+        return body.text(detail);
     std::string out;
-    for (const json& item : *detail) {
+    const std::size_t n = std::min<std::size_t>(body.elements(detail), 20);
+    for (std::size_t i = 0; i < n; ++i) {
+        const JsonPointer item = detail / i;
         std::string where;
-        if (item.is_object() && item.contains("loc") && item["loc"].is_array()) {
-            for (const json& part : item["loc"])
-                if (!(part.is_string() && part == "body"))
-                    where += (where.empty() ? "" : ".") + (part.is_string() ? part.get<std::string>() : part.dump());
+        const JsonPointer loc = item / "loc";
+        const std::size_t parts = std::min<std::size_t>(body.elements(loc), 20);
+        for (std::size_t j = 0; j < parts; ++j) {
+            const JsonValue part = body.at(loc / j);
+            if (part.isString() && part.text() == "body")
+                continue;
+            where += (where.empty() ? "" : ".") + (part.isString() ? part.text() : body.text(loc / j, 100));
         }
-        const std::string message = item.is_object() ? text(item, "msg") : item.dump();
+        const std::string message
+            = body.type(item) == JsonType::Object ? body.string(item / "msg") : body.text(item, 200);
         out += (out.empty() ? "" : "; ") + (where.empty() ? message : where + ": " + message);
     }
-    return out;
+    return safeText(out, 2000);
 }
+
+// What the adapter keeps between answers (JobState::scratch): where the job is and the URLs the
+// queue gave, as {"phase", "status_url", "response_url", "cancel_url"}.
+struct Notes {
+    std::string phase;
+    std::string statusUrl;
+    std::string responseUrl;
+    std::string cancelUrl;
+
+    static Notes read(const std::string& scratch)
+    {
+        Notes notes;
+        const JsonDoc doc(scratch);
+        notes.phase = doc.string("/phase");
+        notes.statusUrl = doc.string("/status_url");
+        notes.responseUrl = doc.string("/response_url");
+        notes.cancelUrl = doc.string("/cancel_url");
+        return notes;
+    }
+    std::string write() const
+    {
+        return JsonObjectWriter()
+            .add("phase", phase)
+            .add("status_url", statusUrl)
+            .add("response_url", responseUrl)
+            .add("cancel_url", cancelUrl)
+            .str();
+    }
+    const std::string& url(std::string_view which) const
+    {
+        return which == "status_url" ? statusUrl : which == "cancel_url" ? cancelUrl : responseUrl;
+    }
+};
 
 } // namespace
 
@@ -98,7 +130,9 @@ HttpRequest FalAdapter::make(std::string method, std::string url, std::string bo
 
 HttpRequest FalAdapter::submit(JobState& job)
 {
-    job.scratch = json { { "phase", m_options.sync ? "sync" : "submit" } }.dump();
+    Notes notes;
+    notes.phase = m_options.sync ? "sync" : "submit";
+    job.scratch = notes.write();
     const std::string& base = m_options.sync ? m_options.syncBase : m_options.queueBase;
     return make("POST", base + "/" + m_options.app, requestBody(job.job));
 }
@@ -106,11 +140,11 @@ HttpRequest FalAdapter::submit(JobState& job)
 // The URL the queue gave at submit time (preferred, docs/protocols.md §3.1), else the documented route on the app id.
 std::string FalAdapter::requestUrl(const JobState& job, const char* which) const
 {
-    const json scratch = json::parse(job.scratch, nullptr, false);
-    const std::string saved = scratch.is_object() ? text(scratch, which) : std::string();
-    if (looksLikeUrl(saved))
+    const std::string saved = Notes::read(job.scratch).url(which);
+    if (isUsableUrl(saved))
         return saved;
-    const std::string root = m_options.queueBase + "/" + falAppId(m_options.app) + "/requests/" + job.jobId;
+    const std::string root
+        = m_options.queueBase + "/" + falAppId(m_options.app) + "/requests/" + percentEncode(job.jobId);
     const std::string w = which;
     return w == "status_url" ? root + "/status" : w == "cancel_url" ? root + "/cancel" : root;
 }
@@ -118,22 +152,25 @@ std::string FalAdapter::requestUrl(const JobState& job, const char* which) const
 Action FalAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
-    const json body = json::parse(response.body, nullptr, false);
+        return noAnswerFailure(response);
+    const JsonDoc body(response.body);
     if (response.status >= 400) {
         const std::string message = "HTTP " + std::to_string(response.status) + ": " + detailText(body, response.body);
         if (response.status == 422)
             return Action::fail(ErrorClass::ClientError, message);
         // A typed platform error (runner, scheduling, timeout) is the platform failing the job.
-        const std::string type = response.header("x-fal-error-type");
+        const std::string type = safeText(response.header("x-fal-error-type"), 200);
         if (!type.empty())
             return Action::fail(ErrorClass::PlatformFailure, type + ": " + message);
         return Action::fail(classifyHttpStatus(response.status), message);
     }
-    if (body.is_discarded() || !body.is_object())
-        return Action::fail(ErrorClass::ServerError, "malformed JSON from fal: " + response.body.substr(0, 200));
-    json scratch = json::parse(job.scratch, nullptr, false);
-    const std::string phase = scratch.is_object() ? text(scratch, "phase") : std::string();
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from fal (" + body.error() + "): " + bodyExcerpt(response.body, 200));
+    if (body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from fal: " + body.at("").mismatch("an object") + ": " + bodyExcerpt(response.body, 200));
+    const std::string phase = Notes::read(job.scratch).phase;
     if (phase == "submit")
         return onSubmitted(job, body);
     if (phase == "status")
@@ -141,64 +178,73 @@ Action FalAdapter::onResponse(JobState& job, const HttpResponse& response)
     return onResult(job, body); // "result" or "sync"
 }
 
-Action FalAdapter::onSubmitted(JobState& job, const json& body)
+Action FalAdapter::onSubmitted(JobState& job, const JsonDoc& body)
 {
-    job.jobId = text(body, "request_id");
-    if (job.jobId.empty())
-        return Action::fail(ErrorClass::ServerError, "fal answered the submit without a request_id");
+    const JsonValue id = body.at("/request_id");
+    if (!id.isString() || id.string()->empty())
+        return Action::fail(ErrorClass::ServerError,
+            "fal answered the submit without a request_id: " + id.mismatch("a non-empty string"));
+    job.jobId = *id.string();
     job.accepted = true;
-    job.providerStatus = text(body, "status");
+    job.providerStatus = safeText(body.string("/status"), 200);
     if (job.providerStatus.empty())
         job.providerStatus = "IN_QUEUE";
-    json scratch = { { "phase", "status" } };
-    for (const char* key : { "status_url", "response_url", "cancel_url" })
-        scratch[key] = text(body, key);
-    job.scratch = scratch.dump();
+    Notes notes;
+    notes.phase = "status";
+    notes.statusUrl = body.string("/status_url");
+    notes.responseUrl = body.string("/response_url");
+    notes.cancelUrl = body.string("/cancel_url");
+    job.scratch = notes.write();
     ++job.polls; // the submit answer is the first non-final one
     job.phase = job.providerStatus == "IN_PROGRESS" ? JobPhase::Running : JobPhase::Queued;
     return Action::poll(make("GET", requestUrl(job, "status_url")), m_options.pollIntervalMs);
 }
 
-Action FalAdapter::onStatus(JobState& job, const json& body)
+Action FalAdapter::onStatus(JobState& job, const JsonDoc& body)
 {
-    job.providerStatus = text(body, "status");
+    const JsonValue statusValue = body.at("/status");
+    if (!statusValue.isString())
+        return Action::fail(ErrorClass::ServerError,
+            "fal answered the status poll without a status: " + statusValue.mismatch("a string"));
+    job.providerStatus = safeText(*statusValue.string(), 200);
     if (job.providerStatus == "IN_QUEUE" || job.providerStatus == "IN_PROGRESS") {
         ++job.polls;
         job.phase = job.providerStatus == "IN_PROGRESS" ? JobPhase::Running : JobPhase::Queued;
         return Action::poll(make("GET", requestUrl(job, "status_url")), m_options.pollIntervalMs);
     }
     if (job.providerStatus != "COMPLETED")
-        return Action::fail(ErrorClass::ServerError, "unknown fal status \"" + job.providerStatus + "\"");
-    if (const auto metrics = body.find("metrics"); metrics != body.end())
-        job.execMs = secondsAsMs(*metrics, "inference_time");
+        return Action::fail(
+            ErrorClass::ServerError, "unknown fal status \"" + safeText(job.providerStatus, 100) + "\"");
+    if (body.has("/metrics"))
+        job.execMs = secondsAsMs(body, "/metrics/inference_time");
     // No FAILED status: a failed request is COMPLETED with an error (docs/protocols.md §3.2).
-    if (const auto error = body.find("error"); error != body.end() && !error->is_null()) {
-        const std::string type = text(body, "error_type");
-        const std::string message = error->is_string() ? error->get<std::string>() : error->dump();
+    if (const JsonType error = body.type("/error"); error != JsonType::Absent && error != JsonType::Null) {
+        const std::string type = safeText(body.string("/error_type"), 200);
+        std::string message = body.text("/error");
+        if (message.empty())
+            message = "COMPLETED with an empty error";
         return Action::fail(ErrorClass::PlatformFailure, type.empty() ? message : type + ": " + message);
     }
-    json scratch = json::parse(job.scratch, nullptr, false);
-    scratch["phase"] = "result";
-    job.scratch = scratch.dump();
+    Notes notes = Notes::read(job.scratch);
+    notes.phase = "result";
+    job.scratch = notes.write();
     return Action::send(make("GET", requestUrl(job, "response_url")), 0);
 }
 
-Action FalAdapter::onResult(JobState& job, const json& body)
+Action FalAdapter::onResult(JobState& job, const JsonDoc& body)
 {
     if (job.providerStatus.empty())
         job.providerStatus = "COMPLETED"; // sync: the answer is the result itself
     // timings.inference is app-defined; metrics.inference_time, the platform's, wins when given.
-    if (!job.execMs)
-        if (const auto timings = body.find("timings"); timings != body.end())
-            job.execMs = secondsAsMs(*timings, "inference");
-    if (const auto images = body.find("images"); images != body.end() && images->is_array()) {
-        for (const json& image : *images) {
-            if (image.is_object()) // sync_mode answers data URIs in `url` (docs/protocols.md §3.5)
-                job.takeImage(text(image, "url"));
-        }
-    }
+    if (!job.execMs && body.has("/timings"))
+        job.execMs = secondsAsMs(body, "/timings/inference");
+    const JsonPointer images("/images");
+    const std::size_t n = body.elements(images);
+    for (std::size_t i = 0; i < n; ++i) // sync_mode answers data URIs in `url` (docs/protocols.md §3.5)
+        body.withString(images / i / "url", [&job](std::string_view url) { job.takeImage(url); });
     if (job.images.empty() && job.imageUrls.empty())
-        return Action::fail(ErrorClass::InvalidImage, "fal's result has no image in images[]");
+        return Action::fail(ErrorClass::InvalidImage,
+            "fal's result has no image in images[] (images is " + body.at(images).describe() + ")");
     return Action::done();
 }
 

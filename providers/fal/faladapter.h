@@ -8,6 +8,8 @@
 
 namespace t2i {
 
+class JsonDoc;
+
 struct FalOptions {
     std::string queueBase = "https://queue.fal.run";
     std::string syncBase = "https://fal.run";
@@ -41,9 +43,9 @@ public:
 private:
     HttpRequest make(std::string method, std::string url, std::string body = {}) const;
     std::string requestUrl(const JobState& job, const char* which) const;
-    Action onSubmitted(JobState& job, const nlohmann::json& body);
-    Action onStatus(JobState& job, const nlohmann::json& body);
-    Action onResult(JobState& job, const nlohmann::json& body);
+    Action onSubmitted(JobState& job, const JsonDoc& body);
+    Action onStatus(JobState& job, const JsonDoc& body);
+    Action onResult(JobState& job, const JsonDoc& body);
     FalOptions m_options;
 };
 

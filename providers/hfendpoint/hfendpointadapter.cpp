@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hfendpointadapter.h"
 
+#include "json/answertext.h"
+#include "json/jsondoc.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -17,10 +20,16 @@ std::string lowered(std::string text)
     return text;
 }
 
-int intField(const json& object, const char* key, int fallback)
+// A replica count: absent is the fallback; anything but a count is unreadable (nullopt).
+std::optional<int> replicas(const JsonDoc& body, const JsonPointer& pointer, int fallback)
 {
-    const auto it = object.find(key);
-    return it != object.end() && it->is_number_integer() ? it->get<int>() : fallback;
+    const JsonValue value = body.at(pointer);
+    if (!value.present())
+        return fallback;
+    const auto n = value.integer();
+    if (!n || *n < 0 || *n > 1000000)
+        return std::nullopt;
+    return int(*n);
 }
 
 } // namespace
@@ -85,10 +94,9 @@ HttpRequest HfEndpointAdapter::submit(JobState& job)
 
 bool HfEndpointAdapter::saysScalingUp(const std::string& body)
 {
-    const json parsed = json::parse(body, nullptr, false);
-    if (parsed.is_object() && parsed.contains("estimated_time"))
+    if (JsonDoc(body).has("/estimated_time"))
         return true;
-    const std::string text = lowered(body);
+    const std::string text = lowered(body.substr(0, 4096));
     for (const char* sign : { "loading", "scaled to zero", "scaledtozero", "scale-to-zero", "scaling", "scale up",
              "initializing", "starting" })
         if (text.find(sign) != std::string::npos)
@@ -98,17 +106,13 @@ bool HfEndpointAdapter::saysScalingUp(const std::string& body)
 
 std::optional<double> HfEndpointAdapter::scaleUpWaitMs(const HttpResponse& response)
 {
-    const json parsed = json::parse(response.body, nullptr, false);
-    if (parsed.is_object()) {
-        const auto it = parsed.find("estimated_time");
-        if (it != parsed.end() && it->is_number() && it->get<double>() >= 0)
-            return it->get<double>() * 1000.0;
-    }
-    const std::string value = response.header("retry-after");
-    double seconds = 0;
-    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    if (!value.empty() && ec == std::errc() && seconds >= 0)
-        return seconds * 1000.0;
+    // At most 10 minutes: an estimate past that is no estimate (the request's timeout ends the
+    // wait long before).
+    constexpr double kLongestMs = 600000;
+    if (const auto seconds = JsonDoc(response.body).number("/estimated_time"); seconds && *seconds >= 0)
+        return std::min(*seconds * 1000.0, kLongestMs);
+    if (const auto seconds = headerNumber(response.header("retry-after")))
+        return std::min(*seconds * 1000.0, kLongestMs);
     return std::nullopt;
 }
 
@@ -131,7 +135,7 @@ Action HfEndpointAdapter::onUnavailable(JobState& job, const HttpResponse& respo
 Action HfEndpointAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
+        return noAnswerFailure(response);
     if (response.status == 503)
         return onUnavailable(job, response);
     if (response.status >= 400) {
@@ -142,14 +146,17 @@ Action HfEndpointAdapter::onResponse(JobState& job, const HttpResponse& response
     }
     job.providerStatus = job.polls > 0 ? "ready_after_503" : "ok";
     if (isImageContentType(response.header("content-type"))) {
+        if (response.body.empty())
+            return Action::fail(ErrorClass::InvalidImage,
+                "an empty " + safeText(response.header("content-type"), 100) + " body from the endpoint");
         job.images.push_back(response.body);
         return Action::done();
     }
-    const json body = json::parse(response.body, nullptr, false);
-    if (body.is_discarded())
+    const JsonDoc body(response.body);
+    if (!body.valid())
         return Action::fail(ErrorClass::InvalidImage,
-            "the endpoint answered neither an image nor JSON (content type \"" + response.header("content-type")
-                + "\")");
+            "the endpoint answered neither an image nor JSON (content type \""
+                + safeText(response.header("content-type"), 100) + "\"): " + errorExcerpt(response.body));
     if (!readAppOutput(body, m_options.output, job))
         return Action::fail(ErrorClass::InvalidImage,
             "the endpoint's JSON has no image at " + m_options.output.describeImagePointers() + " (set extract.image)");
@@ -169,23 +176,27 @@ std::optional<WorkerSample> HfEndpointAdapter::parseHealth(const HttpResponse& r
 {
     if (response.status != 200)
         return std::nullopt;
-    const json body = json::parse(response.body, nullptr, false);
-    const auto status = body.is_object() ? body.find("status") : body.end();
-    if (!body.is_object() || status == body.end() || !status->is_object() || !status->contains("state"))
+    const JsonDoc body(response.body);
+    const JsonValue stateValue = body.at("/status/state");
+    if (!stateValue.isString())
         return std::nullopt;
-    const std::string state = status->value("state", std::string());
+    const std::string state = *stateValue.string();
     // readyReplica / targetReplica are read when present ([UNCONFIRMED] names); the state alone
     // still tells zero, starting and running apart.
     const bool running = state == "running";
     const bool starting = state == "pending" || state == "initializing" || state == "updating";
-    const int ready = intField(*status, "readyReplica", running ? 1 : 0);
-    const int target = intField(*status, "targetReplica", ready);
+    const auto ready = replicas(body, "/status/readyReplica", running ? 1 : 0);
+    const auto target = ready ? replicas(body, "/status/targetReplica", *ready) : std::nullopt;
+    if (!ready || !target)
+        return std::nullopt;
     WorkerSample sample;
     if (running || starting) {
-        sample.ready = ready;
-        sample.initializing = std::max(target - ready, starting && ready == 0 ? 1 : 0);
+        sample.ready = *ready;
+        sample.initializing = std::max(*target - *ready, starting && *ready == 0 ? 1 : 0);
     } else if (state == "failed" || state == "updateFailed") {
         sample.unhealthy = 1;
+    } else if (state != "scaledToZero" && state != "paused") {
+        return std::nullopt; // a state we do not know: read as "no replica" it would fake a scale to zero
     } // scaledToZero, paused: no replica at all
     return sample;
 }

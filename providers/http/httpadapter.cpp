@@ -2,6 +2,8 @@
 #include "httpadapter.h"
 
 #include "httptemplate.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
 
 #include <algorithm>
 #include <cctype>
@@ -37,30 +39,49 @@ std::optional<HttpEndpoint> endpoint(const json& object, const std::string& base
     return HttpEndpoint { text(object, "method", method), joinBaseUrl(baseUrl, text(object, "url")) };
 }
 
-// The first value a pointer reaches, if any.
-const json* first(const json& body, const std::string& pointer)
+// The first value a pointer ("*" for every element of an array) reaches, if any.
+std::optional<JsonPointer> first(const JsonDoc& body, const std::string& pointer)
 {
     if (pointer.empty())
-        return nullptr;
-    const auto found = resolvePointer(body, pointer);
-    return found.empty() ? nullptr : found.front();
+        return std::nullopt;
+    auto found = body.expand(JsonPointer(pointer));
+    if (found.empty())
+        return std::nullopt;
+    return std::move(found.front());
 }
 
-// A status or message as text: strings as they are, other scalars as JSON (2, true).
-std::string asText(const json* value)
+// A status or message as text: strings as they are, other scalars as JSON (2, true); "" for
+// null and nothing.
+std::string asText(const JsonDoc& body, const std::optional<JsonPointer>& at)
 {
-    if (!value || value->is_null())
+    if (!at)
         return {};
-    return value->is_string() ? value->get<std::string>() : value->dump();
+    const JsonType type = body.type(*at);
+    if (type == JsonType::Absent || type == JsonType::Null)
+        return {};
+    return body.text(*at);
 }
 
-std::optional<double> number(const json& body, const std::string& pointer, double scale)
+// An id (a job's, a worker's): a string, or a number as written (42); a container or null is no id.
+std::string idText(const JsonDoc& body, const std::optional<JsonPointer>& at)
 {
-    const json* value = first(body, pointer);
-    if (!value || !value->is_number())
+    if (!at)
+        return {};
+    const JsonType type = body.type(*at);
+    if (type != JsonType::String && type != JsonType::Number)
+        return {};
+    return safeText(body.text(*at), 1000);
+}
+
+std::optional<double> number(const JsonDoc& body, const std::string& pointer, double scale)
+{
+    const auto at = first(body, pointer);
+    const auto value = at ? body.number(*at) : std::nullopt;
+    if (!value || *value < 0)
         return std::nullopt;
     // Rounded to the µs so that a seconds value x1000 adds no binary noise.
-    return std::round(value->get<double>() * scale * 1e3) / 1e3;
+    const double ms = std::round(*value * scale * 1e3) / 1e3;
+    return std::isfinite(ms) ? std::optional<double>(ms) : std::nullopt;
 }
 
 bool contains(const std::vector<std::string>& list, const std::string& value)
@@ -191,7 +212,7 @@ HttpRequest HttpAdapter::submit(JobState& job)
     return make(m_options.submit, job.job, {}, requestBody(job.job));
 }
 
-void HttpAdapter::readTimes(JobState& job, const json& body) const
+void HttpAdapter::readTimes(JobState& job, const JsonDoc& body) const
 {
     const HttpExtract& e = m_options.extract;
     if (auto ms = number(body, e.queueMs, 1.0))
@@ -202,42 +223,48 @@ void HttpAdapter::readTimes(JobState& job, const json& body) const
         job.execMs = ms;
     else if (auto s = number(body, e.execS, 1000.0))
         job.execMs = s;
-    if (const std::string worker = asText(first(body, e.workerId)); !worker.empty())
+    if (const std::string worker = idText(body, first(body, e.workerId)); !worker.empty())
         job.workerId = worker;
 }
 
-Action HttpAdapter::takeImages(JobState& job, const HttpResponse& response, const json& body) const
+Action HttpAdapter::takeImages(JobState& job, const HttpResponse& response, const JsonDoc& body) const
 {
     if (isImageBody(response)) {
         if (response.body.empty())
-            return Action::fail(ErrorClass::InvalidImage, "an empty " + response.header("content-type") + " body");
+            return Action::fail(
+                ErrorClass::InvalidImage, "an empty " + safeText(response.header("content-type"), 100) + " body");
         job.images.push_back(response.body);
         return Action::done();
     }
     const HttpExtract& e = m_options.extract;
-    std::vector<std::pair<std::string, const json*>> found; // (pointer, value)
-    if (const json* one = first(body, e.image))
-        found.emplace_back(e.image, one);
+    std::vector<std::pair<std::string, JsonPointer>> found; // (configured pointer, value)
+    if (auto one = first(body, e.image))
+        found.emplace_back(e.image, std::move(*one));
     if (!e.images.empty()) {
-        const auto many = resolvePointer(body, e.images);
+        const auto many = body.expand(JsonPointer(e.images));
         // "/images" naming the array itself, or "/data/*/url" naming each element.
-        if (many.size() == 1 && many.front()->is_array()) {
-            for (const json& item : *many.front())
-                found.emplace_back(e.images, &item);
+        if (many.size() == 1 && body.type(many.front()) == JsonType::Array) {
+            const std::size_t n = body.elements(many.front());
+            for (std::size_t i = 0; i < n; ++i)
+                found.emplace_back(e.images, many.front() / i);
         } else {
-            for (const json* item : many)
+            for (const JsonPointer& item : many)
                 found.emplace_back(e.images, item);
         }
     }
-    for (const auto& [pointer, value] : found) {
-        // A server-relative path ("/files/a.png") is on the server that was asked.
-        std::string image = value->is_string() ? value->get<std::string>() : std::string();
-        if (image.starts_with("/") && !image.starts_with("//"))
-            image = originOf(m_options.submit.url) + image;
-        if (image.empty() || !job.takeImage(image))
+    for (const auto& [pointer, at] : found) {
+        bool took = false;
+        body.withString(at, [&](std::string_view image) {
+            // A server-relative path ("/files/a.png") is on the server that was asked.
+            if (image.starts_with("/") && !image.starts_with("//"))
+                took = job.takeImage(originOf(m_options.submit.url) + std::string(image));
+            else
+                took = !image.empty() && job.takeImage(image);
+        });
+        if (!took)
             return Action::fail(ErrorClass::InvalidImage,
                 "the value at " + pointer + " is not an image URL, data URI or base64 (got "
-                    + value->dump().substr(0, 80) + ")");
+                    + (body.type(at) == JsonType::String ? "\"" + body.text(at, 80) + "\"" : body.text(at, 80)) + ")");
     }
     if (job.images.empty() && job.imageUrls.empty()) {
         const std::string where = e.image.empty() && e.images.empty()
@@ -251,32 +278,36 @@ Action HttpAdapter::takeImages(JobState& job, const HttpResponse& response, cons
 Action HttpAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
+        return noAnswerFailure(response);
     const std::string phase = job.scratch;
-    const json body = isImageBody(response) ? json() : json::parse(response.body, nullptr, false);
+    static const std::string kNoBody;
+    const JsonDoc body(isImageBody(response) ? kNoBody : response.body);
     if (response.status >= 400) {
-        std::string message = body.is_discarded() ? std::string() : asText(first(body, m_options.extract.error));
-        if (message.empty())
-            message = response.body.substr(0, 300);
+        std::string message = asText(body, first(body, m_options.extract.error));
+        message = message.empty() ? bodyExcerpt(response.body) : safeText(message, 1000);
         if (phase == "poll" && (response.status == 404 || response.status == 410))
             return Action::fail(ErrorClass::ClientError,
-                "HTTP " + std::to_string(response.status) + " polling job " + job.jobId
+                "HTTP " + std::to_string(response.status) + " polling job " + safeText(job.jobId, 200)
                     + " (unknown or expired): " + message);
         return Action::fail(
             classifyHttpStatus(response.status), "HTTP " + std::to_string(response.status) + ": " + message);
     }
-    if (!isImageBody(response) && body.is_discarded())
-        return Action::fail(ErrorClass::ServerError, "malformed JSON (" + phase + "): " + response.body.substr(0, 200));
+    if (!isImageBody(response) && !body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON (" + phase + "): " + body.error() + ": " + bodyExcerpt(response.body, 200));
     readTimes(job, body);
     if (phase == "submit") {
         job.accepted = true;
-        job.jobId = asText(first(body, m_options.extract.jobId));
+        job.jobId = idText(body, first(body, m_options.extract.jobId));
         if (!m_options.poll)
             return onStatus(job, response, body);
         const auto names = placeholdersIn(m_options.poll->request.url);
         if (job.jobId.empty() && std::find(names.begin(), names.end(), "job_id") != names.end())
-            return Action::fail(
-                ErrorClass::ServerError, "no job id at " + m_options.extract.jobId + " in the submit answer");
+            return Action::fail(ErrorClass::ServerError,
+                "no job id at " + m_options.extract.jobId + " in the submit answer"
+                    + (m_options.extract.jobId.empty()
+                            ? std::string()
+                            : " (" + body.at(JsonPointer(m_options.extract.jobId)).describe() + ")"));
         job.scratch = "poll";
         // The submit answer may already be final (a fast job); else it is the first status.
         return onStatus(job, response, body);
@@ -287,12 +318,12 @@ Action HttpAdapter::onResponse(JobState& job, const HttpResponse& response)
 }
 
 // A status answer (or the submit's): failed, done, or poll again.
-Action HttpAdapter::onStatus(JobState& job, const HttpResponse& response, const json& body)
+Action HttpAdapter::onStatus(JobState& job, const HttpResponse& response, const JsonDoc& body)
 {
-    const std::string status = asText(first(body, m_options.extract.status));
+    const std::string status = safeText(asText(body, first(body, m_options.extract.status)), 200);
     if (!status.empty())
         job.providerStatus = status;
-    const std::string error = asText(first(body, m_options.extract.error));
+    const std::string error = safeText(asText(body, first(body, m_options.extract.error)), 1000);
     if (!m_options.poll) {
         // Synchronous: the answer is final; an error message in a 200 is the job failing.
         if (!error.empty() && !isImageBody(response))
@@ -301,7 +332,8 @@ Action HttpAdapter::onStatus(JobState& job, const HttpResponse& response, const 
     }
     const HttpPoll& poll = *m_options.poll;
     if (contains(poll.failedValues, status))
-        return Action::fail(ErrorClass::PlatformFailure, "status " + status + (error.empty() ? "" : ": " + error));
+        return Action::fail(ErrorClass::PlatformFailure,
+            "status " + (status.empty() ? "(none)" : status) + (error.empty() ? "" : ": " + error));
     if (contains(poll.doneValues, status)) {
         if (!poll.result)
             return takeImages(job, response, body);

@@ -12,6 +12,8 @@
 
 namespace t2i {
 
+class JsonDoc;
+
 // Where the answers keep what the benchmark reads: JSON pointers (RFC 6901), "" when not used.
 // `images` may hold one "*" token for every element of an array ("/data/*/url"). Images may be
 // URLs (downloaded, timed apart), data URIs or raw base64; a response whose Content-Type is
@@ -76,9 +78,9 @@ public:
 
 private:
     HttpRequest make(const HttpEndpoint& endpoint, const Job& job, const std::string& jobId, std::string body) const;
-    void readTimes(JobState& job, const nlohmann::json& body) const;
-    Action takeImages(JobState& job, const HttpResponse& response, const nlohmann::json& body) const;
-    Action onStatus(JobState& job, const HttpResponse& response, const nlohmann::json& body);
+    void readTimes(JobState& job, const JsonDoc& body) const;
+    Action takeImages(JobState& job, const HttpResponse& response, const JsonDoc& body) const;
+    Action onStatus(JobState& job, const HttpResponse& response, const JsonDoc& body);
     HttpAdapterOptions m_options;
 };
 

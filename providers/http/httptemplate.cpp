@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "httptemplate.h"
 
+#include "util/urlencode.h"
+
 #include <algorithm>
-#include <cstdio>
 
 namespace t2i {
 namespace {
@@ -35,23 +36,6 @@ template <typename Text, typename Name> void scan(std::string_view text, Text on
     }
 }
 
-std::string percentEncoded(std::string_view s)
-{
-    std::string out;
-    for (const unsigned char c : s) {
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-            || c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            out += char(c);
-        } else {
-            char hex[4];
-            std::snprintf(hex, sizeof hex, "%%%02X", unsigned(c));
-            out += hex;
-        }
-    }
-    return out;
-}
-
 std::string written(const json& value, TemplateEscape escape)
 {
     if (!value.is_string())
@@ -63,7 +47,7 @@ std::string written(const json& value, TemplateEscape escape)
         return quoted.substr(1, quoted.size() - 2);
     }
     case TemplateEscape::Url:
-        return percentEncoded(s);
+        return percentEncode(s);
     case TemplateEscape::Plain:
         return s;
     case TemplateEscape::Header: {

@@ -2,22 +2,28 @@
 #include "modaladapter.h"
 
 #include "util/base64.h"
+#include "util/urlencode.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
+#include "json/jsonwriter.h"
 
 namespace t2i {
 namespace {
 
 using nlohmann::json;
 
-std::string text(const json& body, const char* key)
-{
-    const auto it = body.is_object() ? body.find(key) : body.end();
-    return body.is_object() && it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// What the adapter keeps between answers (JobState::scratch): {"phase", "result_url"}.
+struct Notes {
+    std::string phase;
+    std::string resultUrl;
 
-std::string phaseOf(const JobState& job)
-{
-    return text(json::parse(job.scratch, nullptr, false), "phase");
-}
+    static Notes read(const std::string& scratch)
+    {
+        const JsonDoc doc(scratch);
+        return { doc.string("/phase"), doc.string("/result_url") };
+    }
+    std::string write() const { return JsonObjectWriter().add("phase", phase).add("result_url", resultUrl).str(); }
+};
 
 void replaceAll(std::string& s, const std::string& from, const std::string& to)
 {
@@ -117,7 +123,7 @@ std::string ModalAdapter::routeUrl(const std::string& path, const std::string& c
 HttpRequest ModalAdapter::submit(JobState& job)
 {
     const bool spawn = m_options.mode == "spawn";
-    job.scratch = json { { "phase", spawn ? "submit" : "sync" } }.dump();
+    job.scratch = Notes { spawn ? "submit" : "sync", {} }.write();
     const std::string url = spawn ? routeUrl(m_options.submitPath, {}) : m_options.url;
     return make("POST", url, requestBody(job.job));
 }
@@ -143,8 +149,8 @@ Action ModalAdapter::failHttp(const HttpResponse& response, bool polling) const
 Action ModalAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
-    const std::string phase = phaseOf(job);
+        return noAnswerFailure(response);
+    const std::string phase = Notes::read(job.scratch).phase;
     const bool polling = phase == "result";
     if (response.status >= 400)
         return failHttp(response, polling);
@@ -155,39 +161,38 @@ Action ModalAdapter::onResponse(JobState& job, const HttpResponse& response)
 
 Action ModalAdapter::onSubmitted(JobState& job, const HttpResponse& response)
 {
-    const json body = json::parse(response.body, nullptr, false);
-    const json* id = valueAt(body, m_options.callIdPointer);
-    if (!id || !id->is_string() || id->get_ref<const std::string&>().empty())
+    const JsonDoc body(response.body);
+    const auto pointer = appPointer({}, m_options.callIdPointer);
+    const JsonValue id = pointer ? body.at(*pointer) : JsonValue();
+    if (!id.isString() || id.string()->empty())
         return Action::fail(ErrorClass::ServerError,
-            "the app's submit route answered without a call id at " + m_options.callIdPointer + ": "
-                + errorExcerpt(response.body));
-    job.jobId = id->get<std::string>();
+            "the app's submit route answered without a call id at " + m_options.callIdPointer + " ("
+                + (body.valid() ? id.describe() : "not JSON: " + body.error()) + "): " + errorExcerpt(response.body));
+    job.jobId = *id.string();
     job.accepted = true;
     job.providerStatus = "spawned";
-    const std::string resultUrl = routeUrl(m_options.resultPath, job.jobId);
-    job.scratch = json { { "phase", "result" }, { "result_url", resultUrl } }.dump();
+    const std::string resultUrl = routeUrl(m_options.resultPath, percentEncode(job.jobId));
+    job.scratch = Notes { "result", resultUrl }.write();
     return Action::poll(make("GET", resultUrl), m_options.pollIntervalMs);
 }
 
 Action ModalAdapter::onResult(JobState& job, const HttpResponse& response, bool polling)
 {
     // Observed, not documented (docs/protocols.md §4.3).
-    const std::string callId = response.header("modal-function-call-id");
+    const std::string callId = safeText(response.header("modal-function-call-id"), 200);
     if (job.jobId.empty() && !callId.empty())
         job.jobId = callId;
     if (response.status == 202) {
         // Still running: the spawn pattern's result route, or a legacy sync endpoint that answered
         // 202 {"result_url"} at once (wait_for_response=False).
-        const json body = json::parse(response.body, nullptr, false);
-        json scratch = json::parse(job.scratch, nullptr, false);
-        std::string url = text(scratch, "result_url");
+        std::string url = Notes::read(job.scratch).resultUrl;
         if (!polling) {
-            url = text(body, "result_url");
-            if (!looksLikeUrl(url))
+            url = JsonDoc(response.body).string("/result_url");
+            if (!isUsableUrl(url))
                 return Action::fail(
                     ErrorClass::ServerError, "HTTP 202 without a result_url: " + errorExcerpt(response.body));
             job.accepted = true;
-            job.scratch = json { { "phase", "result" }, { "result_url", url } }.dump();
+            job.scratch = Notes { "result", url }.write();
         }
         job.providerStatus = "running";
         ++job.polls;
@@ -195,13 +200,16 @@ Action ModalAdapter::onResult(JobState& job, const HttpResponse& response, bool 
     }
     job.providerStatus = "done";
     if (isImageContentType(response.header("content-type"))) {
+        if (response.body.empty())
+            return Action::fail(ErrorClass::InvalidImage,
+                "an empty " + safeText(response.header("content-type"), 100) + " body from the Modal app");
         job.images.push_back(response.body);
         return Action::done();
     }
-    const json body = json::parse(response.body, nullptr, false);
-    if (body.is_discarded())
+    const JsonDoc body(response.body);
+    if (!body.valid())
         return Action::fail(ErrorClass::ServerError,
-            "the Modal app answered neither an image nor JSON: " + errorExcerpt(response.body));
+            "the Modal app answered neither an image nor JSON (" + body.error() + "): " + errorExcerpt(response.body));
     if (!readAppOutput(body, m_options.output, job))
         return Action::fail(ErrorClass::InvalidImage,
             "the Modal app's answer has no image at " + m_options.output.describeImagePointers()
@@ -213,7 +221,7 @@ std::optional<HttpRequest> ModalAdapter::cancel(const JobState& job) const
 {
     if (m_options.mode != "spawn" || m_options.cancelPath.empty() || job.jobId.empty())
         return std::nullopt;
-    return make(m_options.cancelMethod, routeUrl(m_options.cancelPath, job.jobId));
+    return make(m_options.cancelMethod, routeUrl(m_options.cancelPath, percentEncode(job.jobId)));
 }
 
 } // namespace t2i

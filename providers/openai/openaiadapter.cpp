@@ -2,10 +2,10 @@
 #include "openaiadapter.h"
 
 #include "util/base64.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
 
 #include <nlohmann/json.hpp>
-
-#include <charconv>
 
 namespace t2i {
 namespace {
@@ -14,12 +14,7 @@ using nlohmann::json;
 
 std::optional<double> numberHeader(const HttpResponse& response, std::string_view name)
 {
-    const std::string value = response.header(name);
-    double number = 0;
-    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-    if (value.empty() || ec != std::errc() || number < 0)
-        return std::nullopt;
-    return number;
+    return headerNumber(response.header(name));
 }
 
 // {"error": {"message", "type", "param", "code"}}; LocalAI and others may send less.
@@ -29,29 +24,24 @@ struct ApiError {
     std::string code;
 };
 
-ApiError readError(const json& body, const std::string& raw)
+ApiError readError(const JsonDoc& body, const std::string& raw)
 {
     ApiError error;
-    const auto it = body.is_object() ? body.find("error") : body.end();
-    if (it == body.end()) {
-        error.message = raw.substr(0, 300);
+    const JsonPointer at("/error");
+    const JsonType type = body.type(at);
+    if (type == JsonType::Absent) {
+        error.message = bodyExcerpt(raw);
         return error;
     }
-    if (it->is_string()) {
-        error.message = it->get<std::string>();
+    if (type != JsonType::Object) {
+        error.message = body.text(at);
         return error;
     }
-    if (!it->is_object()) {
-        error.message = it->dump();
-        return error;
-    }
-    const auto text = [&](const char* key) {
-        const auto field = it->find(key);
-        return field != it->end() && field->is_string() ? field->get<std::string>() : std::string();
-    };
-    error.message = text("message");
-    error.type = text("type");
-    error.code = text("code");
+    error.message = safeText(body.string(at / "message"), 1000);
+    error.type = safeText(body.string(at / "type"), 200);
+    error.code = safeText(body.string(at / "code"), 200);
+    if (error.message.empty())
+        error.message = body.text(at);
     return error;
 }
 
@@ -100,13 +90,13 @@ HttpRequest OpenAIAdapter::submit(JobState& job)
 Action OpenAIAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
+        return noAnswerFailure(response);
     // Known on errors too: it is what OpenAI's support asks for.
-    if (const std::string id = response.header("x-request-id"); !id.empty())
+    if (const std::string id = safeText(response.header("x-request-id"), 200); !id.empty())
         job.jobId = id;
     if (const auto processing = numberHeader(response, "openai-processing-ms"))
         job.execMs = processing;
-    const json body = json::parse(response.body, nullptr, false);
+    const JsonDoc body(response.body);
     if (response.status >= 400) {
         const ApiError error = readError(body, response.body);
         job.providerStatus = error.code.empty() ? error.type : error.code;
@@ -117,28 +107,37 @@ Action OpenAIAdapter::onResponse(JobState& job, const HttpResponse& response)
         return Action::fail(
             cls, "HTTP " + std::to_string(response.status) + (tag.empty() ? "" : " " + tag) + ": " + error.message);
     }
-    if (body.is_discarded() || !body.is_object())
-        return Action::fail(
-            ErrorClass::ServerError, "malformed JSON from the Images API: " + response.body.substr(0, 200));
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from the Images API (" + body.error() + "): " + bodyExcerpt(response.body, 200));
+    if (body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from the Images API: " + body.at("").mismatch("an object") + ": "
+                + bodyExcerpt(response.body, 200));
     job.accepted = true;
     job.providerStatus = "completed";
     // Token usage (GPT image models) is what they bill by: kept verbatim for the cost model.
-    if (const auto usage = body.find("usage"); usage != body.end() && usage->is_object())
-        job.scratch = job.reportedUsage = usage->dump();
-    if (const auto data = body.find("data"); data != body.end() && data->is_array()) {
-        for (const json& item : *data) {
-            if (!item.is_object())
-                continue;
-            if (const auto b64 = item.find("b64_json"); b64 != item.end() && b64->is_string()) {
-                if (auto bytes = decodeInlineImage(b64->get<std::string>()))
-                    job.images.push_back(std::move(*bytes));
-            } else if (const auto url = item.find("url"); url != item.end() && url->is_string()) {
-                job.imageUrls.push_back(url->get<std::string>());
-            }
-        }
+    if (body.type("/usage") == JsonType::Object)
+        if (auto usage = body.json("/usage"))
+            job.scratch = job.reportedUsage = std::move(*usage);
+    const JsonPointer data("/data");
+    const std::size_t n = body.elements(data);
+    for (std::size_t i = 0; i < n; ++i) {
+        const JsonPointer item = data / i;
+        const bool inlined = body.withString(item / "b64_json", [&job](std::string_view b64) {
+            if (auto bytes = decodeInlineImage(b64); bytes && !bytes->empty())
+                job.images.push_back(std::move(*bytes));
+        });
+        if (!inlined)
+            body.withString(item / "url", [&job](std::string_view url) {
+                if (isUsableUrl(url))
+                    job.imageUrls.emplace_back(url);
+            });
     }
     if (job.images.empty() && job.imageUrls.empty())
-        return Action::fail(ErrorClass::InvalidImage, "HTTP 200 without an image in data[]");
+        return Action::fail(ErrorClass::InvalidImage,
+            "HTTP " + std::to_string(response.status) + " without an image in data[] (data is "
+                + body.at(data).describe() + ")");
     return Action::done();
 }
 

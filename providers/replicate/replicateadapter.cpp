@@ -3,6 +3,10 @@
 
 #include "isotime.h"
 #include "util/base64.h"
+#include "util/urlencode.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
+#include "json/jsonwriter.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,40 +22,55 @@ bool isPending(const std::string& status)
     return status == "starting" || status == "processing";
 }
 
-std::string text(const json& body, const char* key)
-{
-    const auto it = body.find(key);
-    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // Problem details ({"title", "detail", "status"}) or a throttle's bare {"detail"}; else the raw body.
-std::string problemText(const json& body, const std::string& raw)
+std::string problemText(const JsonDoc& body, const std::string& raw)
 {
-    if (!body.is_object())
-        return raw.substr(0, 300);
-    const std::string detail = text(body, "detail");
-    const std::string title = text(body, "title");
+    const std::string detail = body.string("/detail");
+    const std::string title = body.string("/title");
     if (detail.empty() && title.empty())
-        return raw.substr(0, 300);
-    return title.empty() ? detail : detail.empty() ? title : title + ": " + detail;
+        return bodyExcerpt(raw);
+    return safeText(title.empty() ? detail : detail.empty() ? title : title + ": " + detail, 1000);
 }
 
 // Output is model-defined: FLUX answers an array of URLs, some models one string; in sync mode
 // some answer data URIs (docs/protocols.md §2.5).
-void collectImages(const json& output, JobState& job)
+void collectImages(const JsonDoc& body, JobState& job)
 {
-    auto take = [&job](const json& item) {
-        if (!item.is_string())
-            return;
-        job.takeImage(item.get<std::string>());
-    };
-    if (output.is_array()) {
-        for (const json& item : output)
-            take(item);
+    const auto take = [&job](std::string_view text) { job.takeImage(text); };
+    const JsonPointer output("/output");
+    if (body.type(output) == JsonType::Array) {
+        const std::size_t n = body.elements(output);
+        for (std::size_t i = 0; i < n; ++i)
+            body.withString(output / i, take);
     } else {
-        take(output);
+        body.withString(output, take);
     }
 }
+
+// What the adapter keeps between answers (JobState::scratch): the URLs the platform gave and
+// its metrics, verbatim, as {"urls": {"get", "cancel"}, "metrics": {...}}.
+struct Notes {
+    std::string get;
+    std::string cancel;
+    std::string metrics; // JSON
+
+    static Notes read(const std::string& scratch)
+    {
+        Notes notes;
+        if (scratch.empty())
+            return notes;
+        const JsonDoc doc(scratch);
+        notes.get = doc.string("/urls/get");
+        notes.cancel = doc.string("/urls/cancel");
+        notes.metrics = doc.json("/metrics").value_or(std::string());
+        return notes;
+    }
+    std::string write() const
+    {
+        const std::string urls = JsonObjectWriter().add("get", get).add("cancel", cancel).str();
+        return JsonObjectWriter().addJson("urls", urls).addJson("metrics", metrics).str();
+    }
+};
 
 } // namespace
 
@@ -125,54 +144,63 @@ HttpRequest ReplicateAdapter::submit(JobState& job)
 // The URL the platform gave for this job (urls.get / urls.cancel), else the documented route.
 std::string ReplicateAdapter::savedUrl(const JobState& job, const char* which, const std::string& fallbackPath) const
 {
-    const json scratch = json::parse(job.scratch, nullptr, false);
-    if (scratch.is_object() && scratch.contains("urls") && scratch["urls"].is_object()) {
-        const std::string url = text(scratch["urls"], which);
-        if (looksLikeUrl(url))
-            return url;
-    }
-    return m_options.baseUrl + "/predictions/" + job.jobId + fallbackPath;
+    const Notes notes = Notes::read(job.scratch);
+    const std::string& url = std::string_view(which) == "get" ? notes.get : notes.cancel;
+    if (isUsableUrl(url))
+        return url;
+    return m_options.baseUrl + "/predictions/" + percentEncode(job.jobId) + fallbackPath;
 }
 
 Action ReplicateAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
-    const json body = json::parse(response.body, nullptr, false);
+        return noAnswerFailure(response);
+    const JsonDoc body(response.body);
     if (response.status >= 400)
         return Action::fail(classifyHttpStatus(response.status),
             "HTTP " + std::to_string(response.status) + ": " + problemText(body, response.body));
-    if (body.is_discarded() || !body.is_object())
-        return Action::fail(ErrorClass::ServerError, "malformed JSON from Replicate: " + response.body.substr(0, 200));
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from Replicate (" + body.error() + "): " + bodyExcerpt(response.body, 200));
+    if (body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from Replicate: " + body.at("").mismatch("a prediction object") + ": "
+                + bodyExcerpt(response.body, 200));
 
     // 200, 201 and 202 carry the same prediction object (docs/protocols.md §2.2).
     if (job.jobId.empty()) {
-        job.jobId = text(body, "id");
-        if (job.jobId.empty())
-            return Action::fail(ErrorClass::ServerError, "Replicate answered without a prediction id");
+        const JsonValue id = body.at("/id");
+        if (!id.isString() || id.string()->empty())
+            return Action::fail(ErrorClass::ServerError,
+                "Replicate answered without a prediction id: " + id.mismatch("a non-empty string"));
+        job.jobId = *id.string();
         job.accepted = true;
     }
-    job.providerStatus = text(body, "status");
-    json scratch = json::parse(job.scratch, nullptr, false);
-    if (!scratch.is_object())
-        scratch = json::object();
-    if (const auto urls = body.find("urls"); urls != body.end() && urls->is_object())
-        scratch["urls"] = { { "get", text(*urls, "get") }, { "cancel", text(*urls, "cancel") } };
-    if (const auto metrics = body.find("metrics"); metrics != body.end() && metrics->is_object())
-        scratch["metrics"] = *metrics;
-    job.scratch = scratch.dump();
-
-    // Microsecond timestamps: the difference is exact, as a ms value with three decimals.
-    const auto created = parseIsoMicros(text(body, "created_at"));
-    const auto started = parseIsoMicros(text(body, "started_at"));
-    if (created && started)
-        job.queueMs = double(*started - *created) / 1000.0;
-    if (const auto completed = parseIsoMicros(text(body, "completed_at")); created && completed)
-        job.platformMs = double(*completed - *created) / 1000.0;
-    if (const auto metrics = body.find("metrics"); metrics != body.end() && metrics->is_object()) {
-        if (const auto predict = metrics->find("predict_time"); predict != metrics->end() && predict->is_number())
-            job.execMs = std::round(predict->get<double>() * 1e6) / 1e3; // s -> ms, without binary noise
+    const JsonValue statusValue = body.at("/status");
+    if (!statusValue.isString())
+        return Action::fail(ErrorClass::ServerError,
+            "Replicate answered a prediction without a status: " + statusValue.mismatch("a string"));
+    job.providerStatus = safeText(*statusValue.string(), 200);
+    Notes notes = Notes::read(job.scratch);
+    if (body.type("/urls") == JsonType::Object) {
+        notes.get = body.string("/urls/get");
+        notes.cancel = body.string("/urls/cancel");
     }
+    if (body.type("/metrics") == JsonType::Object)
+        notes.metrics = body.json("/metrics").value_or(std::string());
+    job.scratch = notes.write();
+
+    // Microsecond timestamps: the difference is exact, as a ms value with three decimals. A
+    // timestamp before created_at is not a time at all.
+    const auto created = parseIsoMicros(body.string("/created_at"));
+    const auto started = parseIsoMicros(body.string("/started_at"));
+    if (created && started && *started >= *created)
+        job.queueMs = double(*started - *created) / 1000.0;
+    if (const auto completed = parseIsoMicros(body.string("/completed_at"));
+        created && completed && *completed >= *created)
+        job.platformMs = double(*completed - *created) / 1000.0;
+    if (const auto predict = secondsToMs(body.number("/metrics/predict_time"))) // s -> ms, without binary noise
+        job.execMs = predict;
 
     const std::string& status = job.providerStatus;
     if (isPending(status)) {
@@ -181,11 +209,12 @@ Action ReplicateAdapter::onResponse(JobState& job, const HttpResponse& response)
         return Action::poll(make("GET", savedUrl(job, "get", {})), m_options.pollIntervalMs);
     }
     if (status == "succeeded") {
-        if (body.value("data_removed", false))
+        if (body.boolean("/data_removed").value_or(false))
             return Action::fail(ErrorClass::InvalidImage, "the prediction's output was removed (data_removed)");
-        collectImages(body.value("output", json()), job);
+        collectImages(body, job);
         if (job.images.empty() && job.imageUrls.empty())
-            return Action::fail(ErrorClass::InvalidImage, "succeeded without an image in output");
+            return Action::fail(ErrorClass::InvalidImage,
+                "succeeded without an image in output (" + body.at("/output").describe() + ")");
         return Action::done();
     }
     if (status == "canceled")
@@ -193,14 +222,15 @@ Action ReplicateAdapter::onResponse(JobState& job, const HttpResponse& response)
     if (status == "aborted")
         return Action::fail(ErrorClass::Cancelled, "the prediction was aborted (its Cancel-After deadline passed)");
     if (status == "failed") {
-        const auto error = body.find("error");
-        const std::string message = error == body.end() || error->is_null() ? "the prediction failed without an error"
-            : error->is_string()                                            ? error->get<std::string>()
-                                                                            : error->dump();
+        const JsonType error = body.type("/error");
+        std::string message
+            = error == JsonType::Absent || error == JsonType::Null ? std::string() : body.text("/error");
+        if (message.empty())
+            message = "the prediction failed without an error";
         const bool filtered = message.find("NSFW") != std::string::npos || message.find("safety") != std::string::npos;
         return Action::fail(filtered ? ErrorClass::ContentFiltered : ErrorClass::PlatformFailure, message);
     }
-    return Action::fail(ErrorClass::ServerError, "unknown Replicate status \"" + status + "\"");
+    return Action::fail(ErrorClass::ServerError, "unknown Replicate status \"" + safeText(status, 100) + "\"");
 }
 
 std::optional<HttpRequest> ReplicateAdapter::cancel(const JobState& job) const

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runpodadapter.h"
 
+#include "util/urlencode.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
+
 #include <nlohmann/json.hpp>
 
-#include <cctype>
+#include <limits>
 
 namespace t2i {
 namespace {
@@ -15,62 +19,57 @@ bool isTerminal(const std::string& status)
     return status == "COMPLETED" || status == "FAILED" || status == "CANCELLED" || status == "TIMED_OUT";
 }
 
-std::optional<double> msField(const json& body, const char* key)
+// delayTime / executionTime: ms; anything but a finite non-negative number stays unknown.
+std::optional<double> msField(const JsonDoc& body, const char* pointer)
 {
-    const auto it = body.find(key);
-    if (it == body.end() || !it->is_number())
+    const auto ms = body.number(pointer);
+    if (!ms || *ms < 0)
         return std::nullopt;
-    return it->get<double>();
+    return ms;
 }
 
 // worker-sdxl: {"image_url": "...", "images": [...]}; worker-comfyui >= 5: {"images": [{"type", "data"}]};
 // public endpoints: {"image_url": "https://..."}; a bare string output is accepted too.
-void collectImages(const json& output, JobState& job)
+void collectImages(const JsonDoc& body, JobState& job)
 {
-    auto take = [&job](const std::string& text) { job.takeImage(text); };
-    if (output.is_string()) {
-        take(output.get<std::string>());
+    const auto take = [&job](std::string_view text) { job.takeImage(text); };
+    const JsonPointer output("/output");
+    const JsonType type = body.type(output);
+    if (type == JsonType::String) {
+        body.withString(output, take);
         return;
     }
-    if (!output.is_object())
+    if (type != JsonType::Object)
         return;
-    if (const auto images = output.find("images"); images != output.end() && images->is_array() && !images->empty()) {
-        for (const auto& image : *images) {
-            if (image.is_string())
-                take(image.get<std::string>());
-            else if (image.is_object() && image.contains("data") && image["data"].is_string())
-                take(image["data"].get<std::string>());
-        }
+    const JsonPointer images = output / "images";
+    if (const std::size_t n = body.elements(images); n > 0) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (!body.withString(images / i, take))
+                body.withString(images / i / "data", take);
         return;
     }
-    if (const auto url = output.find("image_url"); url != output.end() && url->is_string())
-        take(url->get<std::string>());
+    body.withString(output / "image_url", take);
 }
 
-// A job id as a URL path segment: RunPod's ids (uuid plus "-u1"/"-e1", "sync-" prefix) pass
-// unchanged; anything outside RFC 3986's unreserved set is percent-encoded.
-std::string pathSegment(const std::string& id)
+std::string errorText(const JsonDoc& body)
 {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : id) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += char(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
-std::string errorText(const json& body)
-{
-    const auto it = body.find("error");
-    if (it == body.end())
+    if (!body.has("/error"))
         return "the platform reported FAILED without an error message";
-    return it->is_string() ? it->get<std::string>() : it->dump();
+    return body.text("/error");
+}
+
+// A /health counter: absent is 0 (docs/protocols.md §1.4); anything but a count makes the
+// sample unreadable.
+template <typename Int> bool readCount(const JsonDoc& body, const JsonPointer& pointer, Int& into)
+{
+    const JsonValue value = body.at(pointer);
+    if (!value.present())
+        return true;
+    const auto count = value.integer();
+    if (!count || *count < 0 || *count > std::numeric_limits<int>::max())
+        return false;
+    into = static_cast<Int>(*count);
+    return true;
 }
 
 } // namespace
@@ -130,9 +129,9 @@ HttpRequest RunPodAdapter::statusRequest(const JobState& job) const
 {
     if (m_options.poll == "status-sync")
         return make("GET",
-            "/status-sync/" + pathSegment(job.jobId) + "?wait=" + std::to_string(m_options.statusSyncWaitMs), {},
+            "/status-sync/" + percentEncode(job.jobId) + "?wait=" + std::to_string(m_options.statusSyncWaitMs), {},
             "status");
-    return make("GET", "/status/" + pathSegment(job.jobId), {}, "status");
+    return make("GET", "/status/" + percentEncode(job.jobId), {}, "status");
 }
 
 // After a non-final answer: /status waits a poll interval; /status-sync asks again at once, since
@@ -174,38 +173,49 @@ HttpRequest RunPodAdapter::submit(JobState& job)
 Action RunPodAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
-    json body = json::parse(response.body, nullptr, false);
+        return noAnswerFailure(response);
+    const JsonDoc body(response.body);
     if (response.status >= 400) {
         // Public endpoints answer validation errors with 400 and a FAILED body.
-        const std::string detail
-            = body.is_object() && body.contains("error") ? errorText(body) : response.body.substr(0, 300);
-        if (body.is_object() && body.value("status", "") == "FAILED")
+        const std::string detail = body.has("/error") ? errorText(body) : bodyExcerpt(response.body);
+        if (body.string("/status") == "FAILED")
             job.providerStatus = "FAILED";
         return Action::fail(
             classifyHttpStatus(response.status), "HTTP " + std::to_string(response.status) + ": " + detail);
     }
-    if (body.is_discarded() || !body.is_object())
-        return Action::fail(ErrorClass::ServerError, "malformed JSON from RunPod: " + response.body.substr(0, 200));
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from RunPod (" + body.error() + "): " + bodyExcerpt(response.body, 200));
+    if (body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from RunPod: " + body.at("").mismatch("an object") + ": "
+                + bodyExcerpt(response.body, 200));
+    const std::string what = "RunPod answered HTTP " + std::to_string(response.status) + " ";
 
     if (job.jobId.empty()) {
-        job.jobId = body.value("id", "");
-        if (job.jobId.empty())
-            return Action::fail(ErrorClass::ServerError, "RunPod answered without a job id");
+        const JsonValue id = body.at("/id");
+        if (!id.isString() || id.string()->empty())
+            return Action::fail(
+                ErrorClass::ServerError, "RunPod answered without a job id: " + id.mismatch("a non-empty string"));
+        job.jobId = *id.string();
         job.accepted = true;
     }
-    job.providerStatus = body.value("status", "");
-    if (auto delay = msField(body, "delayTime"))
+    const JsonValue statusValue = body.at("/status");
+    if (!statusValue.isString())
+        return Action::fail(
+            ErrorClass::ServerError, what + "without a job status: " + statusValue.mismatch("a string"));
+    job.providerStatus = safeText(*statusValue.string(), 200);
+    if (auto delay = msField(body, "/delayTime"))
         job.queueMs = delay;
-    if (auto execution = msField(body, "executionTime"))
+    if (auto execution = msField(body, "/executionTime"))
         job.execMs = execution;
-    if (const auto worker = body.find("workerId"); worker != body.end() && worker->is_string())
-        job.workerId = worker->get<std::string>();
+    if (const std::string worker = body.string("/workerId"); !worker.empty())
+        job.workerId = worker;
 
     const std::string& status = job.providerStatus;
     if (!isTerminal(status)) {
         if (status != "IN_QUEUE" && status != "IN_PROGRESS" && status != "RUNNING")
-            return Action::fail(ErrorClass::ServerError, "unknown RunPod status \"" + status + "\"");
+            return Action::fail(ErrorClass::ServerError, "unknown RunPod status \"" + safeText(status, 100) + "\"");
         // A /runsync that came back non-final continues by polling, as the official SDKs do.
         job.phase = status == "IN_QUEUE" ? JobPhase::Queued : JobPhase::Running;
         const double delay = nextPollDelayMs(job, response);
@@ -215,13 +225,13 @@ Action RunPodAdapter::onResponse(JobState& job, const HttpResponse& response)
         return Action::poll(statusRequest(job), delay);
     }
     if (status == "COMPLETED") {
-        collectImages(body.value("output", json()), job);
+        collectImages(body, job);
         // Public endpoints report their charge in USD (docs/protocols.md §1.8): kept beside the model's.
-        if (const json output = body.value("output", json()); output.is_object() && output.contains("cost")
-            && output["cost"].is_number() && output["cost"].get<double>() >= 0)
-            job.reportedCostUsd = output["cost"].get<double>();
+        if (const auto cost = body.number("/output/cost"); cost && *cost >= 0)
+            job.reportedCostUsd = cost;
         if (job.images.empty() && job.imageUrls.empty())
-            return Action::fail(ErrorClass::InvalidImage, "COMPLETED without an image in output");
+            return Action::fail(ErrorClass::InvalidImage,
+                "COMPLETED without an image in output (" + body.at("/output").describe() + ")");
         return Action::done();
     }
     if (status == "CANCELLED")
@@ -230,14 +240,15 @@ Action RunPodAdapter::onResponse(JobState& job, const HttpResponse& response)
         return Action::fail(ErrorClass::Timeout, "RunPod reported TIMED_OUT");
     const std::string error = errorText(body);
     const bool filtered = error.find("NSFW") != std::string::npos || error.find("safety") != std::string::npos;
-    return Action::fail(filtered ? ErrorClass::ContentFiltered : ErrorClass::PlatformFailure, error);
+    return Action::fail(filtered ? ErrorClass::ContentFiltered : ErrorClass::PlatformFailure,
+        error.empty() ? "the platform reported FAILED with an empty error" : error);
 }
 
 std::optional<HttpRequest> RunPodAdapter::cancel(const JobState& job) const
 {
     if (job.jobId.empty())
         return std::nullopt;
-    return make("POST", "/cancel/" + pathSegment(job.jobId), {}, "cancel");
+    return make("POST", "/cancel/" + percentEncode(job.jobId), {}, "cancel");
 }
 
 std::optional<HttpRequest> RunPodAdapter::healthRequest() const
@@ -249,24 +260,28 @@ std::optional<WorkerSample> RunPodAdapter::parseHealth(const HttpResponse& respo
 {
     if (response.status != 200)
         return std::nullopt;
-    const json body = json::parse(response.body, nullptr, false);
-    if (!body.is_object())
+    const JsonDoc body(response.body);
+    if (body.rootType() != JsonType::Object)
         return std::nullopt;
-    // Keys the docs do not always show are read as 0 (docs/protocols.md §1.4).
-    const json jobs = body.value("jobs", json::object());
-    const json workers = body.value("workers", json::object());
+    // Keys the docs do not always show are read as 0 (docs/protocols.md §1.4); "workers": [], a
+    // count that is not one, or neither group makes the answer unreadable, not zero.
+    const JsonType jobs = body.type("/jobs");
+    const JsonType workers = body.type("/workers");
+    if ((jobs != JsonType::Absent && jobs != JsonType::Object)
+        || (workers != JsonType::Absent && workers != JsonType::Object)
+        || (jobs == JsonType::Absent && workers == JsonType::Absent))
+        return std::nullopt; // not a /health answer: read as zeros it would fake a scale to zero
     WorkerSample sample;
     sample.tMs = response.receivedMs;
-    sample.idle = workers.value("idle", 0);
-    sample.running = workers.value("running", 0);
-    sample.initializing = workers.value("initializing", 0);
-    sample.ready = workers.value("ready", 0);
-    sample.throttled = workers.value("throttled", 0);
-    sample.unhealthy = workers.value("unhealthy", 0);
-    sample.inQueue = jobs.value("inQueue", 0);
-    sample.inProgress = jobs.value("inProgress", 0);
-    sample.completed = jobs.value("completed", 0L);
-    sample.failed = jobs.value("failed", 0L);
+    const bool read = readCount(body, "/workers/idle", sample.idle)
+        && readCount(body, "/workers/running", sample.running)
+        && readCount(body, "/workers/initializing", sample.initializing)
+        && readCount(body, "/workers/ready", sample.ready) && readCount(body, "/workers/throttled", sample.throttled)
+        && readCount(body, "/workers/unhealthy", sample.unhealthy) && readCount(body, "/jobs/inQueue", sample.inQueue)
+        && readCount(body, "/jobs/inProgress", sample.inProgress)
+        && readCount(body, "/jobs/completed", sample.completed) && readCount(body, "/jobs/failed", sample.failed);
+    if (!read)
+        return std::nullopt;
     return sample;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "awserror.h"
 
-#include <nlohmann/json.hpp>
+#include "json/answertext.h"
+#include "json/jsondoc.h"
 
 #include <algorithm>
 #include <array>
@@ -9,8 +10,6 @@
 
 namespace t2i::sagemaker {
 namespace {
-
-using nlohmann::json;
 
 template <std::size_t N> bool isOneOf(const std::string& type, const std::array<std::string_view, N>& names)
 {
@@ -33,13 +32,11 @@ constexpr std::array<std::string_view, 4> kServer
     = { "InternalFailure", "InternalError", "InternalDependencyException", "ServiceUnavailable" };
 constexpr std::array<std::string_view, 2> kTimeout = { "RequestTimeout", "RequestTimeoutException" };
 
-std::string field(const json& body, std::initializer_list<const char*> keys)
+std::string field(const JsonDoc& body, std::initializer_list<const char*> keys)
 {
-    if (!body.is_object())
-        return {};
     for (const char* key : keys)
-        if (const auto it = body.find(key); it != body.end() && it->is_string())
-            return it->get<std::string>();
+        if (const JsonValue value = body.at(JsonPointer() / key); value.isString())
+            return *value.string();
     return {};
 }
 
@@ -69,7 +66,8 @@ ErrorClass classify(const AwsError& e, int status)
     // The container answered an error (or did not answer in time: real-time allows 60 s).
     if (e.type == "ModelError")
         return mentionsTimeout(e.message) ? ErrorClass::Timeout : ErrorClass::PlatformFailure;
-    return classifyHttpStatus(status);
+    // Only a 2xx is an answer: a 1xx or 3xx that reaches here is the server misbehaving.
+    return httpFailureClass(status);
 }
 
 } // namespace
@@ -86,23 +84,24 @@ std::string AwsError::describe(int status) const
 AwsError readRuntimeError(const HttpResponse& response)
 {
     AwsError e;
-    const json body = json::parse(response.body, nullptr, false);
+    const JsonDoc body(response.body);
     // "ValidationError:http://internal.amazon.com/coral/..." -> "ValidationError" (docs/protocols.md §5.5).
     e.type = response.header("x-amzn-errortype");
-    e.type = e.type.substr(0, e.type.find(':'));
+    e.type = safeText(e.type.substr(0, e.type.find(':')), 200);
     if (e.type.empty()) {
         // JSON-1.1 (the control plane): {"__type": "com.amazonaws.sagemaker#ValidationException"}.
         const std::string qualified = field(body, { "__type", "code", "Code" });
-        e.type = qualified.substr(qualified.find('#') == std::string::npos ? 0 : qualified.find('#') + 1);
+        e.type
+            = safeText(qualified.substr(qualified.find('#') == std::string::npos ? 0 : qualified.find('#') + 1), 200);
     }
-    e.message = field(body, { "message", "Message", "errorMessage" });
+    e.message = safeText(field(body, { "message", "Message", "errorMessage" }), 1000);
     if (e.message.empty())
-        e.message = response.body.substr(0, 300);
+        e.message = bodyExcerpt(response.body);
     // ModelError carries the container's own answer.
-    if (body.is_object() && body.contains("OriginalStatusCode")) {
-        e.message += " (the container answered " + body["OriginalStatusCode"].dump();
+    if (body.has("/OriginalStatusCode")) {
+        e.message += " (the container answered " + body.json("/OriginalStatusCode", 100).value_or("(a long value)");
         if (const std::string original = field(body, { "OriginalMessage" }); !original.empty())
-            e.message += ": " + original.substr(0, 300);
+            e.message += ": " + safeText(original, 300);
         e.message += ")";
     }
     e.error = classify(e, response.status);
@@ -112,12 +111,12 @@ AwsError readRuntimeError(const HttpResponse& response)
 AwsError readS3Error(const HttpResponse& response)
 {
     AwsError e;
-    e.type = xmlElement(response.body, "Code");
-    e.message = xmlElement(response.body, "Message");
+    e.type = safeText(xmlElement(response.body, "Code"), 200);
+    e.message = safeText(xmlElement(response.body, "Message"), 1000);
     if (e.type.empty() && response.status == 403)
         e.type = "AccessDenied"; // a HEAD answer has no body
     if (e.message.empty())
-        e.message = response.body.empty() ? "(no body)" : response.body.substr(0, 300);
+        e.message = response.body.empty() ? "(no body)" : bodyExcerpt(response.body);
     e.error = classify(e, response.status);
     return e;
 }

@@ -4,6 +4,9 @@
 #include "awserror.h"
 #include "sagemakerpayload.h"
 #include "util/runids.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
+#include "json/jsonwriter.h"
 
 #include <algorithm>
 
@@ -12,15 +15,10 @@ namespace {
 
 using nlohmann::json;
 
-std::string text(const json& object, const char* key)
-{
-    const auto it = object.is_object() ? object.find(key) : object.end();
-    return object.is_object() && it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
+// A header's value, else the fallback; as valid UTF-8 (it goes into messages and the record).
 std::string headerOr(const HttpResponse& response, std::string_view name, const std::string& fallback)
 {
-    const std::string value = response.header(name);
+    const std::string value = safeText(response.header(name), 2048);
     return value.empty() ? fallback : value;
 }
 
@@ -101,6 +99,33 @@ SageMakerOptions SageMakerOptions::fromConfig(const ProviderConfig& provider, co
     return o;
 }
 
+// What the adapter keeps between answers: {"phase", "input", "output", "failure"}, the step the
+// job is at and its S3 objects.
+struct SageMakerAdapter::Notes {
+    std::string phase;
+    std::string input;
+    std::string output;
+    std::string failure;
+
+    static Notes read(const std::string& scratch)
+    {
+        const JsonDoc doc(scratch);
+        return { doc.string("/phase"), doc.string("/input"), doc.string("/output"), doc.string("/failure") };
+    }
+    std::string write() const
+    {
+        JsonObjectWriter out;
+        out.add("phase", phase);
+        if (!input.empty())
+            out.add("input", input);
+        if (!output.empty())
+            out.add("output", output);
+        if (!failure.empty() || !output.empty())
+            out.add("failure", failure);
+        return out.str();
+    }
+};
+
 SageMakerAdapter::SageMakerAdapter(SageMakerOptions options)
     : m_options(std::move(options))
     , m_runToken(randomToken().substr(0, 12))
@@ -163,7 +188,7 @@ HttpRequest SageMakerAdapter::submit(JobState& job)
 {
     std::string body = requestBody(job.job);
     if (!m_options.async) {
-        job.scratch = json { { "phase", "invoke" } }.dump();
+        job.scratch = Notes { "invoke", {}, {}, {} }.write();
         HttpHeaders headers = { { "Content-Type", m_options.contentType }, { "Accept", m_options.accept },
             { "X-Amzn-SageMaker-Inference-Id", inferenceId(job.job) } };
         headers.insert(headers.end(), m_options.invokeHeaders.begin(), m_options.invokeHeaders.end());
@@ -176,45 +201,45 @@ HttpRequest SageMakerAdapter::submit(JobState& job)
             key += '/';
         key += inferenceId(job.job) + (m_options.contentType.find("json") != std::string::npos ? ".json" : ".bin");
         const S3Location input { prefix->bucket, key };
-        job.scratch = json { { "phase", "upload" }, { "input", input.uri() } }.dump();
+        job.scratch = Notes { "upload", input.uri(), {}, {} }.write();
         return signedRequest("PUT", s3Url(input), { { "Content-Type", m_options.contentType } }, std::move(body), "s3");
     }
-    job.scratch = json { { "phase", "invoke" }, { "input", m_options.inputLocation } }.dump();
+    job.scratch = Notes { "invoke", m_options.inputLocation, {}, {} }.write();
     return invokeAsync(m_options.inputLocation, job.job);
 }
 
 Action SageMakerAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
-    json scratch = json::parse(job.scratch, nullptr, false);
-    const std::string phase = text(scratch, "phase");
+        return noAnswerFailure(response);
+    Notes notes = Notes::read(job.scratch);
+    const std::string& phase = notes.phase;
     if (phase == "upload") {
         if (response.status / 100 != 2)
-            return s3Failure(response, "uploading the payload to " + text(scratch, "input"));
-        scratch["phase"] = "invoke";
-        job.scratch = scratch.dump();
-        return Action::send(invokeAsync(text(scratch, "input"), job.job), 0);
+            return s3Failure(response, "uploading the payload to " + notes.input);
+        notes.phase = "invoke";
+        job.scratch = notes.write();
+        return Action::send(invokeAsync(notes.input, job.job), 0);
     }
     if (phase == "invoke")
-        return m_options.async ? onAsyncAccepted(job, response, scratch) : onInvoked(job, response);
+        return m_options.async ? onAsyncAccepted(job, response, notes) : onInvoked(job, response);
     if (phase == "output" || phase == "failure")
-        return onPoll(job, response, scratch, phase == "output");
+        return onPoll(job, response, notes, phase == "output");
     if (phase == "fetch-output") {
         if (response.status != 200)
-            return s3Failure(response, "fetching the output " + text(scratch, "output"));
+            return s3Failure(response, "fetching the output " + notes.output);
         return takeImages(job, response);
     }
     if (phase == "fetch-failure") {
         if (response.status != 200)
-            return s3Failure(response, "fetching the failure " + text(scratch, "failure"));
+            return s3Failure(response, "fetching the failure " + notes.failure);
         // The failure object holds the error SageMaker or the container gave (docs/protocols.md §5.3).
         const sagemaker::AwsError e = sagemaker::readRuntimeError(response);
         const bool timedOut = e.error == ErrorClass::Timeout || response.body.find("timed out") != std::string::npos;
         return Action::fail(timedOut ? ErrorClass::Timeout : ErrorClass::PlatformFailure,
-            "the endpoint failed the inference (" + text(scratch, "failure") + "): " + errorExcerpt(response.body));
+            "the endpoint failed the inference (" + notes.failure + "): " + errorExcerpt(response.body));
     }
-    return Action::fail(ErrorClass::ClientError, "sagemaker adapter: unknown phase \"" + phase + "\"");
+    return Action::fail(ErrorClass::ClientError, "sagemaker adapter: unknown phase \"" + safeText(phase, 100) + "\"");
 }
 
 Action SageMakerAdapter::onInvoked(JobState& job, const HttpResponse& response)
@@ -230,57 +255,57 @@ Action SageMakerAdapter::onInvoked(JobState& job, const HttpResponse& response)
     return takeImages(job, response);
 }
 
-Action SageMakerAdapter::onAsyncAccepted(JobState& job, const HttpResponse& response, json& scratch)
+Action SageMakerAdapter::onAsyncAccepted(JobState& job, const HttpResponse& response, Notes& notes)
 {
     if (response.status / 100 != 2) {
         const sagemaker::AwsError e = sagemaker::readRuntimeError(response);
         job.providerStatus = e.type;
         return Action::fail(e.error, e.describe(response.status));
     }
-    const json body = json::parse(response.body, nullptr, false);
-    job.jobId = text(body, "InferenceId");
-    const std::string output = headerOr(response, "x-amzn-sagemaker-outputlocation", text(body, "OutputLocation"));
-    const std::string failure = headerOr(response, "x-amzn-sagemaker-failurelocation", text(body, "FailureLocation"));
+    const JsonDoc body(response.body);
+    job.jobId = safeText(body.string("/InferenceId"), 1000);
+    const std::string output = headerOr(response, "x-amzn-sagemaker-outputlocation", body.string("/OutputLocation"));
+    const std::string failure = headerOr(response, "x-amzn-sagemaker-failurelocation", body.string("/FailureLocation"));
     if (!parseS3Uri(output))
         return Action::fail(ErrorClass::ServerError,
             "InvokeEndpointAsync answered HTTP " + std::to_string(response.status)
-                + " without an s3:// X-Amzn-SageMaker-OutputLocation (got \"" + output + "\")");
+                + " without an s3:// X-Amzn-SageMaker-OutputLocation (got \"" + safeText(output, 300) + "\")");
     job.accepted = true;
     job.providerStatus = "InProgress";
-    scratch["phase"] = "output";
-    scratch["output"] = output;
-    scratch["failure"] = parseS3Uri(failure) ? failure : std::string();
-    job.scratch = scratch.dump();
+    notes.phase = "output";
+    notes.output = output;
+    notes.failure = parseS3Uri(failure) ? failure : std::string();
+    job.scratch = notes.write();
     ++job.polls; // the 202 is the first "not yet"
     return Action::poll(s3Request("HEAD", output), m_options.pollIntervalMs);
 }
 
 // No status API for async inference: the output object appears when the job succeeded, the
 // failure object when it failed (docs/protocols.md §5.3). Output first, then (if it is not there) the failure.
-Action SageMakerAdapter::onPoll(JobState& job, const HttpResponse& response, json& scratch, bool output)
+Action SageMakerAdapter::onPoll(JobState& job, const HttpResponse& response, Notes& notes, bool output)
 {
-    const std::string outputUri = text(scratch, "output");
-    const std::string failureUri = text(scratch, "failure");
+    const std::string outputUri = notes.output;
+    const std::string failureUri = notes.failure;
     const std::string polled = output ? outputUri : failureUri;
     if (response.status == 200) {
         if (!output) {
             job.providerStatus = "Failed";
-            scratch["phase"] = "fetch-failure";
-            job.scratch = scratch.dump();
+            notes.phase = "fetch-failure";
+            job.scratch = notes.write();
             return Action::send(s3Request("GET", failureUri), 0);
         }
         job.providerStatus = "Completed";
         // An image object is downloaded by the engine (timed as download) through a presigned URL;
         // anything else is the container's JSON, fetched and read here.
-        if (isImageContentType(response.header("content-type"))) {
-            const auto location = parseS3Uri(outputUri);
+        const auto location = parseS3Uri(outputUri);
+        if (location && isImageContentType(response.header("content-type"))) {
             const auto url = sigv4::presignUrl("GET", s3Url(*location), m_options.credentials,
                 { m_options.region, "s3" }, sigv4::amzDate(m_options.now()), m_options.presignExpiresS);
             job.imageUrls.push_back(url.value_or(s3Url(*location)));
             return Action::done();
         }
-        scratch["phase"] = "fetch-output";
-        job.scratch = scratch.dump();
+        notes.phase = "fetch-output";
+        job.scratch = notes.write();
         return Action::send(s3Request("GET", outputUri), 0);
     }
     if (response.status != 404) {
@@ -291,30 +316,32 @@ Action SageMakerAdapter::onPoll(JobState& job, const HttpResponse& response, jso
         return s3Failure(response, what);
     }
     if (output && !failureUri.empty()) {
-        scratch["phase"] = "failure";
-        job.scratch = scratch.dump();
+        notes.phase = "failure";
+        job.scratch = notes.write();
         return Action::send(s3Request("HEAD", failureUri), 0);
     }
     ++job.polls;
-    scratch["phase"] = "output";
-    job.scratch = scratch.dump();
+    notes.phase = "output";
+    job.scratch = notes.write();
     return Action::poll(s3Request("HEAD", outputUri), m_options.pollIntervalMs);
 }
 
 Action SageMakerAdapter::takeImages(JobState& job, const HttpResponse& response)
 {
+    const std::string contentType = safeText(response.header("content-type"), 200);
     if (sagemaker::isBinaryImage(response.header("content-type"), response.body)) {
+        if (response.body.empty())
+            return Action::fail(ErrorClass::InvalidImage, "an empty " + contentType + " body from the container");
         job.images.push_back(response.body);
         return Action::done();
     }
-    const json body = json::parse(response.body, nullptr, false);
-    const std::string contentType = response.header("content-type");
-    if (body.is_discarded() && (contentType.find("json") != std::string::npos || response.body.starts_with("{")))
-        return Action::fail(
-            ErrorClass::ServerError, "malformed JSON from the container: " + errorExcerpt(response.body));
-    if (body.is_discarded())
+    const JsonDoc body(response.body);
+    if (!body.valid() && (contentType.find("json") != std::string::npos || response.body.starts_with("{")))
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from the container (" + body.error() + "): " + errorExcerpt(response.body));
+    if (!body.valid())
         return Action::fail(ErrorClass::InvalidImage,
-            "the container answered neither an image nor JSON (Content-Type \"" + response.header("content-type")
+            "the container answered neither an image nor JSON (Content-Type \"" + contentType
                 + "\"): " + errorExcerpt(response.body));
     if (!readAppOutput(body, m_options.output, job))
         return Action::fail(ErrorClass::InvalidImage,
@@ -343,20 +370,38 @@ std::optional<WorkerSample> SageMakerAdapter::parseHealth(const HttpResponse& re
 {
     if (response.status != 200)
         return std::nullopt;
-    const json body = json::parse(response.body, nullptr, false);
-    if (!body.is_object())
+    const JsonDoc body(response.body);
+    if (body.rootType() != JsonType::Object)
+        return std::nullopt;
+    const JsonPointer variants("/ProductionVariants");
+    const JsonType variantsType = body.type(variants);
+    if (variantsType != JsonType::Absent && variantsType != JsonType::Array)
         return std::nullopt;
     WorkerSample sample;
     sample.tMs = response.receivedMs;
     // Instances in service are ready; those the endpoint wants but does not have yet (an async
     // endpoint scaling up from zero, an update) are initializing.
-    for (const json& variant : body.value("ProductionVariants", json::array())) {
-        const int current = variant.value("CurrentInstanceCount", 0);
-        const int desired = variant.value("DesiredInstanceCount", current);
-        sample.ready += current;
-        sample.initializing += std::max(0, desired - current);
+    const std::size_t n = body.elements(variants);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto count = [&](const char* key, std::int64_t fallback) -> std::optional<std::int64_t> {
+            const JsonValue value = body.at(variants / i / key);
+            if (!value.present())
+                return fallback;
+            const auto number = value.integer();
+            if (!number || *number < 0 || *number > 100000)
+                return std::nullopt;
+            return number;
+        };
+        if (body.type(variants / i) != JsonType::Object)
+            return std::nullopt;
+        const auto current = count("CurrentInstanceCount", 0);
+        const auto desired = current ? count("DesiredInstanceCount", *current) : std::nullopt;
+        if (!current || !desired)
+            return std::nullopt;
+        sample.ready += int(*current);
+        sample.initializing += int(std::max<std::int64_t>(0, *desired - *current));
     }
-    const std::string status = text(body, "EndpointStatus");
+    const std::string status = body.string("/EndpointStatus");
     if (status == "Failed" || status == "OutOfService") {
         sample.unhealthy = sample.ready;
         sample.ready = 0;

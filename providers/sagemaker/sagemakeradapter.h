@@ -82,8 +82,9 @@ private:
     HttpRequest invokeAsync(const std::string& inputUri, const Job& job) const;
     HttpRequest s3Request(const std::string& method, const std::string& uri) const;
     Action onInvoked(JobState& job, const HttpResponse& response);
-    Action onAsyncAccepted(JobState& job, const HttpResponse& response, nlohmann::json& scratch);
-    Action onPoll(JobState& job, const HttpResponse& response, nlohmann::json& scratch, bool output);
+    struct Notes; // JobState::scratch, typed
+    Action onAsyncAccepted(JobState& job, const HttpResponse& response, Notes& notes);
+    Action onPoll(JobState& job, const HttpResponse& response, Notes& notes, bool output);
     Action takeImages(JobState& job, const HttpResponse& response);
     Action s3Failure(const HttpResponse& response, const std::string& what) const;
     SageMakerOptions m_options;

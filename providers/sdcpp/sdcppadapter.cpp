@@ -2,38 +2,41 @@
 #include "sdcppadapter.h"
 
 #include "a1111/a1111adapter.h"
+#include "util/urlencode.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
+
+#include <cmath>
 
 namespace t2i {
 namespace {
 
 using nlohmann::json;
 
-std::string text(const json& object, const char* key)
-{
-    if (!object.is_object())
-        return {};
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // sd-server's errors: {"error": "job not found"} or {"error": "invalid json", "message": "..."}.
-std::string errorText(const json& body, const std::string& raw)
+std::string errorText(const JsonDoc& body, const std::string& raw)
 {
-    if (!body.is_object() || !body.contains("error"))
-        return raw.substr(0, 300);
-    const json& error = body["error"];
-    std::string out = error.is_string() ? error.get<std::string>() : error.dump();
-    if (const std::string message = text(body, "message"); !message.empty())
+    if (body.rootType() != JsonType::Object || !body.has("/error"))
+        return bodyExcerpt(raw);
+    std::string out = body.text("/error");
+    if (const std::string message = body.string("/message"); !message.empty())
         out += ": " + message;
-    return out;
+    return safeText(out, 2000);
 }
 
-std::optional<double> unixSeconds(const json& body, const char* key)
+// Whole unix seconds; null until reached.
+std::optional<double> unixSeconds(const JsonDoc& body, const char* pointer)
 {
-    const auto it = body.find(key);
-    if (it == body.end() || !it->is_number())
-        return std::nullopt; // null until reached
-    return it->get<double>();
+    return body.number(pointer);
+}
+
+// A time between two of the job's timestamps, in ms, when both are known and in order.
+std::optional<double> betweenMs(std::optional<double> from, std::optional<double> to)
+{
+    if (!from || !to || *to < *from)
+        return std::nullopt;
+    const double ms = (*to - *from) * 1000.0;
+    return std::isfinite(ms) ? std::optional<double>(ms) : std::nullopt;
 }
 
 json sampleParams(const Job& job, const std::string& sampler)
@@ -107,60 +110,79 @@ HttpRequest SdCppAdapter::submit(JobState& job)
 Action SdCppAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
-    const json body = json::parse(response.body, nullptr, false);
+        return noAnswerFailure(response);
+    const JsonDoc body(response.body);
     if (response.status >= 400) {
         std::string message = "HTTP " + std::to_string(response.status) + ": " + errorText(body, response.body);
         if (response.status == 410)
             message += " (sd-server dropped the finished job before it was read: poll more often)";
         return Action::fail(classifyHttpStatus(response.status), message);
     }
-    if (body.is_discarded() || !body.is_object())
-        return Action::fail(ErrorClass::ServerError, "malformed JSON from sd-server: " + response.body.substr(0, 200));
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from sd-server (" + body.error() + "): " + bodyExcerpt(response.body, 200));
+    if (body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from sd-server: " + body.at("").mismatch("an object") + ": "
+                + bodyExcerpt(response.body, 200));
     if (!job.accepted) {
-        job.jobId = text(body, "id");
-        if (job.jobId.empty())
-            return Action::fail(ErrorClass::ServerError, "sd-server accepted the job without an id");
+        const JsonValue id = body.at("/id");
+        if (!id.isString() || id.string()->empty())
+            return Action::fail(ErrorClass::ServerError,
+                "sd-server accepted the job without an id: " + id.mismatch("a non-empty string"));
+        job.jobId = *id.string();
         job.accepted = true;
-        const std::string pollUrl = text(body, "poll_url");
-        job.scratch = pollUrl.starts_with("/") ? pollUrl : "/sdcpp/v1/jobs/" + job.jobId;
+        // The poll URL is a path on this server; anything else is ignored for the documented route.
+        const std::string pollUrl = body.string("/poll_url");
+        job.scratch = pollUrl.starts_with("/") && !pollUrl.starts_with("//")
+            ? pollUrl
+            : "/sdcpp/v1/jobs/" + percentEncode(job.jobId);
     }
     return onJob(job, body);
 }
 
-Action SdCppAdapter::onJob(JobState& job, const json& body)
+Action SdCppAdapter::onJob(JobState& job, const JsonDoc& body)
 {
-    job.providerStatus = text(body, "status");
-    const auto created = unixSeconds(body, "created");
-    const auto started = unixSeconds(body, "started");
-    const auto completed = unixSeconds(body, "completed");
-    if (created && started)
-        job.queueMs = (*started - *created) * 1000.0;
-    if (started && completed)
-        job.execMs = (*completed - *started) * 1000.0;
+    const JsonValue statusValue = body.at("/status");
+    if (!statusValue.isString())
+        return Action::fail(
+            ErrorClass::ServerError, "sd-server answered a job without a status: " + statusValue.mismatch("a string"));
+    job.providerStatus = safeText(*statusValue.string(), 200);
+    const auto created = unixSeconds(body, "/created");
+    const auto started = unixSeconds(body, "/started");
+    const auto completed = unixSeconds(body, "/completed");
+    if (const auto queue = betweenMs(created, started))
+        job.queueMs = queue;
+    if (const auto exec = betweenMs(started, completed))
+        job.execMs = exec;
     const std::string& status = job.providerStatus;
     if (status == "queued" || status == "generating") {
         ++job.polls;
         job.phase = status == "generating" ? JobPhase::Running : JobPhase::Queued;
         return Action::poll(make("GET", job.scratch), m_options.pollIntervalMs);
     }
-    const json error = body.value("error", json());
     if (status == "cancelled")
-        return Action::fail(ErrorClass::Cancelled, "sd-server: " + text(error, "message"));
+        return Action::fail(ErrorClass::Cancelled, "sd-server: " + safeText(body.string("/error/message"), 1000));
     if (status == "failed") {
-        const std::string message = text(error, "code") + ": " + text(error, "message");
-        return Action::fail(ErrorClass::PlatformFailure, "sd-server: " + message);
+        const std::string message = body.string("/error/code") + ": " + body.string("/error/message");
+        return Action::fail(ErrorClass::PlatformFailure, "sd-server: " + safeText(message, 2000));
     }
     if (status != "completed")
-        return Action::fail(ErrorClass::ServerError, "unknown sd-server job status \"" + status + "\"");
-    const json result = body.value("result", json());
-    if (result.is_object() && result.contains("images") && result["images"].is_array())
-        for (const json& image : result["images"])
-            if (const std::string b64 = text(image, "b64_json"); !b64.empty() && !job.takeImage(b64))
-                return Action::fail(ErrorClass::InvalidImage,
-                    "sd-server image " + std::to_string(job.images.size()) + " is not base64");
+        return Action::fail(ErrorClass::ServerError, "unknown sd-server job status \"" + safeText(status, 100) + "\"");
+    const JsonPointer images("/result/images");
+    const std::size_t n = body.elements(images);
+    for (std::size_t i = 0; i < n; ++i) {
+        bool bad = false;
+        body.withString(
+            images / i / "b64_json", [&](std::string_view b64) { bad = !b64.empty() && !job.takeImage(b64); });
+        if (bad)
+            return Action::fail(
+                ErrorClass::InvalidImage, "sd-server image " + std::to_string(job.images.size()) + " is not base64");
+    }
     if (job.images.empty())
-        return Action::fail(ErrorClass::InvalidImage, "sd-server completed the job without an image in result.images");
+        return Action::fail(ErrorClass::InvalidImage,
+            "sd-server completed the job without an image in result.images (" + body.at("/result/images").describe()
+                + ")");
     return Action::done();
 }
 
@@ -168,7 +190,7 @@ std::optional<HttpRequest> SdCppAdapter::cancel(const JobState& job) const
 {
     if (job.jobId.empty())
         return std::nullopt;
-    return make("POST", "/sdcpp/v1/jobs/" + job.jobId + "/cancel");
+    return make("POST", "/sdcpp/v1/jobs/" + percentEncode(job.jobId) + "/cancel");
 }
 
 // ---- OpenAI-compatible route ---------------------------------------------------------------

@@ -11,6 +11,8 @@
 
 namespace t2i {
 
+class JsonDoc;
+
 struct SdCppOptions {
     std::string baseUrl = "http://127.0.0.1:1234"; // sd-server's default (--listen-ip, --listen-port)
     std::string apiKey; // sd-server has no auth; sent as Bearer only when set (a proxy in front)
@@ -44,7 +46,7 @@ public:
 
 private:
     HttpRequest make(std::string method, const std::string& path, std::string body = {}) const;
-    Action onJob(JobState& job, const nlohmann::json& body);
+    Action onJob(JobState& job, const JsonDoc& body);
     SdCppOptions m_options;
 };
 

@@ -3,9 +3,12 @@
 
 #include "multipart.h"
 #include "util/base64.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,14 +22,6 @@ constexpr double kRatioTolerance = 0.05;
 // Marks a job whose variant Stability cannot make: nothing was sent (see submit()).
 constexpr std::string_view kRefused = "refused:";
 
-std::string text(const json& object, const char* key)
-{
-    if (!object.is_object())
-        return {};
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 double ratioValue(const std::string& ratio)
 {
     const auto colon = ratio.find(':');
@@ -34,18 +29,20 @@ double ratioValue(const std::string& ratio)
 }
 
 // {"id", "name", "errors": [...]} (docs/protocols.md §10.3) as "name: error; error".
-std::string errorText(const json& body, const std::string& raw)
+std::string errorText(const JsonDoc& body, const std::string& raw)
 {
-    if (!body.is_object())
-        return raw.substr(0, 300);
-    std::string out = text(body, "name");
-    if (const auto errors = body.find("errors"); errors != body.end() && errors->is_array()) {
+    if (body.rootType() != JsonType::Object)
+        return bodyExcerpt(raw);
+    std::string out = body.string("/name");
+    const JsonPointer errors("/errors");
+    if (body.type(errors) == JsonType::Array) {
         std::string list;
-        for (const json& e : *errors)
-            list += (list.empty() ? "" : "; ") + (e.is_string() ? e.get<std::string>() : e.dump());
+        const std::size_t n = std::min<std::size_t>(body.elements(errors), 20);
+        for (std::size_t i = 0; i < n; ++i)
+            list += (list.empty() ? "" : "; ") + body.text(errors / i, 300);
         out += (out.empty() ? "" : ": ") + list;
     }
-    return out.empty() ? raw.substr(0, 300) : out;
+    return out.empty() ? bodyExcerpt(raw) : safeText(out, 2000);
 }
 
 } // namespace
@@ -173,36 +170,54 @@ Action StabilityAdapter::onResponse(JobState& job, const HttpResponse& response)
     if (job.scratch.starts_with(kRefused))
         return Action::fail(ErrorClass::ClientError, job.scratch.substr(kRefused.size()));
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
-    job.jobId = response.header("x-request-id");
-    const bool imageBody = response.header("content-type").starts_with("image/");
-    const json body = imageBody ? json() : json::parse(response.body, nullptr, false);
+        return noAnswerFailure(response);
+    job.jobId = safeText(response.header("x-request-id"), 200);
+    const std::string contentType = safeText(response.header("content-type"), 200);
+    const bool imageBody = contentType.starts_with("image/");
+    static const std::string kNoBody;
+    const JsonDoc body(imageBody ? kNoBody : response.body);
     if (response.status >= 400) {
         if (job.jobId.empty())
-            job.jobId = text(body, "id");
-        job.providerStatus = text(body, "name");
+            job.jobId = body.string("/id");
+        job.providerStatus = safeText(body.string("/name"), 200);
         const ErrorClass cls = job.providerStatus == "content_moderation" ? ErrorClass::ContentFiltered
                                                                           : classifyHttpStatus(response.status);
-        return Action::fail(cls, "HTTP " + std::to_string(response.status) + " " + errorText(body, response.body));
+        return Action::fail(cls,
+            "HTTP " + std::to_string(response.status) + " "
+                + (imageBody ? bodyExcerpt(response.body) : errorText(body, response.body)));
     }
-    if (!imageBody && (body.is_discarded() || !body.is_object()))
-        return Action::fail(ErrorClass::ServerError, "malformed JSON from Stability: " + response.body.substr(0, 200));
+    if (!imageBody && !body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from Stability (" + body.error() + "): " + bodyExcerpt(response.body, 200));
+    if (!imageBody && body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from Stability: " + body.at("").mismatch("an object") + ": "
+                + bodyExcerpt(response.body, 200));
     job.accepted = true;
-    job.providerStatus = imageBody ? response.header("finish-reason") : text(body, "finish_reason");
+    job.providerStatus
+        = imageBody ? safeText(response.header("finish-reason"), 100) : safeText(body.string("/finish_reason"), 200);
     // A filtered image is delivered blurred with status 200: it is not the image that was asked for.
     if (job.providerStatus == "CONTENT_FILTERED")
         return Action::fail(
             ErrorClass::ContentFiltered, "finish reason CONTENT_FILTERED (Stability blurred the image)");
     if (imageBody) {
         if (response.body.empty())
-            return Action::fail(ErrorClass::InvalidImage, "an empty " + response.header("content-type") + " body");
+            return Action::fail(ErrorClass::InvalidImage, "an empty " + contentType + " body");
         job.images.push_back(response.body);
         return Action::done();
     }
-    const std::string image = text(body, "image");
-    if (image.empty())
-        return Action::fail(ErrorClass::InvalidImage, "HTTP 200 without \"image\" in the JSON answer");
-    if (!job.takeImage(image))
+    const JsonValue image = body.type("/image") == JsonType::String ? JsonValue() : body.at("/image");
+    bool took = false;
+    std::size_t length = 0;
+    body.withString("/image", [&](std::string_view text) {
+        length = text.size();
+        took = !text.empty() && job.takeImage(text);
+    });
+    if (length == 0)
+        return Action::fail(ErrorClass::InvalidImage,
+            "HTTP " + std::to_string(response.status) + " without \"image\" in the JSON answer"
+                + (image.present() ? " (" + image.mismatch("a base64 string") + ")" : std::string()));
+    if (!took)
         return Action::fail(ErrorClass::InvalidImage, "\"image\" is not base64");
     return Action::done();
 }

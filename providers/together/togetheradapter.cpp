@@ -2,6 +2,8 @@
 #include "togetheradapter.h"
 
 #include "util/base64.h"
+#include "json/answertext.h"
+#include "json/jsondoc.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,14 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string text(const json& object, const char* key)
-{
-    if (!object.is_object())
-        return {};
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // {"error": {"message", "type", "param", "code"}} (OpenAI's shape, docs/protocols.md §8.3); a bare string or a
 // body that is not JSON at all is kept as the message.
 struct ApiError {
@@ -28,15 +22,19 @@ struct ApiError {
     std::string tag; // code, else type
 };
 
-ApiError readError(const json& body, const std::string& raw)
+ApiError readError(const JsonDoc& body, const std::string& raw)
 {
-    const auto it = body.is_object() ? body.find("error") : body.end();
-    if (it == body.end())
-        return { raw.substr(0, 300), {} };
-    if (it->is_string())
-        return { it->get<std::string>(), {} };
-    const std::string code = text(*it, "code");
-    return { text(*it, "message"), code.empty() ? text(*it, "type") : code };
+    const JsonPointer at("/error");
+    const JsonType type = body.type(at);
+    if (type == JsonType::Absent)
+        return { bodyExcerpt(raw), {} };
+    if (type != JsonType::Object)
+        return { body.text(at), {} };
+    const std::string code = safeText(body.string(at / "code"), 200);
+    std::string message = safeText(body.string(at / "message"), 1000);
+    if (message.empty())
+        message = body.text(at);
+    return { message, code.empty() ? safeText(body.string(at / "type"), 200) : code };
 }
 
 } // namespace
@@ -68,13 +66,9 @@ TogetherOptions TogetherOptions::fromConfig(const ProviderConfig& provider, cons
 TogetherAdapter::TogetherAdapter(TogetherOptions options)
     : m_options(std::move(options))
 {
-    // The config validator refuses a bad pointer; one that slips through is ignored, never thrown.
-    if (!m_options.execSecondsPointer.empty()) {
-        try {
-            m_execSeconds = json::json_pointer(m_options.execSecondsPointer);
-        } catch (const json::exception&) {
-        }
-    }
+    // The config validator refuses a bad pointer; one that slips through leads nowhere.
+    if (m_options.execSecondsPointer.starts_with("/"))
+        m_execSeconds = m_options.execSecondsPointer;
 }
 
 std::string TogetherAdapter::requestBody(const Job& job) const
@@ -106,8 +100,8 @@ bool TogetherAdapter::isFilteredCode(const std::string& code) const
 Action TogetherAdapter::onResponse(JobState& job, const HttpResponse& response)
 {
     if (response.status == 0)
-        return Action::fail(response.timedOut ? ErrorClass::Timeout : ErrorClass::Transport, response.transportError);
-    const json body = json::parse(response.body, nullptr, false);
+        return noAnswerFailure(response);
+    const JsonDoc body(response.body);
     if (response.status >= 400) {
         const ApiError error = readError(body, response.body);
         job.providerStatus = error.tag;
@@ -117,28 +111,41 @@ Action TogetherAdapter::onResponse(JobState& job, const HttpResponse& response)
             "HTTP " + std::to_string(response.status) + (error.tag.empty() ? "" : " " + error.tag) + ": "
                 + error.message);
     }
-    if (body.is_discarded() || !body.is_object())
-        return Action::fail(ErrorClass::ServerError, "malformed JSON from Together: " + response.body.substr(0, 200));
+    if (!body.valid())
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from Together (" + body.error() + "): " + bodyExcerpt(response.body, 200));
+    if (body.rootType() != JsonType::Object)
+        return Action::fail(ErrorClass::ServerError,
+            "malformed JSON from Together: " + body.at("").mismatch("an object") + ": "
+                + bodyExcerpt(response.body, 200));
     job.accepted = true;
-    job.jobId = text(body, "id");
+    job.jobId = body.string("/id");
     job.providerStatus = "completed";
-    if (m_execSeconds && body.contains(*m_execSeconds) && body.at(*m_execSeconds).is_number())
-        job.execMs = std::round(body.at(*m_execSeconds).get<double>() * 1e6) / 1e3; // to the µs, no binary noise
-    const auto data = body.find("data");
-    if (data != body.end() && data->is_array())
-        for (const json& item : *data) {
-            // The item's own "type" says which field it carries; b64_json wins if both are there.
-            const std::string b64 = text(item, "b64_json");
-            const std::string url = text(item, "url");
-            if (!b64.empty()) {
-                if (!job.takeImage(b64))
-                    return Action::fail(ErrorClass::InvalidImage, "data[].b64_json is not base64");
-            } else if (!url.empty() && !job.takeImage(url)) {
-                return Action::fail(ErrorClass::InvalidImage, "data[].url is not an http(s) URL or a data URI");
-            }
+    if (m_execSeconds)
+        if (const auto ms = secondsToMs(body.number(*m_execSeconds))) // to the µs, no binary noise
+            job.execMs = ms;
+    const JsonPointer data("/data");
+    const std::size_t n = body.elements(data);
+    for (std::size_t i = 0; i < n; ++i) {
+        // The item's own "type" says which field it carries; b64_json wins if both are there.
+        const JsonPointer item = data / i;
+        bool took = false;
+        std::size_t length = 0;
+        const auto take = [&](std::string_view text) {
+            length = text.size();
+            took = !text.empty() && job.takeImage(text);
+        };
+        if (body.withString(item / "b64_json", take) && length > 0) {
+            if (!took)
+                return Action::fail(ErrorClass::InvalidImage, "data[].b64_json is not base64");
+        } else if (body.withString(item / "url", take) && length > 0 && !took) {
+            return Action::fail(ErrorClass::InvalidImage, "data[].url is not an http(s) URL or a data URI");
         }
+    }
     if (job.images.empty() && job.imageUrls.empty())
-        return Action::fail(ErrorClass::InvalidImage, "HTTP 200 without an image in data[]");
+        return Action::fail(ErrorClass::InvalidImage,
+            "HTTP " + std::to_string(response.status) + " without an image in data[] (data is "
+                + body.at(data).describe() + ")");
     return Action::done();
 }
 

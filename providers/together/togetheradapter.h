@@ -46,7 +46,7 @@ public:
 private:
     bool isFilteredCode(const std::string& code) const;
     TogetherOptions m_options;
-    std::optional<nlohmann::json::json_pointer> m_execSeconds; // parsed once; unset when empty or invalid
+    std::optional<std::string> m_execSeconds; // the exec_s_pointer; unset when empty or not a pointer
 };
 
 } // namespace t2i
