@@ -3,6 +3,7 @@
 #include "config/config.h"
 #include "config/configcheck.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -63,6 +64,7 @@ public:
         case json::parse_event_t::array_start:
             takeSlot();
             m_frames.push_back({ event == json::parse_event_t::array_start, 0, {}, {} });
+            m_maxDepth = std::max(m_maxDepth, m_frames.size());
             break;
         case json::parse_event_t::object_end:
         case json::parse_event_t::array_end:
@@ -85,6 +87,7 @@ public:
         return true;
     }
     std::vector<std::pair<std::string, std::string>> duplicates() const { return m_duplicates; }
+    std::size_t maxDepth() const { return m_maxDepth; }
 
 private:
     struct Frame {
@@ -109,6 +112,7 @@ private:
     }
     std::vector<Frame> m_frames;
     std::vector<std::pair<std::string, std::string>> m_duplicates;
+    std::size_t m_maxDepth = 0;
 };
 
 // "line 3, column 5" of a byte offset, counting characters (not UTF-8 bytes) in the line.
@@ -149,6 +153,23 @@ ConfigResult parseAndValidate(
         ConfigResult result;
         result.errors.push_back(
             { fileLabel, "", "invalid JSON at " + position(text, e.byte) + ": " + parseErrorText(e) });
+        return result;
+    } catch (const json::out_of_range& e) {
+        // A number no double can hold (1e400): nlohmann says so with out_of_range 406, no position.
+        const std::string what = e.what();
+        const std::size_t bracket = what.find("] ");
+        ConfigResult result;
+        result.errors.push_back(
+            { fileLabel, "", "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)) });
+        return result;
+    }
+    // No configuration nests deeper than a few levels; the validators walk it recursively.
+    constexpr std::size_t kMaxDepth = 64;
+    if (finder.maxDepth() > kMaxDepth) {
+        ConfigResult result;
+        result.errors.push_back({ fileLabel, "",
+            "nested " + std::to_string(finder.maxDepth()) + " levels deep; a configuration nests at most "
+                + std::to_string(kMaxDepth) });
         return result;
     }
     ConfigResult result = validateConfig(document, fileLabel, supportedTypes);

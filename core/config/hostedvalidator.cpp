@@ -111,6 +111,10 @@ void checkBodyValue(Checker& check, const json& value, const std::string& at)
         checkPlaceholders(check, value.get<std::string>(), at, Place::Body);
         return;
     }
+    // A number, boolean or null holds no placeholder (and items() of one yields the value itself:
+    // recursing into it would never end).
+    if (!value.is_object() && !value.is_array())
+        return;
     for (const auto& [key, item] : value.items()) {
         if (value.is_object() && !placeholders(key).empty())
             check.error(child(at, key), "placeholders are filled in values only, not in keys");

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <limits>
 #include <map>
-#include <regex>
 
 namespace t2i::configcheck {
 
@@ -56,10 +55,46 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKey
     return keys;
 }
 
+// The validators match by hand, not with std::regex: libstdc++'s matcher recurses once per
+// character and overflows the stack on a long string (found by tests/fuzz, docs/testing.md).
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// "owner/name": one '/', something on each side, no whitespace.
 bool isOwnerName(const std::string& s)
 {
-    static const std::regex pattern(R"([^/\s]+/[^/\s]+)");
-    return std::regex_match(s, pattern);
+    const std::size_t slash = s.find('/');
+    return slash != std::string::npos && slash > 0 && slash + 1 < s.size()
+        && s.find('/', slash + 1) == std::string::npos && std::none_of(s.begin(), s.end(), isSpace);
+}
+
+// The names of the {{name}} placeholders in a text (a name holds no '}').
+std::vector<std::string> placeholderNames(const std::string& text)
+{
+    std::vector<std::string> names;
+    for (std::size_t at = text.find("{{"); at != std::string::npos;) {
+        const std::size_t end = text.find('}', at + 2);
+        if (end != std::string::npos && end + 1 < text.size() && text[end + 1] == '}') {
+            names.push_back(text.substr(at + 2, end - at - 2));
+            at = text.find("{{", end + 2);
+        } else {
+            at = text.find("{{", at + 1);
+        }
+    }
+    return names;
+}
+
+// "<node id>.inputs.<input name>": ".inputs." with something before and after, on one line.
+bool isComfySlot(const std::string& s)
+{
+    if (s.find_first_of("\n\r") != std::string::npos)
+        return false;
+    for (std::size_t at = s.find(".inputs."); at != std::string::npos; at = s.find(".inputs.", at + 1))
+        if (at > 0 && at + 8 < s.size())
+            return true;
+    return false;
 }
 
 // rate_limits: false (no client-side budget), or per operation an object {requests, window_s,
@@ -131,7 +166,6 @@ void validateLaunch(Checker& check, const json& launch, const std::string& path)
 // {{prompt}}, {{seed}}, {{width}}, {{height}}, {{steps}}, {{guidance}}, {{images}}.
 void checkPlaceholders(Checker& check, const json& value, const std::string& path)
 {
-    static const std::regex placeholder(R"(\{\{([^}]*)\}\})");
     static const std::vector<std::string> known
         = { "prompt", "seed", "width", "height", "steps", "guidance", "images" };
     if (value.is_object()) {
@@ -142,9 +176,9 @@ void checkPlaceholders(Checker& check, const json& value, const std::string& pat
             checkPlaceholders(check, value[i], element(path, i));
     } else if (value.is_string()) {
         const std::string& text = value.get_ref<const std::string&>();
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), placeholder); it != std::sregex_iterator(); ++it)
-            if (std::find(known.begin(), known.end(), (*it)[1].str()) == known.end())
-                check.error(path, "unknown placeholder {{" + (*it)[1].str() + "}} (known: " + joinQuoted(known) + ")");
+        for (const std::string& name : placeholderNames(text))
+            if (std::find(known.begin(), known.end(), name) == known.end())
+                check.error(path, "unknown placeholder {{" + name + "}} (known: " + joinQuoted(known) + ")");
     }
 }
 
@@ -186,7 +220,6 @@ void validateComfyUI(Checker& check, const json& p, const std::string& path)
     const json* inputs = check.object(p, path, "inputs");
     if (!inputs)
         return;
-    static const std::regex slot(R"(.+\.inputs\..+)");
     const std::string at = child(path, "inputs");
     for (const auto& [field, value] : inputs->items()) {
         const bool listOk = value.is_array() && !value.empty()
@@ -201,7 +234,7 @@ void validateComfyUI(Checker& check, const json& p, const std::string& path)
             check.error(child(at, field),
                 "must be \"<node id>.inputs.<input name>\" or a non-empty list of them (got " + describe(value) + ")");
         for (const std::string& s : slots)
-            if (!std::regex_match(s, slot))
+            if (!isComfySlot(s))
                 check.error(child(at, field),
                     "\"" + s + "\" is not \"<node id>.inputs.<input name>\" (e.g. \"3.inputs.seed\")");
     }
