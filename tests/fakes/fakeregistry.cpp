@@ -5,6 +5,7 @@
 #include "basetenfake.h"
 #include "comfyuifake.h"
 #include "customasyncfake.h"
+#include "garbagefake.h"
 #include "hfendpointfake.h"
 #include "modalfake.h"
 #include "sagemakerfake.h"
@@ -35,6 +36,7 @@ const std::map<std::string, Factory>& factories()
         { "modal", [] { return std::make_unique<ModalFake>(); } },
         { "hf_endpoint", [] { return std::make_unique<HfEndpointFake>(); } },
         { "baseten", [] { return std::make_unique<BasetenFake>(); } },
+        { "garbage", [] { return std::make_unique<GarbageFake>(); } },
     };
     return table;
 }
