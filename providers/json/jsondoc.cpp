@@ -19,11 +19,12 @@ namespace od = simdjson::ondemand;
 static_assert(kBodyPadding >= simdjson::SIMDJSON_PADDING, "a body with kBodyPadding room must be readable in place");
 
 // ---- parsers -------------------------------------------------------------------------------
-// An On-Demand parser owns the buffers a document is indexed into, so two documents alive at
-// once need two parsers. A few per thread are kept for reuse; one that grew past kKeepBytes is
-// let go rather than kept holding that memory.
-constexpr std::size_t kKeepBytes = std::size_t(16) << 20;
-constexpr std::size_t kKeepParsers = 4;
+// An On-Demand parser owns the buffers a document is indexed into (about 5 bytes per byte of
+// the largest body it read), so two documents alive at once need two parsers. Two per thread are
+// kept for reuse (an answer and the notes in JobState::scratch); one that grew past kKeepBytes is
+// let go rather than kept holding some 40 MB.
+constexpr std::size_t kKeepBytes = std::size_t(8) << 20;
+constexpr std::size_t kKeepParsers = 2;
 
 std::vector<std::unique_ptr<od::parser>>& parserPool()
 {
