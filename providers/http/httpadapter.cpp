@@ -14,7 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string text(const json& object, const char* key, std::string fallback = {})
+// A string setting of the provider's configuration (read with nlohmann: configurations are
+// validated before a run; platform answers are read with JsonDoc).
+std::string setting(const json& object, const char* key, std::string fallback = {})
 {
     if (!object.is_object())
         return fallback;
@@ -34,9 +36,9 @@ std::vector<std::string> strings(const json& object, const char* key)
 
 std::optional<HttpEndpoint> endpoint(const json& object, const std::string& baseUrl, const char* method)
 {
-    if (!object.is_object() || text(object, "url").empty())
+    if (!object.is_object() || setting(object, "url").empty())
         return std::nullopt;
-    return HttpEndpoint { text(object, "method", method), joinBaseUrl(baseUrl, text(object, "url")) };
+    return HttpEndpoint { setting(object, "method", method), joinBaseUrl(baseUrl, setting(object, "url")) };
 }
 
 // The first value a pointer ("*" for every element of an array) reaches, if any.
@@ -108,16 +110,16 @@ std::string originOf(const std::string& url)
 HttpExtract HttpExtract::fromJson(const json& extract)
 {
     HttpExtract e;
-    e.image = text(extract, "image");
-    e.images = text(extract, "images");
-    e.status = text(extract, "status");
-    e.queueMs = text(extract, "queue_ms");
-    e.queueS = text(extract, "queue_s");
-    e.execMs = text(extract, "exec_ms");
-    e.execS = text(extract, "exec_s");
-    e.jobId = text(extract, "job_id");
-    e.error = text(extract, "error");
-    e.workerId = text(extract, "worker_id");
+    e.image = setting(extract, "image");
+    e.images = setting(extract, "images");
+    e.status = setting(extract, "status");
+    e.queueMs = setting(extract, "queue_ms");
+    e.queueS = setting(extract, "queue_s");
+    e.execMs = setting(extract, "exec_ms");
+    e.execS = setting(extract, "exec_s");
+    e.jobId = setting(extract, "job_id");
+    e.error = setting(extract, "error");
+    e.workerId = setting(extract, "worker_id");
     return e;
 }
 
@@ -143,7 +145,7 @@ HttpAdapterOptions HttpAdapterOptions::fromConfig(const ProviderConfig& provider
     const json& s = provider.settings;
     if (!s.is_object())
         return options;
-    options.submit = { text(s, "method", "POST"), joinBaseUrl(context.baseUrl, text(s, "url")) };
+    options.submit = { setting(s, "method", "POST"), joinBaseUrl(context.baseUrl, setting(s, "url")) };
     if (s.contains("headers") && s["headers"].is_object())
         for (const auto& [name, value] : s["headers"].items())
             if (value.is_string())
