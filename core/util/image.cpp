@@ -43,16 +43,28 @@ int channelsOf(int colorType)
     }
 }
 
-// Inflates the concatenated IDAT data and counts the bytes, without keeping them.
+// Inflates the concatenated IDAT data (a zlib stream) and counts the bytes, without keeping them.
+// The stream is inflated raw, skipping zlib's Adler-32 of the inflated bytes: every compressed byte
+// is already covered by its chunk's CRC-32, and the Adler-32 of 3 MB of pixels was half of what
+// checking a 1024x1024 image cost (measured with perf at 10,000 jobs in flight,
+// docs/performance.md). The 2-byte header and the 4-byte trailer must still be where RFC 1950
+// puts them.
 bool inflatedSizeIs(std::string_view idat, std::uint64_t expected)
 {
+    if (idat.size() < 2 + 4)
+        return false;
+    const unsigned cmf = std::uint8_t(idat[0]), flg = std::uint8_t(idat[1]);
+    const bool deflateMethod = (cmf & 0x0f) == 8 && (cmf >> 4) <= 7;
+    const bool presetDictionary = (flg & 0x20) != 0; // PNG forbids one
+    if (!deflateMethod || presetDictionary || (cmf * 256 + flg) % 31 != 0)
+        return false;
     z_stream zs {};
-    if (inflateInit(&zs) != Z_OK)
+    if (inflateInit2(&zs, -15) != Z_OK) // raw deflate: no header, no Adler-32
         return false;
     std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&zs, inflateEnd);
     std::array<unsigned char, 65536> out {};
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(idat.data()));
-    zs.avail_in = static_cast<uInt>(idat.size());
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(idat.data() + 2));
+    zs.avail_in = static_cast<uInt>(idat.size() - 2);
     std::uint64_t total = 0;
     int rc = Z_OK;
     while (rc == Z_OK) {
@@ -63,7 +75,7 @@ bool inflatedSizeIs(std::string_view idat, std::uint64_t expected)
         if (rc == Z_BUF_ERROR && zs.avail_in == 0)
             break;
     }
-    return rc == Z_STREAM_END && total == expected;
+    return rc == Z_STREAM_END && zs.avail_in == 4 && total == expected;
 }
 
 ImageCheck checkPng(std::string_view s)

@@ -23,8 +23,15 @@ std::string chunk(const std::string& type, const std::string& data)
     return be32(std::uint32_t(data.size())) + type + data + be32(std::uint32_t(crc));
 }
 
-// An RGB PNG of width x height whose IDAT inflates to `rows` rows (rows == height when honest).
-std::string makePng(int width, int height, int rows)
+std::string pngWithIdat(int width, int height, const std::string& idat)
+{
+    const std::string ihdr
+        = be32(std::uint32_t(width)) + be32(std::uint32_t(height)) + std::string("\x08\x02\x00\x00\x00", 5);
+    return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", idat) + chunk("IEND", "");
+}
+
+// The zlib stream of `rows` rows of an RGB image `width` wide.
+std::string zlibRows(int width, int rows)
 {
     std::string raw;
     for (int y = 0; y < rows; ++y) {
@@ -36,9 +43,13 @@ std::string makePng(int width, int height, int rows)
     compress(reinterpret_cast<Bytef*>(packed.data()), &packedSize, reinterpret_cast<const Bytef*>(raw.data()),
         uLong(raw.size()));
     packed.resize(packedSize);
-    const std::string ihdr
-        = be32(std::uint32_t(width)) + be32(std::uint32_t(height)) + std::string("\x08\x02\x00\x00\x00", 5);
-    return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", packed) + chunk("IEND", "");
+    return packed;
+}
+
+// An RGB PNG of width x height whose IDAT inflates to `rows` rows (rows == height when honest).
+std::string makePng(int width, int height, int rows)
+{
+    return pngWithIdat(width, height, zlibRows(width, rows));
 }
 
 } // namespace
@@ -94,6 +105,16 @@ private slots:
         QTest::newRow("flipped bit fails the CRC") << bytes(badCrc) << false << 0 << 0;
         QTest::newRow("truncated file is invalid") << bytes(good.substr(0, good.size() - 12)) << false << 0 << 0;
         QTest::newRow("not an image") << QByteArray("<html>oops</html>") << false << 0 << 0;
+        // The chunk CRCs are right in these: what is wrong is the zlib stream inside IDAT.
+        const std::string stream = zlibRows(64, 48);
+        QTest::newRow("zlib stream without its Adler-32 trailer is invalid")
+            << bytes(pngWithIdat(64, 48, stream.substr(0, stream.size() - 4))) << false << 0 << 0;
+        QTest::newRow("bytes after the zlib stream are invalid")
+            << bytes(pngWithIdat(64, 48, stream + "junk")) << false << 0 << 0;
+        QTest::newRow("a zlib header that is not deflate is invalid")
+            << bytes(pngWithIdat(64, 48, "\x79\x9c" + stream.substr(2))) << false << 0 << 0;
+        QTest::newRow("raw deflate without the zlib header is invalid")
+            << bytes(pngWithIdat(64, 48, stream.substr(2))) << false << 0 << 0;
     }
     void pngChecks()
     {
