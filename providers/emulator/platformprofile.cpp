@@ -178,6 +178,20 @@ PlatformProfile PlatformProfile::fromJson(const json& document, const std::strin
             });
         }
     });
+    top.object("images", [&p](ObjectReader& r) {
+        std::string format = "png";
+        r.text("format", format);
+        if (format == "png")
+            p.images.format = ImageFormat::Png;
+        else if (format == "jpeg")
+            p.images.format = ImageFormat::Jpeg;
+        else if (format == "webp")
+            p.images.format = ImageFormat::Webp;
+        else
+            r.fail(r.keyPath("format"), "expected \"png\", \"jpeg\" or \"webp\"");
+        r.integer("quality", p.images.quality, 0, 100);
+        r.number("bytes_per_megapixel", p.images.bytesPerMegapixel, 0, 1e7);
+    });
     top.finish();
     return p;
 }

@@ -24,6 +24,16 @@ struct RateLimit {
 
 enum class ScaleOn { QueueDelay, RequestCount };
 
+enum class ImageFormat { Png, Jpeg, Webp };
+
+// How the platform's images are encoded (the profile's "images" section, docs/emulator.md).
+// The defaults give realistic sizes: a 1024x1024 PNG of about 1.5 MB, like a real SDXL PNG.
+struct ImageSettings {
+    ImageFormat format = ImageFormat::Png;
+    int quality = 90; // JPEG and WebP, 0..100; PNG is lossless and ignores it
+    double bytesPerMegapixel = 0; // > 0: every image is this many bytes per 10^6 pixels, exactly
+};
+
 // Everything that makes one emulated platform behave as it does. Keys and units are those of
 // resources/emulator/*.json (documented in docs/emulator.md); durations are in ms before time_scale.
 struct PlatformProfile {
@@ -72,6 +82,8 @@ struct PlatformProfile {
         { "status", { 2000, 0 } }, { "stream", { 2000, 0 } }, { "cancel", { 100, 0 } }, { "purge_queue", { 2, 0 } },
         { "health", { 0, 0 } } };
     double retryAfterS = 0; // 0: 429 without a Retry-After header, as RunPod documents
+
+    ImageSettings images;
 
     // Throws ProfileError naming the source and the key.
     static PlatformProfile fromJson(const nlohmann::json& json, const std::string& source);

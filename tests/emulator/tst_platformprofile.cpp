@@ -19,6 +19,7 @@ private slots:
     void badProfilesNameTheKey();
     void defaultsFollowRunPodsDocumentedNumbers();
     void unknownProfileNameIsRefused();
+    void imagesSectionIsRead();
 };
 
 void TestPlatformProfile::builtInProfilesLoad_data()
@@ -79,6 +80,14 @@ void TestPlatformProfile::badProfilesNameTheKey_data()
         << "service.default_precision";
     QTest::newRow("unknown rate-limited operation") << R"({"rate_limits": {"teleport": {"per_10s": 1}}})"
                                                     << "rate_limits.teleport: unknown key";
+    QTest::newRow("unknown image format") << R"({"images": {"format": "gif"}})"
+                                          << "images.format";
+    QTest::newRow("image quality above 100") << R"({"images": {"quality": 101}})"
+                                             << "images.quality: out of range";
+    QTest::newRow("negative bytes per megapixel") << R"({"images": {"bytes_per_megapixel": -1}})"
+                                                  << "images.bytes_per_megapixel: out of range";
+    QTest::newRow("misspelt image key") << R"({"images": {"fromat": "png"}})"
+                                        << "images.fromat: unknown key";
     QTest::newRow("top level not an object") << R"([1, 2])"
                                              << "(top level)";
 }
@@ -116,6 +125,20 @@ void TestPlatformProfile::unknownProfileNameIsRefused()
 {
     QVERIFY_THROWS_EXCEPTION(ProfileError, PlatformProfile::load("no-such-profile"));
     QVERIFY_THROWS_EXCEPTION(ProfileError, PlatformProfile::load("/nonexistent/profile.json"));
+}
+
+void TestPlatformProfile::imagesSectionIsRead()
+{
+    const PlatformProfile defaults = PlatformProfile::fromJson(nlohmann::json::object(), "empty.json");
+    QVERIFY(defaults.images.format == ImageFormat::Png);
+    QCOMPARE(defaults.images.quality, 90);
+    QCOMPARE(defaults.images.bytesPerMegapixel, 0.0);
+    const PlatformProfile p = PlatformProfile::fromJson(
+        nlohmann::json::parse(R"({"images": {"format": "webp", "quality": 75, "bytes_per_megapixel": 250000}})"),
+        "webp.json");
+    QVERIFY(p.images.format == ImageFormat::Webp);
+    QCOMPARE(p.images.quality, 75);
+    QCOMPARE(p.images.bytesPerMegapixel, 250000.0);
 }
 
 QTEST_APPLESS_MAIN(TestPlatformProfile)
