@@ -30,6 +30,7 @@ struct JobSpec {
     double guidance = 7.5;
     std::string precision; // empty: the profile's default
     int64_t seed = -1; // < 0: the platform draws one
+    uint64_t promptHash = 0; // of the prompt: with the seed, it picks the look of each image
     int64_t executionTimeoutMs = 0; // 0: the profile's; a request's own timeout is not time-scaled
 };
 
