@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platformmodel.h"
 
+#include "emulatedimage.h"
 #include "platformrandom.h"
 
 #include <algorithm>
@@ -237,6 +238,8 @@ void PlatformModel::record(Job& job, JobStatus status)
     t.error = status == JobStatus::Cancelled ? std::string() : job.error;
     t.billedS = double(t.execMs + t.coldStartMs) / 1000.0;
     t.costUsd = t.billedS * m_profile.pricePerS;
+    t.imageFormat = images::formatName(m_profile.images.format);
+    t.imageBytes = images::jobBytes(m_profile.images, t); // renders a look the first time only
     switch (status) {
     case JobStatus::Completed:
         ++m_counters.completed;

@@ -53,6 +53,8 @@ struct JobTruth {
     std::string error;
     double billedS = 0; // attributable: (execMs + coldStartMs) / 1000
     double costUsd = 0;
+    std::string imageFormat; // "png", "jpeg" or "webp": the profile's
+    int64_t imageBytes = 0; // the encoded images of a COMPLETED job, all of them; 0 otherwise
 };
 
 // A job still queued or running.

@@ -38,6 +38,8 @@ nlohmann::json TruthLog::toJson(const JobTruth& t)
         { "steps", t.spec.steps },
         { "images", t.spec.images },
         { "precision", t.spec.precision },
+        { "image_format", t.imageFormat },
+        { "image_bytes", t.imageBytes },
     };
     if (!t.error.empty())
         j["error"] = t.error;
