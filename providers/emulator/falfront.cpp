@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "falfront.h"
 
+#include "emulatedimage.h"
 #include "lowdelaytcpserver.h"
 #include "platformdriver.h"
 
@@ -17,11 +18,12 @@ using Method = QHttpServerRequest::Method;
 namespace {
 
 // With one more header when `name` is set (Qt 6.4's header list is an initializer_list).
-void reply(QHttpServerResponder& responder, int status, const json& body, const QByteArray& name = {},
+void reply(Egress& egress, QHttpServerResponder& responder, int status, const json& body, const QByteArray& name = {},
     const QByteArray& value = {})
 {
     const auto code = static_cast<QHttpServerResponder::StatusCode>(status);
     const QByteArray data = QByteArray::fromStdString(body.dump());
+    egress.response(data.size());
     if (name.isEmpty())
         responder.write(data, { { "Content-Type", "application/json" } }, code);
     else
@@ -72,6 +74,7 @@ FalFront::FalFront(PlatformDriver& driver, Options options, QObject* parent)
     : QObject(parent)
     , m_driver(driver)
     , m_options(std::move(options))
+    , m_egress(driver.egress("fal"))
     , m_limits(driver.profile().rateLimits)
 {
     connect(&m_driver, &PlatformDriver::jobFinished, this, &FalFront::onJobFinished);
@@ -113,7 +116,7 @@ void FalFront::dispatch(const QHttpServerRequest& request, Responder&& responder
     case Kind::None:
         break;
     }
-    reply(responder, 404, fal::error("Not Found"));
+    reply(m_egress, responder, 404, fal::error("Not Found"));
 }
 
 // Brings the platform up to now, then checks the key and the rate limits, answering any refusal.
@@ -123,7 +126,7 @@ bool FalFront::admit(const QHttpServerRequest& request, Responder& responder, co
     const QByteArray authorization = header(request, "Authorization");
     const QByteArray key = authorization.startsWith("Key ") ? authorization.mid(4).trimmed() : QByteArray();
     if (key.isEmpty() || (!m_options.apiKey.isEmpty() && key != m_options.apiKey)) {
-        reply(responder, 401,
+        reply(m_egress, responder, 401,
             fal::error(
                 key.isEmpty() ? "No credentials: send \"Authorization: Key <FAL_KEY>\"" : "Invalid credentials"));
         return false;
@@ -133,7 +136,7 @@ bool FalFront::admit(const QHttpServerRequest& request, Responder& responder, co
         // answer 429, so that a client's handling of it can be tested.
         const double retryAfter = m_driver.profile().retryAfterS;
         const qint64 seconds = retryAfter > 0 ? static_cast<qint64>(std::ceil(retryAfter)) : 10;
-        reply(responder, 429, fal::error("Rate limit exceeded", "rate_limited"),
+        reply(m_egress, responder, 429, fal::error("Rate limit exceeded", "rate_limited"),
             retryAfter > 0 ? QByteArray("Retry-After") : QByteArray(), QByteArray::number(seconds));
         return false;
     }
@@ -168,7 +171,7 @@ void FalFront::submit(const QHttpServerRequest& request, Responder&& responder, 
     if (!fal::parseInput(request.body().toStdString(), spec, detail)) {
         if (sync)
             m_limits.release("runsync");
-        reply(responder, 422, { { "detail", detail } }, "X-Fal-Retryable", "false");
+        reply(m_egress, responder, 422, { { "detail", detail } }, "X-Fal-Retryable", "false");
         return;
     }
     const JobView view = m_driver.submit(spec);
@@ -177,7 +180,7 @@ void FalFront::submit(const QHttpServerRequest& request, Responder&& responder, 
     r.id = view.jobId;
     r.appId = route.appId;
     if (!sync) {
-        reply(responder, 200, fal::submitted(r, m_base, queuePosition(r)), "X-Fal-Request-Id",
+        reply(m_egress, responder, 200, fal::submitted(r, m_base, queuePosition(r)), "X-Fal-Request-Id",
             QByteArray::fromStdString(r.id));
         return;
     }
@@ -199,20 +202,20 @@ void FalFront::status(const fal::Route& route, Responder&& responder)
 {
     const fal::Request* r = find(route);
     if (!r)
-        return reply(responder, 404, fal::error("Request not found"));
+        return reply(m_egress, responder, 404, fal::error("Request not found"));
     int code = 200;
     const auto view = r->truth ? std::nullopt : m_driver.job(r->index);
     const json body = fal::status(*r, view, r->truth ? 0 : queuePosition(*r), m_base, code);
-    reply(responder, code, body);
+    reply(m_egress, responder, code, body);
 }
 
 void FalFront::result(const fal::Route& route, Responder&& responder)
 {
     const fal::Request* r = find(route);
     if (!r)
-        return reply(responder, 404, fal::error("Request not found"));
+        return reply(m_egress, responder, 404, fal::error("Request not found"));
     if (!r->truth)
-        return reply(responder, 400, fal::error("Request is still in progress"));
+        return reply(m_egress, responder, 400, fal::error("Request is still in progress"));
     answerResult(responder, *r);
 }
 
@@ -221,35 +224,38 @@ void FalFront::answerResult(Responder& responder, const fal::Request& r)
 {
     const JobTruth& t = *r.truth;
     if (t.status == JobStatus::Completed)
-        return reply(responder, 200, fal::result(t, m_base), "X-Fal-Request-Id", QByteArray::fromStdString(r.id));
+        return reply(m_egress, responder, 200, fal::result(t, m_base, m_driver.profile().images.format),
+            "X-Fal-Request-Id", QByteArray::fromStdString(r.id));
     const std::string type = fal::errorType(t);
     const int code = t.status == JobStatus::Cancelled ? 400 : t.status == JobStatus::TimedOut ? 504 : 500;
     const std::string message = t.error.empty() ? "Request ended " + std::string(jobStatusName(t.status)) : t.error;
-    reply(responder, code, fal::error(message, type), "X-Fal-Error-Type", QByteArray::fromStdString(type));
+    reply(m_egress, responder, code, fal::error(message, type), "X-Fal-Error-Type", QByteArray::fromStdString(type));
 }
 
 void FalFront::cancel(const fal::Route& route, Responder&& responder)
 {
     const fal::Request* r = find(route);
     if (!r)
-        return reply(responder, 404, { { "status", "NOT_FOUND" } });
+        return reply(m_egress, responder, 404, { { "status", "NOT_FOUND" } });
     if (r->truth)
-        return reply(responder, 400, { { "status", "ALREADY_COMPLETED" } });
+        return reply(m_egress, responder, 400, { { "status", "ALREADY_COMPLETED" } });
     m_driver.cancel(r->index); // its truth arrives through onJobFinished before this returns
-    reply(responder, 202, { { "status", "CANCELLATION_REQUESTED" } });
+    reply(m_egress, responder, 202, { { "status", "CANCELLATION_REQUESTED" } });
 }
 
 void FalFront::file(const QString& name, Responder&& responder)
 {
-    // <request id>-<image index>.png; ids contain '-' themselves, the index follows the last one.
-    const qsizetype dash = name.lastIndexOf('-');
-    bool ok = name.endsWith(".png") && dash > 0;
-    const int index = ok ? name.mid(dash + 1, name.size() - dash - 5).toInt(&ok) : -1;
-    const auto it = ok ? m_requests.find(name.left(dash).toStdString()) : m_requests.end();
+    const ImageSettings& settings = m_driver.profile().images;
+    std::string id;
+    int index = -1;
+    const bool ok = images::parseFileName(name.toStdString(), settings.format, id, index);
+    const auto it = ok ? m_requests.find(id) : m_requests.end();
     if (it == m_requests.end() || !it->second.truth || it->second.truth->status != JobStatus::Completed || index < 0
         || index >= it->second.truth->spec.images)
-        return reply(responder, 404, fal::error("File not found"));
-    responder.write(QByteArray::fromStdString(fal::image(*it->second.truth, index)), "image/png");
+        return reply(m_egress, responder, 404, fal::error("File not found"));
+    const std::string bytes = images::bytes(settings, images::ofJob(*it->second.truth, index));
+    m_egress.file(static_cast<int64_t>(bytes.size()));
+    responder.write(QByteArray::fromStdString(bytes), images::mimeType(settings.format).data());
 }
 
 // Answers a held sync request with the result (write false: the client is gone).

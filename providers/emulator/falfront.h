@@ -62,6 +62,7 @@ private:
 
     PlatformDriver& m_driver;
     Options m_options;
+    Egress& m_egress;
     ShardedHttpServer m_server;
     RateLimiter m_limits;
     std::string m_base; // "http://127.0.0.1:port"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "faljson.h"
 
-#include "pngimage.h"
+#include "emulatedimage.h"
 
 #include <map>
 #include <tuple>
@@ -101,6 +101,7 @@ bool parseInput(const std::string& body, JobSpec& spec, json& detail)
         detail = json::array({ problem("prompt", "field required", "value_error.missing") });
         return false;
     }
+    spec.promptHash = images::promptHash(prompt->get_ref<const std::string&>());
     // fal's named sizes (docs/protocols.md §3.1); landscape_4_3 when none is given.
     static const std::map<std::string, std::pair<int, int>, std::less<>> named = { { "square_hd", { 1024, 1024 } },
         { "square", { 512, 512 } }, { "portrait_4_3", { 768, 1024 } }, { "portrait_16_9", { 576, 1024 } },
@@ -171,13 +172,14 @@ json status(
     return body;
 }
 
-json result(const JobTruth& truth, const std::string& base)
+json result(const JobTruth& truth, const std::string& base, ImageFormat format)
 {
-    json images = json::array();
+    json list = json::array();
     for (int i = 0; i < truth.spec.images; ++i)
-        images.push_back({ { "url", base + "/files/" + truth.jobId + "-" + std::to_string(i) + ".png" },
-            { "width", truth.spec.width }, { "height", truth.spec.height }, { "content_type", "image/png" } });
-    return { { "images", std::move(images) }, { "timings", { { "inference", double(truth.execMs) / 1000.0 } } },
+        list.push_back(
+            { { "url", base + "/files/" + images::fileName(truth, i, format) }, { "width", truth.spec.width },
+                { "height", truth.spec.height }, { "content_type", std::string(images::mimeType(format)) } });
+    return { { "images", std::move(list) }, { "timings", { { "inference", double(truth.execMs) / 1000.0 } } },
         { "seed", truth.seed }, { "has_nsfw_concepts", json::array() } };
 }
 
@@ -199,14 +201,6 @@ json error(const std::string& message, const std::string& type)
     if (!type.empty())
         body["error_type"] = type;
     return body;
-}
-
-std::string image(const JobTruth& truth, int i)
-{
-    // The tEXt chunk makes every image of every request a distinct file (as the other fronts').
-    const std::string text = "t2ibench-emulator request=" + truth.jobId + " image=" + std::to_string(i)
-        + " seed=" + std::to_string(truth.seed + i);
-    return PngImage::make(truth.spec.width, truth.spec.height, text);
 }
 
 } // namespace t2i::fal

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "platformprofile.h"
 #include "platformtypes.h"
 
 #include <nlohmann/json.hpp>
@@ -46,14 +47,13 @@ nlohmann::json submitted(const Request& r, const std::string& base, int queuePos
 // "error" and "error_type" (there is no FAILED status).
 nlohmann::json status(
     const Request& r, const std::optional<JobView>& view, int queuePosition, const std::string& base, int& httpStatus);
-// The result of a completed job: {images: [{url, width, height, content_type}], timings, seed}.
-nlohmann::json result(const JobTruth& truth, const std::string& base);
+// The result of a completed job: {images: [{url, width, height, content_type}], timings, seed};
+// the URLs are /files/<id>-<i>.<the format's extension>.
+nlohmann::json result(const JobTruth& truth, const std::string& base, ImageFormat format);
 // For a job that ended otherwise: the error type sent as X-Fal-Error-Type and in the body.
 std::string errorType(const JobTruth& truth);
 // {"detail": message, "error_type": type} (docs/protocols.md §3.6).
 nlohmann::json error(const std::string& message, const std::string& type = {});
-// The PNG of a finished job's image `i`: the same bytes on every download.
-std::string image(const JobTruth& truth, int i);
 
 } // namespace fal
 } // namespace t2i

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "openaifront.h"
 
+#include "emulatedimage.h"
 #include "lowdelaytcpserver.h"
 #include "openaijson.h"
 #include "platformdriver.h"
@@ -18,10 +19,12 @@ using Method = QHttpServerRequest::Method;
 
 namespace {
 
-void reply(QHttpServerResponder& responder, int status, const json& body)
+void reply(Egress& egress, QHttpServerResponder& responder, int status, const json& body)
 {
-    responder.write(QByteArray::fromStdString(body.dump()), { { "Content-Type", "application/json" } },
-        static_cast<QHttpServerResponder::StatusCode>(status));
+    const QByteArray text = QByteArray::fromStdString(body.dump());
+    egress.response(text.size());
+    responder.write(
+        text, { { "Content-Type", "application/json" } }, static_cast<QHttpServerResponder::StatusCode>(status));
 }
 
 } // namespace
@@ -47,6 +50,7 @@ OpenAIFront::OpenAIFront(PlatformDriver& driver, Options options, QObject* paren
     : QObject(parent)
     , m_driver(driver)
     , m_options(std::move(options))
+    , m_egress(driver.egress("openai"))
     , m_limits(driver.profile().rateLimits)
 {
     connect(&m_driver, &PlatformDriver::jobFinished, this, &OpenAIFront::onJobFinished);
@@ -77,9 +81,9 @@ void OpenAIFront::addRoutes()
         m_driver.sync();
         file(name, std::move(r));
     });
-    m_server.setMissingHandler([](const Request& request, Responder&& r) {
-        reply(
-            r, 404, openai::error("Invalid URL (" + request.url().path().toStdString() + ")", "invalid_request_error"));
+    m_server.setMissingHandler([this](const Request& request, Responder&& r) {
+        reply(m_egress, r, 404,
+            openai::error("Invalid URL (" + request.url().path().toStdString() + ")", "invalid_request_error"));
     });
 }
 
@@ -92,14 +96,14 @@ bool OpenAIFront::authorized(const QHttpServerRequest& request, Responder& respo
     }
     const QByteArray key = authorization.startsWith("Bearer ") ? authorization.mid(7).trimmed() : QByteArray();
     if (key.isEmpty()) {
-        reply(responder, 401,
+        reply(m_egress, responder, 401,
             openai::error("You didn't provide an API key. You need to provide your API key in an Authorization "
                           "header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
                 "invalid_request_error"));
         return false;
     }
     if (!m_options.apiKey.isEmpty() && key != m_options.apiKey) {
-        reply(responder, 401,
+        reply(m_egress, responder, 401,
             openai::error("Incorrect API key provided.", "invalid_request_error", {}, "invalid_api_key"));
         return false;
     }
@@ -111,7 +115,7 @@ void OpenAIFront::generate(const QHttpServerRequest& request, Responder&& respon
     openai::Problem problem;
     const auto parsed = openai::parseGenerate(request.body().toStdString(), problem);
     if (!parsed) {
-        reply(responder, 400, openai::error(problem.message, "invalid_request_error", problem.param));
+        reply(m_egress, responder, 400, openai::error(problem.message, "invalid_request_error", problem.param));
         return;
     }
     if (!m_limits.admit("runsync", m_driver.nowMs(), true)) {
@@ -119,7 +123,9 @@ void OpenAIFront::generate(const QHttpServerRequest& request, Responder&& respon
         const double seconds = m_driver.profile().retryAfterS > 0 ? m_driver.profile().retryAfterS : 1.0;
         const json body = openai::error(
             "Rate limit reached for images per min. Please try again later.", "requests", {}, "rate_limit_exceeded");
-        responder.write(QByteArray::fromStdString(body.dump()),
+        const QByteArray text = QByteArray::fromStdString(body.dump());
+        m_egress.response(text.size());
+        responder.write(text,
             { { "Content-Type", "application/json" },
                 { "retry-after", QByteArray::number(static_cast<qint64>(std::ceil(seconds))) },
                 { "retry-after-ms", QByteArray::number(static_cast<qint64>(std::llround(seconds * 1000))) } },
@@ -157,18 +163,24 @@ void OpenAIFront::answer(const std::shared_ptr<Waiter>& waiter, const JobTruth* 
     // The server's whole time, queue and cold start included, as OpenAI's header is.
     const QByteArray processing = QByteArray::number(static_cast<qint64>(truth->finishMs - truth->arrivalMs));
     const QByteArray requestId = QByteArray::fromStdString(truth->jobId);
-    json body;
+    std::string text;
     int status = 200;
     if (truth->status == JobStatus::Completed) {
         const std::string base = "http://127.0.0.1:" + std::to_string(m_port);
-        body = openai::generated(*truth, waiter->url, waiter->inputTokens, base, QDateTime::currentSecsSinceEpoch());
+        const ImageSettings& settings = m_driver.profile().images;
+        const json body = openai::generated(
+            *truth, waiter->url, waiter->inputTokens, base, QDateTime::currentSecsSinceEpoch(), settings.format);
+        images::Spliced spliced = images::dumpWithImages(body, settings, *truth, {}); // b64_json: bare base64
+        m_egress.inlineImagesSent(spliced.images, spliced.imageBytes);
+        text = std::move(spliced.text);
     } else {
         status = 500;
         const std::string message
             = truth->error.empty() ? "The job ended " + std::string(jobStatusName(truth->status)) : truth->error;
-        body = openai::error(message, "server_error");
+        text = openai::error(message, "server_error").dump();
     }
-    waiter->responder.write(QByteArray::fromStdString(body.dump()),
+    m_egress.response(static_cast<int64_t>(text.size()));
+    waiter->responder.write(QByteArray::fromStdString(text),
         { { "Content-Type", "application/json" }, { "openai-processing-ms", processing },
             { "x-request-id", requestId } },
         static_cast<QHttpServerResponder::StatusCode>(status));
@@ -189,18 +201,20 @@ void OpenAIFront::onJobFinished(const JobTruth& truth)
 
 void OpenAIFront::file(const QString& name, Responder&& responder)
 {
-    // <job id>-<image index>.png; job ids contain '-' themselves, the index follows the last one.
-    const qsizetype dash = name.lastIndexOf('-');
-    bool ok = name.endsWith(".png") && dash > 0;
-    const int index = ok ? name.mid(dash + 1, name.size() - dash - 5).toInt(&ok) : -1;
-    const auto it = ok ? m_files.find(name.left(dash).toStdString()) : m_files.end();
+    const ImageSettings& settings = m_driver.profile().images;
+    std::string jobId;
+    int index = -1;
+    const bool ok = images::parseFileName(name.toStdString(), settings.format, jobId, index);
+    const auto it = ok ? m_files.find(jobId) : m_files.end();
     // Past retention a file is gone, whether or not the sweep has run yet.
     if (it == m_files.end() || it->second.expiresAtMs <= m_driver.nowMs() || index < 0
         || index >= it->second.truth.spec.images) {
-        reply(responder, 404, openai::error("File not found.", "invalid_request_error"));
+        reply(m_egress, responder, 404, openai::error("File not found.", "invalid_request_error"));
         return;
     }
-    responder.write(QByteArray::fromStdString(openai::image(it->second.truth, index)), "image/png");
+    const std::string bytes = images::bytes(settings, images::ofJob(it->second.truth, index));
+    m_egress.file(static_cast<int64_t>(bytes.size()));
+    responder.write(QByteArray::fromStdString(bytes), images::mimeType(settings.format).data());
 }
 
 void OpenAIFront::expire()

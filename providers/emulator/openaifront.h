@@ -21,7 +21,7 @@ class PlatformDriver;
 
 // OpenAI's Images API (docs/protocols.md §9) in front of a PlatformDriver, on
 // 127.0.0.1: POST /v1/images/generations is held, without a thread, until its job ends and then
-// answered in full (the API has no job ids, polling or cancel); GET /files/<id>-<i>.png serves the
+// answered in full (the API has no job ids, polling or cancel); GET /files/<id>-<i>.<ext> serves the
 // images of response_format "url" answers until retention.run_s after the job ended. In-flight
 // generations count against the profile's "runsync" rate limits (the same held-request kind).
 class OpenAIFront : public QObject {
@@ -57,6 +57,7 @@ private:
 
     PlatformDriver& m_driver;
     Options m_options;
+    Egress& m_egress;
     ShardedHttpServer m_server;
     RateLimiter m_limits;
     QTimer m_expiry;

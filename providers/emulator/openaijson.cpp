@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "openaijson.h"
 
-#include "pngimage.h"
+#include "emulatedimage.h"
 
 #include <charconv>
 #include <cmath>
@@ -93,6 +93,7 @@ std::optional<Generate> parseGenerate(const std::string& body, Problem& problem)
     g.spec.steps = static_cast<int>(steps);
     g.spec.seed = seed;
     g.inputTokens = std::max<int64_t>(1, static_cast<int64_t>(prompt->get<std::string>().size() + 3) / 4);
+    g.spec.promptHash = images::promptHash(prompt->get_ref<const std::string&>());
     return g;
 }
 
@@ -106,22 +107,15 @@ json usage(const JobSpec& spec, int64_t inputTokens)
         { "total_tokens", inputTokens + output } };
 }
 
-std::string image(const JobTruth& truth, int i)
-{
-    // The tEXt chunk makes every image of every job a distinct file (as the RunPod front's).
-    const std::string text = "t2ibench-emulator job=" + truth.jobId + " image=" + std::to_string(i)
-        + " seed=" + std::to_string(truth.seed + i);
-    return PngImage::make(truth.spec.width, truth.spec.height, text);
-}
-
-json generated(const JobTruth& truth, bool url, int64_t inputTokens, const std::string& filesBase, int64_t createdS)
+json generated(const JobTruth& truth, bool url, int64_t inputTokens, const std::string& filesBase, int64_t createdS,
+    ImageFormat format)
 {
     json data = json::array();
     for (int i = 0; i < truth.spec.images; ++i) {
         if (url)
-            data.push_back({ { "url", filesBase + "/files/" + truth.jobId + "-" + std::to_string(i) + ".png" } });
+            data.push_back({ { "url", filesBase + "/files/" + images::fileName(truth, i, format) } });
         else
-            data.push_back({ { "b64_json", PngImage::base64(image(truth, i)) } });
+            data.push_back({ { "b64_json", images::placeholder(i) } });
     }
     return { { "created", createdS }, { "data", std::move(data) }, { "usage", usage(truth.spec, inputTokens) } };
 }

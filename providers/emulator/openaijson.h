@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "platformprofile.h"
 #include "platformtypes.h"
 
 #include <nlohmann/json.hpp>
@@ -30,13 +31,12 @@ struct Problem {
 // response_format, plus LocalAI's "step" and a "seed". On error returns nullopt and says why.
 std::optional<Generate> parseGenerate(const std::string& body, Problem& problem);
 
-// {"created", "data": [{"b64_json"} or {"url": filesBase + "/files/<id>-<i>.png"}], "usage"}.
-nlohmann::json generated(
-    const JobTruth& truth, bool url, int64_t inputTokens, const std::string& filesBase, int64_t createdS);
+// {"created", "data": [{"b64_json"} or {"url": filesBase + "/files/<id>-<i>.<ext>"}], "usage"}; each
+// b64_json is still an images::placeholder(i): the front splices the base64 in as it writes.
+nlohmann::json generated(const JobTruth& truth, bool url, int64_t inputTokens, const std::string& filesBase,
+    int64_t createdS, ImageFormat format);
 // Token counts shaped like gpt-image-1's: ~1056 output tokens per 1024x1024 image (medium quality).
 nlohmann::json usage(const JobSpec& spec, int64_t inputTokens);
-// The PNG of a finished job's image `i`: the same bytes whether sent inline or from /files/.
-std::string image(const JobTruth& truth, int i);
 // {"error": {"message", "type", "param", "code"}}; empty param/code are null.
 nlohmann::json error(
     const std::string& message, const std::string& type, const std::string& param = {}, const std::string& code = {});

@@ -78,14 +78,17 @@ int PlatformDriver::purgeQueue()
 
 Ledger PlatformDriver::shutdown()
 {
-    if (m_final)
+    if (m_final) {
+        m_final->egress = m_egress; // what was sent after the shutdown too
         return *m_final;
+    }
     // Min workers are billed for the time clients used the endpoint, not for the emulator's own
     // start-up and shutdown around a run.
     std::optional<std::pair<int64_t, int64_t>> inUse;
     if (m_firstRequestMs)
         inUse = std::make_pair(*m_firstRequestMs, m_lastRequestMs);
     m_final = m_model.shutdown(nowMs(), inUse);
+    m_final->egress = m_egress;
     m_timer.stop();
     for (const JobTruth& truth : m_model.takeFinished()) {
         if (m_truth)

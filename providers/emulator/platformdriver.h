@@ -7,7 +7,9 @@
 #include <QObject>
 #include <QTimer>
 
+#include <map>
 #include <memory>
+#include <string>
 
 namespace t2i {
 
@@ -39,6 +41,10 @@ public:
     PlatformHealth health() const { return m_model.health(); }
     std::vector<WorkerView> workers() const { return m_model.workers(); }
 
+    // What a front ("runpod", ...) has sent so far; fronts add to it as they answer. The reference
+    // stays valid for the driver's life. shutdown() puts every front's in the ledger.
+    Egress& egress(const std::string& front) { return m_egress[front]; }
+
     // Stops the platform now: every worker stops, the ledger goes to the truth log. Idempotent.
     Ledger shutdown();
 
@@ -57,6 +63,7 @@ private:
     std::optional<Ledger> m_final;
     std::optional<int64_t> m_firstRequestMs;
     int64_t m_lastRequestMs = 0;
+    std::map<std::string, Egress> m_egress;
 };
 
 } // namespace t2i

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,6 +96,34 @@ struct PlatformHealth {
     int unhealthy = 0;
 };
 
+// What a front sent: HTTP response bodies (headers not counted) and the images delivered in them
+// (inline as base64, counted at their decoded size) or as files from /files/.
+struct Egress {
+    int64_t responses = 0;
+    int64_t responseBytes = 0;
+    int64_t inlineImages = 0;
+    int64_t inlineImageBytes = 0;
+    int64_t fileImages = 0;
+    int64_t fileImageBytes = 0;
+
+    void response(int64_t bodyBytes)
+    {
+        ++responses;
+        responseBytes += bodyBytes;
+    }
+    void inlineImagesSent(int64_t images, int64_t bytes)
+    {
+        inlineImages += images;
+        inlineImageBytes += bytes;
+    }
+    void file(int64_t bytes) // an image file: one whole response
+    {
+        response(bytes);
+        ++fileImages;
+        fileImageBytes += bytes;
+    }
+};
+
 // Everything the platform billed: per on-demand worker, ceil(lifetime in s), from boot start to
 // stop; min (always-on) workers billed continuously, prorated to the millisecond.
 struct Ledger {
@@ -113,6 +142,7 @@ struct Ledger {
     double costUsd = 0;
     int workersStarted = 0;
     double pricePerS = 0;
+    std::map<std::string, Egress> egress; // by front ("runpod", ...): what was sent, for egress costs
 };
 
 } // namespace t2i

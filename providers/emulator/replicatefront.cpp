@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "replicatefront.h"
 
+#include "emulatedimage.h"
 #include "lowdelaytcpserver.h"
 #include "platformdriver.h"
 
@@ -18,13 +19,14 @@ using Method = QHttpServerRequest::Method;
 namespace {
 
 // With one more header when `name` is set (Qt 6.4's header list is an initializer_list).
-void reply(QHttpServerResponder& responder, int status, const json& body, const QByteArray& name = {},
+void reply(Egress& egress, QHttpServerResponder& responder, int status, const json& body, const QByteArray& name = {},
     const QByteArray& value = {})
 {
     // Errors are RFC 7807 problem details, as Replicate's.
     const QByteArray type = status >= 400 ? "application/problem+json" : "application/json";
     const auto code = static_cast<QHttpServerResponder::StatusCode>(status);
     const QByteArray data = QByteArray::fromStdString(body.dump());
+    egress.response(data.size());
     if (name.isEmpty())
         responder.write(data, { { "Content-Type", type } }, code);
     else
@@ -61,6 +63,7 @@ ReplicateFront::ReplicateFront(PlatformDriver& driver, Options options, QObject*
     : QObject(parent)
     , m_driver(driver)
     , m_options(std::move(options))
+    , m_egress(driver.egress("replicate"))
     , m_limits(driver.profile().rateLimits)
     , m_epochMs(QDateTime::currentMSecsSinceEpoch() - driver.nowMs())
 {
@@ -108,8 +111,8 @@ void ReplicateFront::addRoutes()
         m_driver.sync();
         file(name, std::move(r));
     });
-    m_server.setMissingHandler([](const Request&, Responder&& r) {
-        reply(r, 404, replicate::problem("Not found", "The requested resource could not be found.", 404));
+    m_server.setMissingHandler([this](const Request&, Responder&& r) {
+        reply(m_egress, r, 404, replicate::problem("Not found", "The requested resource could not be found.", 404));
     });
 }
 
@@ -123,7 +126,7 @@ bool ReplicateFront::admit(const QHttpServerRequest& request, Responder& respond
     if (authorization.startsWith("Bearer ") || authorization.startsWith("Token "))
         key = authorization.mid(authorization.indexOf(' ') + 1).trimmed();
     if (key.isEmpty() || (!m_options.apiKey.isEmpty() && key != m_options.apiKey)) {
-        reply(responder, 401,
+        reply(m_egress, responder, 401,
             replicate::problem("Unauthenticated",
                 key.isEmpty() ? "You did not pass an authentication token"
                               : "You did not pass a valid authentication token",
@@ -137,7 +140,7 @@ bool ReplicateFront::admit(const QHttpServerRequest& request, Responder& respond
             = { { "detail", "Request was throttled. Your rate limit resets in ~" + std::to_string(seconds) + "s." },
                   { "status", 429 } };
         // Retry-After only when the profile sets it: whether Replicate always sends it is unconfirmed.
-        reply(responder, 429, body, retryAfter > 0 ? QByteArray("Retry-After") : QByteArray(),
+        reply(m_egress, responder, 429, body, retryAfter > 0 ? QByteArray("Retry-After") : QByteArray(),
             QByteArray::number(seconds));
         return false;
     }
@@ -159,7 +162,8 @@ bool ReplicateFront::removed(const replicate::Prediction& p) const
 json ReplicateFront::body(const replicate::Prediction& p) const
 {
     const auto view = p.truth ? std::nullopt : m_driver.job(p.index);
-    return replicate::prediction(p, view, { m_epochMs, m_driver.nowMs() }, m_base, removed(p));
+    return replicate::prediction(
+        p, view, { m_epochMs, m_driver.nowMs() }, m_base, removed(p), m_driver.profile().images.format);
 }
 
 void ReplicateFront::create(const QHttpServerRequest& request, Responder&& responder, const replicate::Route& route)
@@ -175,7 +179,7 @@ void ReplicateFront::create(const QHttpServerRequest& request, Responder&& respo
     auto refuse = [&](const std::string& detail) {
         if (held)
             m_limits.release("runsync");
-        reply(responder, 422, replicate::problem("Input validation failed", detail, 422));
+        reply(m_egress, responder, 422, replicate::problem("Input validation failed", detail, 422));
     };
     if (!waitS)
         return refuse("Prefer: must be \"wait\" or \"wait=N\" with N between 1 and 60");
@@ -202,27 +206,28 @@ void ReplicateFront::create(const QHttpServerRequest& request, Responder&& respo
         return;
     }
     const json created = body(m_predictions[view.jobId]);
-    reply(responder, 201, created, "Location", QByteArray::fromStdString(created["urls"]["get"].get<std::string>()));
+    reply(m_egress, responder, 201, created, "Location",
+        QByteArray::fromStdString(created["urls"]["get"].get<std::string>()));
 }
 
 void ReplicateFront::get(const QString& id, Responder&& responder)
 {
     const replicate::Prediction* p = find(id);
     if (!p)
-        return reply(
-            responder, 404, replicate::problem("Not found", "The requested resource could not be found.", 404));
-    reply(responder, 200, body(*p));
+        return reply(m_egress, responder, 404,
+            replicate::problem("Not found", "The requested resource could not be found.", 404));
+    reply(m_egress, responder, 200, body(*p));
 }
 
 void ReplicateFront::cancel(const QString& id, Responder&& responder)
 {
     const replicate::Prediction* p = find(id);
     if (!p)
-        return reply(
-            responder, 404, replicate::problem("Not found", "The requested resource could not be found.", 404));
+        return reply(m_egress, responder, 404,
+            replicate::problem("Not found", "The requested resource could not be found.", 404));
     if (!p->truth)
         m_driver.cancel(p->index); // its truth arrives through onJobFinished before this returns
-    reply(responder, 200, body(*p));
+    reply(m_egress, responder, 200, body(*p));
 }
 
 // A Cancel-After deadline: a prediction that has not started is aborted, a running one canceled.
@@ -239,15 +244,18 @@ void ReplicateFront::deadline(const std::string& id)
 
 void ReplicateFront::file(const QString& name, Responder&& responder)
 {
-    // <prediction id>-<output index>.png; ids contain '-' themselves, the index follows the last one.
-    const qsizetype dash = name.lastIndexOf('-');
-    bool ok = name.endsWith(".png") && dash > 0;
-    const int index = ok ? name.mid(dash + 1, name.size() - dash - 5).toInt(&ok) : -1;
-    const replicate::Prediction* p = ok ? find(name.left(dash)) : nullptr;
+    const ImageSettings& settings = m_driver.profile().images;
+    std::string id;
+    int index = -1;
+    const bool ok = images::parseFileName(name.toStdString(), settings.format, id, index);
+    const replicate::Prediction* p = ok ? find(QString::fromStdString(id)) : nullptr;
     if (!p || !p->truth || p->truth->status != JobStatus::Completed || removed(*p) || index < 0
         || index >= p->truth->spec.images)
-        return reply(responder, 404, replicate::problem("Not found", "The requested file could not be found.", 404));
-    responder.write(QByteArray::fromStdString(replicate::image(*p->truth, index)), "image/png");
+        return reply(
+            m_egress, responder, 404, replicate::problem("Not found", "The requested file could not be found.", 404));
+    const std::string bytes = images::bytes(settings, images::ofJob(*p->truth, index));
+    m_egress.file(static_cast<int64_t>(bytes.size()));
+    responder.write(QByteArray::fromStdString(bytes), images::mimeType(settings.format).data());
 }
 
 void ReplicateFront::park(Responder&& responder, const std::string& id, int waitS)
@@ -285,7 +293,7 @@ void ReplicateFront::answer(const std::shared_ptr<Waiter>& waiter, bool write)
     if (write && it != m_predictions.end() && waiter->socket
         && waiter->socket->state() == QAbstractSocket::ConnectedState) {
         const json created = body(it->second);
-        reply(waiter->responder, 201, created, "Location",
+        reply(m_egress, waiter->responder, 201, created, "Location",
             QByteArray::fromStdString(created["urls"]["get"].get<std::string>()));
     }
     m_limits.release("runsync");

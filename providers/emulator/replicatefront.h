@@ -64,6 +64,7 @@ private:
 
     PlatformDriver& m_driver;
     Options m_options;
+    Egress& m_egress;
     ShardedHttpServer m_server;
     RateLimiter m_limits;
     int64_t m_epochMs = 0; // wall time of the platform's time 0

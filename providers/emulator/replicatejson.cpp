@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "replicatejson.h"
 
-#include "pngimage.h"
+#include "emulatedimage.h"
 
 #include <QDateTime>
 #include <QTimeZone>
@@ -82,6 +82,8 @@ std::optional<Prediction> parseCreate(const std::string& body, const Route& rout
         }
         spec.guidance = g->get<double>();
     }
+    if (const auto prompt = input->find("prompt"); prompt != input->end() && prompt->is_string())
+        spec.promptHash = images::promptHash(prompt->get_ref<const std::string&>());
     if (const auto precision = input->find("precision"); precision != input->end() && precision->is_string())
         spec.precision = precision->get<std::string>(); // our extension, as on the RunPod front
     spec.width = static_cast<int>(width);
@@ -109,8 +111,8 @@ std::string status(const Prediction& p, const std::optional<JobView>& view)
     return view && view->status == JobStatus::InProgress ? "processing" : "starting";
 }
 
-json prediction(
-    const Prediction& p, const std::optional<JobView>& view, const Clock& clock, const std::string& base, bool removed)
+json prediction(const Prediction& p, const std::optional<JobView>& view, const Clock& clock, const std::string& base,
+    bool removed, ImageFormat format)
 {
     const std::string self = base + "/v1/predictions/" + p.id;
     json body = { { "id", p.id }, { "model", p.model }, { "version", p.version },
@@ -139,7 +141,7 @@ json prediction(
     if (t.status == JobStatus::Completed && !removed) {
         json output = json::array();
         for (int i = 0; i < t.spec.images; ++i)
-            output.push_back(base + "/files/" + t.jobId + "-" + std::to_string(i) + ".png");
+            output.push_back(base + "/files/" + images::fileName(t, i, format));
         body["output"] = std::move(output);
     } else if (t.status == JobStatus::Failed || t.status == JobStatus::TimedOut) {
         body["error"] = t.error.empty() ? "Prediction failed (" + std::string(jobStatusName(t.status)) + ")" : t.error;
@@ -208,14 +210,6 @@ std::optional<int64_t> durationMs(std::string_view text)
         p += length;
     }
     return std::llround(total);
-}
-
-std::string image(const JobTruth& truth, int i)
-{
-    // The tEXt chunk makes every image of every prediction a distinct file (as the other fronts').
-    const std::string text = "t2ibench-emulator prediction=" + truth.jobId + " image=" + std::to_string(i)
-        + " seed=" + std::to_string(truth.seed + i);
-    return PngImage::make(truth.spec.width, truth.spec.height, text);
 }
 
 json problem(const std::string& title, const std::string& detail, int status)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "platformprofile.h"
 #include "platformtypes.h"
 
 #include <nlohmann/json.hpp>
@@ -53,9 +54,10 @@ struct Clock {
 };
 
 // The prediction object. `view` is the job while it is queued or running; `removed`: past
-// retention (data_removed, no output, input or logs). URLs are built on `base` ("http://host:port").
-nlohmann::json prediction(
-    const Prediction& p, const std::optional<JobView>& view, const Clock& clock, const std::string& base, bool removed);
+// retention (data_removed, no output, input or logs). URLs are built on `base` ("http://host:port");
+// outputs are /files/<id>-<i>.<the format's extension>.
+nlohmann::json prediction(const Prediction& p, const std::optional<JobView>& view, const Clock& clock,
+    const std::string& base, bool removed, ImageFormat format);
 // "starting", "processing", "succeeded", "failed", "canceled" or "aborted".
 std::string status(const Prediction& p, const std::optional<JobView>& view);
 // "2026-05-01T10:00:00.123Z": milliseconds, so that differences are exact in ms.
@@ -64,8 +66,6 @@ std::string isoMs(int64_t epochMs);
 std::optional<int> preferWaitS(std::string_view header);
 // Cancel-After: a Go duration ("30s", "5m", "1h30m", "1.5s", "500ms") or bare seconds, in ms.
 std::optional<int64_t> durationMs(std::string_view text);
-// The PNG of a finished prediction's output `i`: the same bytes on every download.
-std::string image(const JobTruth& truth, int i);
 // {"title", "detail", "status"} (RFC 7807, as Replicate's errors).
 nlohmann::json problem(const std::string& title, const std::string& detail, int status);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runpodfront.h"
 
+#include "emulatedimage.h"
 #include "lowdelaytcpserver.h"
 #include "platformdriver.h"
 #include "runpodjson.h"
@@ -37,6 +38,7 @@ RunPodFront::RunPodFront(PlatformDriver& driver, Options options, QObject* paren
     : QObject(parent)
     , m_driver(driver)
     , m_options(std::move(options))
+    , m_egress(driver.egress("runpod"))
     , m_limits(driver.profile().rateLimits)
 {
     connect(&m_driver, &PlatformDriver::jobFinished, this, &RunPodFront::onJobFinished);
@@ -102,12 +104,24 @@ void RunPodFront::addRoutes()
             if (admit(endpoint, request, r, "health"))
                 health(std::move(r));
         });
-    m_server.setMissingHandler([](const Request&, Responder&& r) { reply(r, 404, runpod::error("no such route")); });
+    m_server.setMissingHandler(
+        [this](const Request&, Responder&& r) { reply(r, 404, runpod::error("no such route")); });
 }
 
-void RunPodFront::reply(Responder& responder, int status, const json& body)
+void RunPodFront::reply(Responder& responder, int status, const json& body, const JobTruth* truth)
 {
-    responder.write(QByteArray::fromStdString(body.dump()), { { "Content-Type", "application/json" } },
+    std::string text;
+    if (truth && truth->status == JobStatus::Completed) {
+        const ImageSettings& settings = m_driver.profile().images;
+        images::Spliced spliced
+            = images::dumpWithImages(body, settings, *truth, images::dataUriPrefix(settings.format));
+        m_egress.inlineImagesSent(spliced.images, spliced.imageBytes);
+        text = std::move(spliced.text);
+    } else {
+        text = body.dump();
+    }
+    m_egress.response(static_cast<int64_t>(text.size()));
+    responder.write(QByteArray::fromStdString(text), { { "Content-Type", "application/json" } },
         static_cast<QHttpServerResponder::StatusCode>(status));
 }
 
@@ -136,8 +150,9 @@ bool RunPodFront::admit(
         const double retryAfter = m_driver.profile().retryAfterS;
         if (retryAfter > 0) {
             const QByteArray seconds = QByteArray::number(static_cast<qint64>(std::ceil(retryAfter)));
-            responder.write(QByteArray::fromStdString(body.dump()),
-                { { "Content-Type", "application/json" }, { "Retry-After", seconds } },
+            const QByteArray text = QByteArray::fromStdString(body.dump());
+            m_egress.response(text.size());
+            responder.write(text, { { "Content-Type", "application/json" }, { "Retry-After", seconds } },
                 QHttpServerResponder::StatusCode::TooManyRequests);
         } else {
             reply(responder, 429, body);
@@ -206,7 +221,7 @@ void RunPodFront::status(const QString& id, const QHttpServerRequest& request, R
     if (wait && !record->truth)
         park(std::move(responder), id.toStdString(), {}, waitParameter(request));
     else
-        reply(responder, 200, statusBody(id.toStdString(), *record));
+        reply(responder, 200, statusBody(id.toStdString(), *record), record->truth ? &*record->truth : nullptr);
 }
 
 void RunPodFront::stream(const QString& id, Responder&& responder)
@@ -221,7 +236,8 @@ void RunPodFront::stream(const QString& id, Responder&& responder)
     json chunks = json::array();
     if (record->truth && record->truth->status == JobStatus::Completed)
         chunks.push_back({ { "output", body["output"] } });
-    reply(responder, 200, { { "status", body["status"] }, { "stream", chunks } });
+    reply(responder, 200, { { "status", body["status"] }, { "stream", chunks } },
+        record->truth ? &*record->truth : nullptr);
 }
 
 void RunPodFront::cancel(const QString& id, Responder&& responder)
@@ -272,21 +288,22 @@ void RunPodFront::park(Responder&& responder, const std::string& id, const char*
         if (w->answered)
             return;
         const auto it = m_records.find(w->jobId);
-        answer(w,
-            it == m_records.end() ? json { { "id", w->jobId }, { "status", "IN_QUEUE" } }
-                                  : statusBody(w->jobId, it->second));
+        if (it == m_records.end())
+            answer(w, json { { "id", w->jobId }, { "status", "IN_QUEUE" } });
+        else
+            answer(w, statusBody(w->jobId, it->second), it->second.truth ? &*it->second.truth : nullptr);
     });
 }
 
 // A null body answers nobody: the client is gone, only the bookkeeping is done.
-void RunPodFront::answer(const std::shared_ptr<Waiter>& waiter, const json& body)
+void RunPodFront::answer(const std::shared_ptr<Waiter>& waiter, const json& body, const JobTruth* truth)
 {
     if (waiter->answered)
         return;
     waiter->answered = true;
     disconnect(waiter->disconnected);
     if (!body.is_null() && waiter->socket && waiter->socket->state() == QAbstractSocket::ConnectedState)
-        reply(waiter->responder, 200, body);
+        reply(waiter->responder, 200, body, truth);
     if (!waiter->operation.empty())
         m_limits.release(waiter->operation);
     --m_held;
@@ -312,7 +329,7 @@ void RunPodFront::onJobFinished(const JobTruth& truth)
     const auto waiters = waiting->second; // answer() edits the list
     const json body = runpod::finished(truth);
     for (const auto& waiter : waiters)
-        answer(waiter, body);
+        answer(waiter, body, &record.truth.value());
 }
 
 void RunPodFront::expire()

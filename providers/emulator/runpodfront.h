@@ -66,15 +66,18 @@ private:
     void health(Responder&& responder);
 
     void park(Responder&& responder, const std::string& id, const char* operation, int64_t waitMs);
-    void answer(const std::shared_ptr<Waiter>& waiter, const nlohmann::json& body);
+    void answer(const std::shared_ptr<Waiter>& waiter, const nlohmann::json& body, const JobTruth* truth = nullptr);
     void onJobFinished(const JobTruth& truth);
     void expire();
 
     static int64_t waitParameter(const QHttpServerRequest& request);
-    static void reply(Responder& responder, int status, const nlohmann::json& body);
+    // Writes a JSON answer and counts it. A body that carries a job's output has its images spliced
+    // in as data URIs (`truth` is that job).
+    void reply(Responder& responder, int status, const nlohmann::json& body, const JobTruth* truth = nullptr);
 
     PlatformDriver& m_driver;
     Options m_options;
+    Egress& m_egress;
     ShardedHttpServer m_server;
     RateLimiter m_limits;
     QTimer m_expiry;

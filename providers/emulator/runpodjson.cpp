@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runpodjson.h"
 
-#include "pngimage.h"
+#include "emulatedimage.h"
 
 namespace t2i::runpod {
 namespace {
@@ -63,9 +63,12 @@ std::optional<JobSpec> parseSubmit(const std::string& body, std::string& error)
         }
         spec.guidance = g->get<double>();
     }
-    if (const auto p = input->find("prompt"); p != input->end() && !p->is_null() && !p->is_string()) {
-        error = "input.prompt must be a string";
-        return std::nullopt;
+    if (const auto p = input->find("prompt"); p != input->end() && !p->is_null()) {
+        if (!p->is_string()) {
+            error = "input.prompt must be a string";
+            return std::nullopt;
+        }
+        spec.promptHash = images::promptHash(p->get_ref<const std::string&>());
     }
     if (const auto p = input->find("precision"); p != input->end() && !p->is_null()) {
         if (!p->is_string()) {
@@ -109,12 +112,8 @@ json finished(const JobTruth& truth)
 json output(const JobTruth& truth)
 {
     json images = json::array();
-    for (int i = 0; i < truth.spec.images; ++i) {
-        // The tEXt chunk makes every image of every job a distinct file.
-        const std::string text = "t2ibench-emulator job=" + truth.jobId + " image=" + std::to_string(i)
-            + " seed=" + std::to_string(truth.seed + i);
-        images.push_back(PngImage::dataUri(truth.spec.width, truth.spec.height, text));
-    }
+    for (int i = 0; i < truth.spec.images; ++i)
+        images.push_back(images::placeholder(i));
     const json first = images.front();
     return { { "image_url", first }, { "images", std::move(images) }, { "seed", truth.seed } };
 }

@@ -22,7 +22,8 @@ std::optional<JobSpec> parseSubmit(const std::string& body, std::string& error);
 nlohmann::json pending(const JobView& view);
 // A terminal job: "delayTime", "executionTime", "workerId", and "output" (COMPLETED) or "error".
 nlohmann::json finished(const JobTruth& truth);
-// worker-sdxl's output: {"image_url": first, "images": [data URIs], "seed": N}.
+// worker-sdxl's output: {"image_url": first, "images": [data URIs], "seed": N}, each data URI
+// still an images::placeholder(i): the front splices the images in as it writes the answer.
 nlohmann::json output(const JobTruth& truth);
 nlohmann::json health(const PlatformHealth& health);
 nlohmann::json error(const std::string& message);

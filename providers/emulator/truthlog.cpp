@@ -52,9 +52,15 @@ nlohmann::json TruthLog::toJson(const Ledger& l)
     for (const Ledger::Worker& w : l.workers)
         workers.push_back({ { "id", w.id }, { "boot_start_ms", w.bootStartMs }, { "ready_ms", w.readyMs },
             { "stop_ms", w.stopMs }, { "always_on", w.alwaysOn } });
+    nlohmann::json egress = nlohmann::json::object();
+    for (const auto& [front, e] : l.egress)
+        egress[front] = { { "responses", e.responses }, { "response_bytes", e.responseBytes },
+            { "inline_images", e.inlineImages }, { "inline_image_bytes", e.inlineImageBytes },
+            { "file_images", e.fileImages }, { "file_image_bytes", e.fileImageBytes } };
     return { { "ledger",
         { { "billed_s", l.billedS }, { "keep_warm_s", l.keepWarmS }, { "cost_usd", l.costUsd },
-            { "workers_started", l.workersStarted }, { "workers", workers }, { "price_per_s", l.pricePerS } } } };
+            { "workers_started", l.workersStarted }, { "workers", workers }, { "price_per_s", l.pricePerS },
+            { "egress", egress } } } };
 }
 
 void TruthLog::write(const JobTruth& truth)
