@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "platformprofile.h"
+#include "imagesettings.h"
 #include "platformtypes.h"
 
 #include <nlohmann/json.hpp>

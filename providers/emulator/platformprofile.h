@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "imagesettings.h"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
@@ -23,16 +25,6 @@ struct RateLimit {
 };
 
 enum class ScaleOn { QueueDelay, RequestCount };
-
-enum class ImageFormat { Png, Jpeg, Webp };
-
-// How the platform's images are encoded (the profile's "images" section, docs/emulator.md).
-// The defaults give realistic sizes: a 1024x1024 PNG of about 1.5 MB, like a real SDXL PNG.
-struct ImageSettings {
-    ImageFormat format = ImageFormat::Png;
-    int quality = 90; // JPEG and WebP, 0..100; PNG is lossless and ignores it
-    double bytesPerMegapixel = 0; // > 0: every image is this many bytes per 10^6 pixels, exactly
-};
 
 // Everything that makes one emulated platform behave as it does. Keys and units are those of
 // resources/emulator/*.json (documented in docs/emulator.md); durations are in ms before time_scale.

@@ -6,6 +6,9 @@
 //   bench_engine --url http://127.0.0.1:PORT/v2 --closed 64 --seconds 5
 //   bench_engine --url http://127.0.0.1:PORT/v2 --rate 1000 --seconds 5
 //   bench_engine --url http://127.0.0.1:PORT/v2 --closed 64 --poll --seconds 5
+//   bench_engine --url http://127.0.0.1:PORT/v2 --closed 8 --size 1024 --seconds 5
+// --size: the images asked for are SIZE x SIZE (default 64); 1024 makes every answer carry an
+// image of real size (the emulator's PNG of about 1.5 MB, twice, as base64).
 // --poll submits with /run and polls /status back to back (1 ms interval) on jobs that never
 // finish (the "running" profile of tests/bench/scale): it measures what one status poll costs.
 #include "engine/runengine.h"
@@ -36,6 +39,7 @@ int main(int argc, char** argv)
     std::string url;
     int closed = 0;
     double rate = 0, seconds = 5;
+    int size = 64;
     bool poll = false;
     for (int i = 1; i < argc; ++i)
         if (std::string(argv[i]) == "--poll") {
@@ -54,9 +58,11 @@ int main(int argc, char** argv)
             rate = std::atof(argv[i + 1]);
         else if (flag == "--seconds")
             seconds = std::atof(argv[i + 1]);
+        else if (flag == "--size")
+            size = std::atoi(argv[i + 1]);
     }
-    if (url.empty() || (closed <= 0 && rate <= 0)) {
-        std::cerr << "usage: bench_engine --url BASE --closed N | --rate R [--seconds S]\n";
+    if (url.empty() || (closed <= 0 && rate <= 0) || size <= 0) {
+        std::cerr << "usage: bench_engine --url BASE --closed N | --rate R [--poll] [--size PIXELS] [--seconds S]\n";
         return 2;
     }
     initHttpGlobally();
@@ -80,8 +86,8 @@ int main(int argc, char** argv)
     }
     settings.workload.steps = { step };
     settings.workload.healthIntervalS = 3600; // one sample at the start; the bench measures requests only
-    settings.variant.width = 64;
-    settings.variant.height = 64;
+    settings.variant.width = size;
+    settings.variant.height = size;
     settings.prompts = { "a benchmark" };
     settings.timeoutMs = poll ? seconds * 1000.0 : 30000; // polled jobs never finish: they end here
 
@@ -98,11 +104,14 @@ int main(int argc, char** argv)
 
     std::size_t ok = 0;
     std::vector<double> lag;
+    double bytes = 0;
     for (const RequestRecord& r : records) {
         ok += r.ok;
+        bytes += double(r.bytes);
         lag.push_back(r.sendLagMs());
     }
     const Distribution lagMs = describe(lag);
+    const double bytesPerRequest = records.empty() ? 0 : bytes / double(records.size());
     const double wall = result.durationMs / 1000.0;
     if (poll) {
         nlohmann::json out { { "mode", "poll" }, { "concurrency", closed }, { "polls", polls }, { "wall_s", wall },
@@ -112,7 +121,7 @@ int main(int argc, char** argv)
         return polls > 0 ? 0 : 1;
     }
     nlohmann::json out { { "mode", closed > 0 ? "closed" : "open" }, { "concurrency", closed }, { "rate", rate },
-        { "requests", records.size() }, { "ok", ok }, { "wall_s", wall },
+        { "requests", records.size() }, { "ok", ok }, { "wall_s", wall }, { "bytes_per_request", bytesPerRequest },
         { "requests_per_s", double(records.size()) / wall }, { "cpu_s", cpu },
         { "cpu_us_per_request", records.empty() ? 0 : cpu / double(records.size()) * 1e6 },
         { "send_lag_ms", { { "p50", lagMs.p50 }, { "p99", lagMs.p99 }, { "max", lagMs.max } } } };

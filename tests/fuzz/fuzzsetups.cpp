@@ -146,8 +146,11 @@ std::vector<Seed> openaiEmulatorSeeds()
 {
     using t2i::JobStatus;
     return { jsonSeed(200,
-                 t2i::openai::generated(truth("req-1", JobStatus::Completed, 2), false, 12, kFakeBase, 1760000000)),
-        jsonSeed(200, t2i::openai::generated(truth("req-1", JobStatus::Completed, 1), true, 12, kFakeBase, 1760000000)),
+                 t2i::openai::generated(
+                     truth("req-1", JobStatus::Completed, 2), false, 12, kFakeBase, 1760000000, t2i::ImageFormat::Png)),
+        jsonSeed(200,
+            t2i::openai::generated(
+                truth("req-1", JobStatus::Completed, 1), true, 12, kFakeBase, 1760000000, t2i::ImageFormat::Png)),
         jsonSeed(400,
             t2i::openai::error("Your request was rejected by the safety system.", "image_generation_user_error", {},
                 "moderation_blocked")),
@@ -164,15 +167,18 @@ std::vector<Seed> replicateEmulatorSeeds()
     const std::string base = kFakeBase;
     std::vector<Seed> out;
     out.push_back(jsonSeed(201,
-        t2i::replicate::prediction(p, t2i::JobView { 0, "p-1", JobStatus::InQueue, 0, -1, {} }, clock, base, false)));
-    out.push_back(jsonSeed(200,
         t2i::replicate::prediction(
-            p, t2i::JobView { 0, "p-1", JobStatus::InProgress, 0, 900, "w" }, clock, base, false)));
+            p, t2i::JobView { 0, "p-1", JobStatus::InQueue, 0, -1, {} }, clock, base, false, t2i::ImageFormat::Png)));
+    out.push_back(jsonSeed(200,
+        t2i::replicate::prediction(p, t2i::JobView { 0, "p-1", JobStatus::InProgress, 0, 900, "w" }, clock, base, false,
+            t2i::ImageFormat::Png)));
     p.truth = truth("p-1", JobStatus::Completed, 2);
-    out.push_back(jsonSeed(200, t2i::replicate::prediction(p, std::nullopt, clock, base, false)));
-    out.push_back(jsonSeed(200, t2i::replicate::prediction(p, std::nullopt, clock, base, true)));
+    out.push_back(
+        jsonSeed(200, t2i::replicate::prediction(p, std::nullopt, clock, base, false, t2i::ImageFormat::Png)));
+    out.push_back(jsonSeed(200, t2i::replicate::prediction(p, std::nullopt, clock, base, true, t2i::ImageFormat::Png)));
     p.truth = truth("p-1", JobStatus::Failed);
-    out.push_back(jsonSeed(200, t2i::replicate::prediction(p, std::nullopt, clock, base, false)));
+    out.push_back(
+        jsonSeed(200, t2i::replicate::prediction(p, std::nullopt, clock, base, false, t2i::ImageFormat::Png)));
     out.push_back(jsonSeed(422,
         t2i::replicate::problem("Input validation failed", "- input.width: Must be less than or equal to 4096", 422)));
     return out;
@@ -193,7 +199,7 @@ std::vector<Seed> falEmulatorSeeds()
     r.truth = truth("req-1", JobStatus::Completed, 2);
     body = t2i::fal::status(r, std::nullopt, 0, base, status);
     out.push_back(jsonSeed(status, body));
-    out.push_back(jsonSeed(200, t2i::fal::result(*r.truth, base)));
+    out.push_back(jsonSeed(200, t2i::fal::result(*r.truth, base, t2i::ImageFormat::Png)));
     r.truth = truth("req-1", JobStatus::Failed);
     body = t2i::fal::status(r, std::nullopt, 0, base, status);
     out.push_back(jsonSeed(status, body));
