@@ -81,6 +81,32 @@ private slots:
         QCOMPARE(*base64Decode("Zm9v\nYmFy"), std::string("foobar")); // line breaks are allowed
     }
 
+    // The decoder reads whole quads fast and falls back to a character at a time at padding, line
+    // breaks or garbage: every length, every switch point, against Qt's decoder.
+    void base64MatchesQtAtEveryLengthAndBreak()
+    {
+        QByteArray bytes;
+        for (int i = 0; i < 70; ++i)
+            bytes.append(char(i * 37 + 11));
+        for (int length = 0; length <= bytes.size(); ++length) {
+            const QByteArray part = bytes.left(length);
+            const std::string encoded = part.toBase64().toStdString();
+            QCOMPARE(QByteArray::fromStdString(*base64Decode(encoded)), part);
+            for (std::size_t at = 0; at <= encoded.size(); at += 3) {
+                std::string broken = encoded;
+                broken.insert(at, "\r\n");
+                const auto decoded = base64Decode(broken);
+                QVERIFY2(decoded, broken.c_str());
+                QCOMPARE(QByteArray::fromStdString(*decoded), part);
+                if (at < encoded.size() && encoded[at] != '=') {
+                    std::string garbage = encoded;
+                    garbage[at] = '$';
+                    QVERIFY2(!base64Decode(garbage), garbage.c_str());
+                }
+            }
+        }
+    }
+
     void inlineImageForms()
     {
         QCOMPARE(*decodeInlineImage("data:image/png;base64,Zm9v"), std::string("foo"));
