@@ -16,7 +16,10 @@ struct TransportOptions {
     // Idle keep-alive connections kept for reuse. libcurl looks for an idle connection by walking
     // every connection to the host, so after a burst of 10,000 (HTTP/1.1: one per request in
     // flight) an unbounded cache would make each later request walk 10,000 (docs/performance.md).
-    long maxIdleConnections = 512;
+    // At least the engine's polls in flight (EngineSettings::maxPollsInFlight), or a poll's
+    // connection is closed as it finishes and the next one opens another, the platform's accept
+    // and set-up included.
+    long maxIdleConnections = 2048;
     bool verifyTls = true;
 };
 
