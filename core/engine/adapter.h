@@ -6,6 +6,7 @@
 #include "model/requestrecord.h"
 #include "model/run.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,11 @@ struct HttpResponse {
     // Adapters read JSON bodies in place when the string's capacity leaves kBodyPadding bytes after
     // its end (providers/json/jsondoc.h); a body without that room is copied once to be read.
     std::string body;
+    // What crossed the wire (libcurl's CURLINFO_SIZE_DOWNLOAD_T and CURLINFO_HEADER_SIZE): the body
+    // before content decoding, and every response's header block (redirects, 100 Continue). -1:
+    // not measured (a caller that builds responses itself); the engine counts body.size() then.
+    std::int64_t wireBodyBytes = -1;
+    std::int64_t headerBytes = 0;
     double sentMs = 0; // run clock
     double receivedMs = 0;
     std::string header(std::string_view lowerName) const; // "" when absent

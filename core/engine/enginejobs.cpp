@@ -185,7 +185,10 @@ void RunEngine::Impl::onResponse(std::int64_t seq, HttpResponse& response)
     job.inTransit = false;
     budget.release(job.lastRequest.operation);
     RequestRecord& r = job.record;
-    r.bytes += std::int64_t(response.body.size());
+    // Every exchange of the job counts, submit, polls, throttled calls and downloads: egress is
+    // billed on what the platform sent (docs/measurement.md, "Bytes").
+    r.bytes += response.wireBodyBytes >= 0 ? response.wireBodyBytes : std::int64_t(response.body.size());
+    r.headerBytes += response.headerBytes;
     r.httpStatus = response.status;
     const bool wasPoll = std::exchange(job.lastWasPoll, false);
     if (wasPoll && !job.lastHeld)

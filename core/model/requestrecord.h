@@ -61,7 +61,11 @@ struct RequestRecord {
     ColdLabel cold = ColdLabel::Unknown;
     std::string workerId;
 
-    std::int64_t bytes = 0; // response bytes received for this job, polls and downloads included
+    // What crossed the wire to the client for this job, every exchange counted (submit, polls,
+    // downloads, retries): response bodies as received (before any content decoding) and, apart,
+    // the response headers (status lines included). Egress is billed on both (docs/measurement.md).
+    std::int64_t bytes = 0;
+    std::int64_t headerBytes = 0; // 0 in runs stored before schema v5
     std::optional<int> width;
     std::optional<int> height;
     std::string imageHash; // SHA-256 of the first image, hex

@@ -35,9 +35,9 @@ struct RunColumns {
     std::vector<std::int32_t> polls, throttledPolls;
     std::vector<std::int32_t> images;
     std::vector<std::int32_t> width, height;
-    std::vector<std::int64_t> bytes;
+    std::vector<std::int64_t> bytes, headerBytes;
     // For the cost model, present when costColumns (Store::addCostColumns reads them later, so
-    // the charts need not wait for them): width, height and bytes above, the worker (an index
+    // the charts need not wait for them): width, height, bytes and headerBytes above, the worker (an index
     // into workerIds, whose entry 0 is "" for none), the platform's own cost where it reported
     // one, and its usage report (sparse: few rows have one).
     bool costColumns = false;
@@ -94,6 +94,7 @@ inline void RunColumns::reserve(std::size_t n)
     width.reserve(n);
     height.reserve(n);
     bytes.reserve(n);
+    headerBytes.reserve(n);
     worker.reserve(n);
     reportedCostUsd.reserve(n);
 }
@@ -161,6 +162,7 @@ inline void RunColumns::append(RunColumns&& next)
         move(width, next.width);
         move(height, next.height);
         move(bytes, next.bytes);
+        move(headerBytes, next.headerBytes);
         move(worker, next.worker);
         move(reportedCostUsd, next.reportedCostUsd);
         for (auto& [row, usage] : next.reportedUsage)
@@ -200,6 +202,7 @@ inline void RunColumns::append(const RequestRecord& r)
     width.push_back(r.width.value_or(0));
     height.push_back(r.height.value_or(0));
     bytes.push_back(r.bytes);
+    headerBytes.push_back(r.headerBytes);
     worker.push_back(internWorker(r.workerId));
     reportedCostUsd.push_back(r.reportedCostUsd.value_or(kUnknown));
     if (!r.reportedUsage.empty())
@@ -237,6 +240,7 @@ inline RequestRecord RunColumns::record(std::size_t i) const
     r.width = width[i] > 0 ? std::optional<int>(width[i]) : std::nullopt;
     r.height = height[i] > 0 ? std::optional<int>(height[i]) : std::nullopt;
     r.bytes = bytes[i];
+    r.headerBytes = headerBytes[i];
     r.workerId = workerIds[worker[i]];
     r.reportedCostUsd = optional(reportedCostUsd[i]);
     const auto usage = std::lower_bound(reportedUsage.begin(), reportedUsage.end(), i,

@@ -60,6 +60,7 @@ std::vector<Cell> cellsOf(const RequestRecord& r)
         opt(r.platformMs),
         opt(r.detectionLagMs),
         Cell(std::int64_t(r.throttledPolls)),
+        Cell(r.headerBytes),
     };
 }
 
@@ -103,8 +104,8 @@ const std::vector<std::string>& exportColumns()
         "error_class", "error_message", "http_status", "provider_status", "intended_ms", "sent_ms", "accepted_ms",
         "started_ms", "finished_ms", "downloaded_ms", "done_ms", "latency_ms", "queue_ms", "exec_ms", "download_ms",
         "cold", "worker_id", "bytes", "width", "height", "image_hash", "images", "poll_uncertainty_ms", "polls",
-        "throttled", "seed", "prompt_index", "send_lag_ms", "reported_cost_usd", "reported_usage", "platform_ms", "detection_lag_ms",
-        "throttled_polls" };
+        "throttled", "seed", "prompt_index", "send_lag_ms", "reported_cost_usd", "reported_usage", "platform_ms",
+        "detection_lag_ms", "throttled_polls", "header_bytes" };
     return columns;
 }
 

@@ -125,8 +125,15 @@ ALTER TABLE requests ADD COLUMN detection_lag_ms REAL;
 ALTER TABLE requests ADD COLUMN throttled_polls INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 5: the response headers received for a request, beside `bytes` (its bodies as
+// received), so egress is priced on what the platform sent (docs/measurement.md, "Bytes").
+// Records written before have 0: their egress counts bodies only, as it did.
+constexpr std::string_view kV5HeaderBytes = R"sql(
+ALTER TABLE requests ADD COLUMN header_bytes INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations { Migration { 1, kV1 }, Migration { 2, kV2GpuSamples },
-    Migration { 3, kV3ReportedCost }, Migration { 4, kV4DetectionLag } };
+    Migration { 3, kV3ReportedCost }, Migration { 4, kV4DetectionLag }, Migration { 5, kV5HeaderBytes } };
 
 } // namespace
 

@@ -24,7 +24,8 @@ constexpr std::string_view kChartColumns
       "CASE cold WHEN 'warm' THEN 1 WHEN 'cold' THEN 2 ELSE 0 END, "
       "intended_ms, sent_ms, started_ms, finished_ms, done_ms, queue_ms, exec_ms, download_ms, "
       "platform_ms, detection_lag_ms, polls, throttled_polls, images";
-constexpr std::string_view kCostColumns = "width, height, bytes, worker_id, reported_cost_usd, reported_usage";
+constexpr std::string_view kCostColumns
+    = "width, height, bytes, header_bytes, worker_id, reported_cost_usd, reported_usage";
 constexpr std::string_view kRows = " FROM requests WHERE run_id = ?1 AND seq >= ?2 AND seq < ?3 ORDER BY seq";
 
 struct Finalize {
@@ -79,6 +80,7 @@ public:
         m_out.width.push_back(sqlite3_column_int(st, c++)); // NULL reads as 0: unknown
         m_out.height.push_back(sqlite3_column_int(st, c++));
         m_out.bytes.push_back(sqlite3_column_int64(st, c++));
+        m_out.headerBytes.push_back(sqlite3_column_int64(st, c++));
         m_out.worker.push_back(m_workers(textOf(st, c++), [&](std::string_view id) {
             if (id.empty())
                 return std::uint32_t { 0 }; // entry 0 is "no worker"
@@ -194,6 +196,7 @@ void Store::addCostColumns(const std::string& runId, RunColumns& columns) const
     columns.width.reserve(columns.size());
     columns.height.reserve(columns.size());
     columns.bytes.reserve(columns.size());
+    columns.headerBytes.reserve(columns.size());
     columns.worker.reserve(columns.size());
     columns.reportedCostUsd.reserve(columns.size());
     CostColumnReader cost(columns);

@@ -13,8 +13,8 @@ constexpr std::string_view kRecordColumns
       "intended_ms, sent_ms, accepted_ms, started_ms, finished_ms, downloaded_ms, done_ms, latency_ms, "
       "queue_ms, exec_ms, download_ms, cold, worker_id, bytes, width, height, image_hash, images, "
       "poll_uncertainty_ms, polls, throttled, seed, prompt_index, reported_cost_usd, reported_usage, "
-      "platform_ms, detection_lag_ms, throttled_polls";
-constexpr int kRecordColumnCount = 39;
+      "platform_ms, detection_lag_ms, throttled_polls, header_bytes";
+constexpr int kRecordColumnCount = 40;
 
 constexpr std::string_view kSampleColumns
     = "t_ms, idle, running, initializing, ready, throttled, unhealthy, in_queue, in_progress, completed, failed";
@@ -66,7 +66,7 @@ void bindRecord(Statement& st, const std::string& runId, const RequestRecord& r)
     b << r.bytes << r.width << r.height << nullIfEmpty(r.imageHash) << r.images;
     b << r.pollUncertaintyMs << r.polls << r.throttled << r.seed << r.promptIndex;
     b << r.reportedCostUsd << nullIfEmpty(r.reportedUsage);
-    b << r.platformMs << r.detectionLagMs << r.throttledPolls;
+    b << r.platformMs << r.detectionLagMs << r.throttledPolls << r.headerBytes;
 }
 
 RequestRecord readRecord(const Database& db, const Statement& st)
@@ -117,6 +117,7 @@ RequestRecord readRecord(const Database& db, const Statement& st)
     r.platformMs = st.optReal(c++);
     r.detectionLagMs = st.optReal(c++);
     r.throttledPolls = st.int32(c++);
+    r.headerBytes = st.int64(c++);
     return r;
 }
 

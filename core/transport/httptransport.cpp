@@ -262,6 +262,16 @@ struct HttpTransport::Impl {
             response.timedOut = code == CURLE_OPERATION_TIMEDOUT;
             response.transportError = curl_easy_strerror(code);
         }
+        // What the platform sent, counted as it crossed the wire, whether or not the transfer
+        // completed: the body before content decoding (the engine asks for gzip and the like)
+        // and every header block (those of a redirect or a 100 Continue too). A reused handle
+        // starts both again at 0 with each transfer.
+        curl_off_t bodyBytes = 0;
+        long headerBytes = 0;
+        if (curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &bodyBytes) == CURLE_OK)
+            response.wireBodyBytes = std::int64_t(bodyBytes);
+        if (curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &headerBytes) == CURLE_OK)
+            response.headerBytes = std::int64_t(headerBytes);
         curl_slist_free_all(transfer->headers);
         idleHandles.push_back(easy);
         transfer->callback(std::move(response));

@@ -71,6 +71,7 @@ inline std::vector<RequestRecord> generatedRecords(std::size_t count, std::uint3
             r.errorClass = errors[static_cast<std::size_t>(unit(rng) * 4) % 4];
         }
         r.bytes = r.ok ? 1'000'000 : 200;
+        r.headerBytes = 180 + std::int64_t(i % 7); // varied, so a column mix-up shows
         r.polls = static_cast<int>(i % 4);
         r.throttledPolls = i % 13 == 0 ? 1 : 0;
         if (i % 10 != 0) // a tenth of the requests name no worker

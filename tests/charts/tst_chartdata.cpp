@@ -220,6 +220,7 @@ void TestChartData::storeColumnsReadBackEveryField()
     QCOMPARE(read.width, expected.width);
     QCOMPARE(read.height, expected.height);
     QCOMPARE(read.bytes, expected.bytes);
+    QCOMPARE(read.headerBytes, expected.headerBytes);
     const std::vector<double> RunColumns::*timeColumns[]
         = { &RunColumns::intendedMs, &RunColumns::sentMs, &RunColumns::startedMs, &RunColumns::finishedMs,
               &RunColumns::doneMs, &RunColumns::queueMs, &RunColumns::execMs, &RunColumns::downloadMs,
@@ -239,6 +240,7 @@ void TestChartData::storeColumnsReadBackEveryField()
     QCOMPARE(sliced.seq, expected.seq);
     QCOMPARE(sliced.stepKind, expected.stepKind);
     QCOMPARE(sliced.bytes, expected.bytes);
+    QCOMPARE(sliced.headerBytes, expected.headerBytes);
     for (std::size_t i = 0; i < recs.size(); ++i) {
         QCOMPARE(sliced.workerIds[sliced.worker[i]], expected.workerIds[expected.worker[i]]);
         QVERIFY(sameValue(sliced.doneMs[i], expected.doneMs[i]));

@@ -28,6 +28,15 @@ protected:
             response.setHeader("X-Seen-Auth", request.value("Authorization"));
             return response;
         });
+        // 10,000 "a"s, gzipped (46 bytes): what a platform that compresses its answers sends.
+        server.route("/gzip", [] {
+            static const char gz[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xed\xc1\x01\x0d\x00\x00\x00\xc2\xa0"
+                                     "\xac\xef\x5f\xc2\x1c\x6e\x40\x01\x00\x00\x00\x00\x00\x00\x00\x00\xc0\xbf"
+                                     "\x01\x97\xd4\x7e\x46\x10\x27\x00\x00";
+            QHttpServerResponse response("application/octet-stream", QByteArray(gz, sizeof gz - 1));
+            response.setHeader("Content-Encoding", "gzip");
+            return response;
+        });
         server.route(
             "/status/<arg>", [](int status) { return QHttpServerResponse(QHttpServerResponder::StatusCode(status)); });
         server.route("/slow", [](QHttpServerResponder&& responder) {
@@ -89,6 +98,28 @@ private slots:
         QCOMPARE(got->body, std::string(R"(POST {"input":{}})"));
         QCOMPARE(got->header("x-seen-auth"), std::string("Bearer k")); // names arrive lower-cased
         QVERIFY(got->receivedMs >= got->sentMs);
+        // What crossed the wire: the body as sent, and a header block at least as long as the
+        // status line, the headers read ("name: value\r\n") and the empty line.
+        QCOMPARE(got->wireBodyBytes, std::int64_t(got->body.size()));
+        std::int64_t lines = std::int64_t(std::string_view("HTTP/1.1 200 OK\r\n\r\n").size());
+        for (const auto& [name, value] : got->headers)
+            lines += std::int64_t(name.size() + value.size() + 4);
+        QVERIFY2(got->headerBytes >= lines, qPrintable(QString("%1 < %2").arg(got->headerBytes).arg(lines)));
+    }
+
+    // A compressed answer counts compressed: egress is what the platform sent
+    // (docs/measurement.md, "Bytes"); the adapters read it decoded.
+    void compressedBodyCountsAsReceived()
+    {
+        Loop loop;
+        std::optional<HttpResponse> got;
+        loop.transport.send(
+            { "GET", base() + "/gzip", {}, {}, {} }, 5000, [&](HttpResponse&& r) { got = std::move(r); });
+        QVERIFY(loop.until([&] { return got.has_value(); }));
+        QCOMPARE(got->status, 200);
+        QCOMPARE(got->body, std::string(10000, 'a'));
+        QCOMPARE(got->wireBodyBytes, std::int64_t(46));
+        QVERIFY(got->headerBytes > 0);
     }
 
     void statusCodesPassThrough_data()

@@ -63,6 +63,7 @@ inline RequestRecord makeFullRecord(std::int64_t seq)
     r.cold = ColdLabel::Cold;
     r.workerId = "worker-7";
     r.bytes = 1'234'567'890'123;
+    r.headerBytes = 98'765;
     r.width = 1024;
     r.height = 768;
     r.imageHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -110,6 +111,7 @@ inline void compareRecords(const RequestRecord& got, const RequestRecord& want)
     QCOMPARE(name(got.cold), name(want.cold));
     QCOMPARE(got.workerId, want.workerId);
     QCOMPARE(got.bytes, want.bytes);
+    QCOMPARE(got.headerBytes, want.headerBytes);
     QCOMPARE(got.width, want.width);
     QCOMPARE(got.height, want.height);
     QCOMPARE(got.imageHash, want.imageHash);

@@ -54,6 +54,7 @@ private slots:
     void openExistingNeverCreates_data();
     void openExistingNeverCreates();
     void openExistingReadsALibrary();
+    void aVersion4LibraryKeepsItsRecords();
     void runningRunsOnOpen_data();
     void runningRunsOnOpen();
 };
@@ -161,6 +162,31 @@ void TestStoreOpen::openExistingReadsALibrary()
     QTemporaryDir dir;
     Store::open(dbIn(dir))->createRun(makeRun("r1", RunStatus::Completed));
     QCOMPARE(Store::openExisting(dbIn(dir))->listRuns().size(), std::size_t(1));
+}
+
+// Schema v5 added header_bytes: a library written before opens, migrates, and reads its records
+// as they were, with 0 header bytes (their egress counts bodies only, docs/schema.md).
+void TestStoreOpen::aVersion4LibraryKeepsItsRecords()
+{
+    QTemporaryDir dir;
+    RequestRecord want = makeFullRecord(0);
+    {
+        auto store = Store::open(dbIn(dir));
+        store->createRun(makeRun("r1", RunStatus::Completed));
+        const std::array records { want };
+        store->insertRecords("r1", records);
+    }
+    // Back to version 4 as it was released: the column v5 added is not there.
+    RawDb(dbIn(dir)).exec("ALTER TABLE requests DROP COLUMN header_bytes; PRAGMA user_version = 4");
+    auto store = Store::open(dbIn(dir));
+    QCOMPARE(RawDb(dbIn(dir)).scalar("PRAGMA user_version"), std::to_string(Store::schemaVersion()));
+    const auto got = store->records("r1");
+    QCOMPARE(got.size(), std::size_t(1));
+    want.headerBytes = 0;
+    compareRecords(got[0], want);
+    RunColumns columns = store->runColumns("r1", true);
+    QCOMPARE(columns.headerBytes, std::vector<std::int64_t>({ 0 }));
+    QCOMPARE(columns.bytes, std::vector<std::int64_t>({ want.bytes }));
 }
 
 void TestStoreOpen::openingTwiceIsIdempotent()
