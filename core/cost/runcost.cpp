@@ -432,10 +432,12 @@ CostBreakdown computeRunCost(std::span<const RequestRecord> records, std::span<c
         perRequestCosts(records, samples, price, options, runDurationS(records, samples, options), out);
 
     const EgressPrice& egress = options.egress.tiers.empty() ? price.egress : options.egress;
-    double bytes = 0;
-    for (const RequestRecord& r : records)
-        bytes += static_cast<double>(r.bytes);
-    out.egress = egressCost(bytesToGb(bytes), egress.tiers);
+    // Billed on what left the platform: the bodies and the headers of every answer.
+    for (const RequestRecord& r : records) {
+        out.egressBytes += r.bytes + r.headerBytes;
+        out.egressHeaderBytes += r.headerBytes;
+    }
+    out.egress = egressCost(bytesToGb(static_cast<double>(out.egressBytes)), egress.tiers);
     out.egressLabel = egress.label;
     out.egressRead = egress.read;
 

@@ -5,6 +5,7 @@
 #include "model/requestrecord.h"
 #include "model/run.h"
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -58,7 +59,7 @@ struct CostBreakdown {
     double coldStart = 0; // estimated booting time of cold requests, when the platform bills it
     double idle = 0; // idle tails: idle timeout x scale-downs
     double keepWarm = 0; // keep-warm workers x run duration
-    double egress = 0; // bytes downloaded x egress price
+    double egress = 0; // egressBytes x egress price
     double failed = 0; // failed requests that ran and were billed
     int images = 0; // ok images of measured steps (warm-up excluded)
     double perImage = 0; // total / images
@@ -86,6 +87,10 @@ struct CostBreakdown {
     int reportedRequests = 0;
     std::string priceLabel; // "catalog:<ref>" or "config"
     std::string priceRead; // the price's date, "" for a config number
+    // What the platform sent, summed over every record (docs/measurement.md, "Bytes"): response
+    // bodies as received plus response headers; egress is priced on the sum.
+    std::int64_t egressBytes = 0;
+    std::int64_t egressHeaderBytes = 0; // of which headers (0 for runs stored before schema v5)
     std::string egressLabel;
     std::string egressRead;
 };

@@ -16,6 +16,26 @@ std::string usd(double value)
     return buffer;
 }
 
+namespace {
+
+// The client-timed download of URL-delivered images: beside egress, what fetching them costs in
+// time (not billed; docs/cost.md). Null percentiles when no image was downloaded.
+json downloadJson(const Distribution& d)
+{
+    return { { "p50", d.n > 0 ? json(d.p50) : json(nullptr) }, { "p95", d.n > 0 ? json(d.p95) : json(nullptr) },
+        { "n", d.n } };
+}
+
+// "1.52 MB": egress in decimal units, as it is priced (1 GB = 1e9 bytes).
+std::string megabytes(std::int64_t bytes)
+{
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.2f MB", static_cast<double>(bytes) / 1e6);
+    return buffer;
+}
+
+} // namespace
+
 void addCostJson(json& show, const RunReport& report)
 {
     if (!report.cost) {
@@ -37,7 +57,9 @@ void addCostJson(json& show, const RunReport& report)
         { "egress_price", c.egressLabel.empty() ? json(nullptr) : json(c.egressLabel) },
         { "reported_usd", c.reportedUsd ? json(*c.reportedUsd) : json(nullptr) },
         { "reported_requests", c.reportedRequests }, { "basis", c.basis }, { "instance_s", c.instanceS },
-        { "instances", c.instances }, { "client_timed_requests", c.clientTimedRequests }, { "notes", c.notes } };
+        { "instances", c.instances }, { "client_timed_requests", c.clientTimedRequests }, { "notes", c.notes },
+        { "egress_bytes", c.egressBytes }, { "egress_header_bytes", c.egressHeaderBytes },
+        { "download_ms", downloadJson(report.summary.downloadMs) } };
     show["cost"] = std::move(detail);
 }
 
@@ -57,6 +79,15 @@ void printCostSection(std::ostream& out, const RunReport& report)
     out << "\n  marginal warm " << usd(c.marginalWarmPerImage) << " per image (execution only)\n";
     out << "  compute " << usd(c.compute) << "  cold start " << usd(c.coldStart) << "  idle " << usd(c.idle)
         << "  keep-warm " << usd(c.keepWarm) << "  egress " << usd(c.egress) << "  failed " << usd(c.failed) << '\n';
+    if (c.egressBytes > 0)
+        out << "  egress " << megabytes(c.egressBytes) << " received (" << c.egressBytes << " bytes, "
+            << c.egressHeaderBytes << " of them headers) -> " << usd(c.egress) << '\n';
+    if (const Distribution& d = report.summary.downloadMs; d.n > 0) {
+        char line[160];
+        std::snprintf(line, sizeof line, "  download time p50 %.1f ms, p95 %.1f ms over %zu downloads (client-timed)\n",
+            d.p50, d.p95, static_cast<std::size_t>(d.n));
+        out << line;
+    }
     if (c.method == CostMethod::WorkerLifetimes) {
         char line[160];
         std::snprintf(line, sizeof line, "  %d worker lifetimes (%d without a job, %d boots estimated), %.0f s billed",

@@ -83,12 +83,12 @@ std::string verdictText(const nlohmann::json& m)
 
 std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> reports)
 {
-    std::vector<std::vector<std::string>> rows(22);
+    std::vector<std::vector<std::string>> rows(23);
     const char* labels[] = { "run", "provider / variant", "status", "requests (ok / errors)", "error rate",
         "throughput", "latency p50 [95% CI]", "latency p95 [95% CI]", "latency p90", "latency p99", "latency max",
         "cold starts", "cold p50 / p95", "warm p50 / p95", "queue p50 (platform)", "exec p50 (platform)",
-        "client lag p99", "platform latency p50 / p99", "detection lag p50 / p99", "polls (throttled)",
-        "cost per 1,000 images", "price" };
+        "download p50 / p95 (client)", "client lag p99", "platform latency p50 / p99", "detection lag p50 / p99",
+        "polls (throttled)", "cost per 1,000 images", "price" };
     for (std::size_t i = 0; i < rows.size(); ++i)
         rows[i].push_back(labels[i]);
     for (const RunReport& r : reports) {
@@ -114,6 +114,8 @@ std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> rep
             ms(s.warmLatency.p50, s.warmLatency.n > 0) + " / " + ms(s.warmLatency.p95, s.warmLatency.n > 0));
         rows[i++].push_back(ms(s.queueMs.p50, s.queueMs.n > 0));
         rows[i++].push_back(ms(s.execMs.p50, s.execMs.n > 0));
+        rows[i++].push_back(
+            ms(s.downloadMs.p50, s.downloadMs.n > 0) + " / " + ms(s.downloadMs.p95, s.downloadMs.n > 0));
         rows[i++].push_back(ms(s.sendLagMs.p99, s.sendLagMs.n > 0));
         rows[i++].push_back(
             ms(s.platformMs.p50, s.platformMs.n > 0) + " / " + ms(s.platformMs.p99, s.platformMs.n > 0));

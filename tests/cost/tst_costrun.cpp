@@ -76,6 +76,7 @@ class TestCostRun : public QObject {
 
 private slots:
     void perSecondRunEveryComponent();
+    void egressCountsHeadersAndBodies();
     void keepWarmAbsorbsItsOwnWork();
     void replicaMinuteRoundsTheSumOnce();
     void perMegapixelRun();
@@ -126,6 +127,25 @@ void TestCostRun::perSecondRunEveryComponent()
     CostOptions unbilled = fixtureOptions();
     unbilled.coldStartBilled = false;
     VERIFY_NEAR(computeRunCost(records, samples, a100Flex(), unbilled).coldStart, 0.0);
+}
+
+// Egress is priced on what the platform sent: each record's bodies and headers
+// (docs/measurement.md, "Bytes").
+void TestCostRun::egressCountsHeadersAndBodies()
+{
+    auto records = costfixtures::runRecords();
+    std::int64_t headers = 0;
+    for (RequestRecord& r : records) {
+        r.headerBytes = 250'000; // 0.25 MB of headers a record, far more than real, to be seen
+        headers += r.headerBytes;
+    }
+    const CostBreakdown c = computeRunCost(records, costfixtures::runSamples(), a100Flex(), fixtureOptions());
+    // bodies 6.5e6 (perSecondRunEveryComponent) + headers 0.25e6 x records
+    QCOMPARE(c.egressHeaderBytes, headers);
+    QCOMPARE(c.egressBytes, std::int64_t(6'500'000) + headers);
+    VERIFY_NEAR(c.egress, double(6'500'000 + headers) / 1e9 * 0.09);
+    // The parts still add up.
+    VERIFY_NEAR(c.total, c.compute + c.coldStart + c.idle + c.keepWarm + c.egress + c.failed);
 }
 
 void TestCostRun::keepWarmAbsorbsItsOwnWork()
