@@ -84,8 +84,9 @@ void printCostSection(std::ostream& out, const RunReport& report)
             << c.egressHeaderBytes << " of them headers) -> " << usd(c.egress) << '\n';
     if (const Distribution& d = report.summary.downloadMs; d.n > 0) {
         char line[160];
-        std::snprintf(line, sizeof line, "  download time p50 %.1f ms, p95 %.1f ms over %zu downloads (client-timed)\n",
-            d.p50, d.p95, static_cast<std::size_t>(d.n));
+        std::snprintf(line, sizeof line,
+            "  download time p50 %.1f ms, p95 %.1f ms over %zu requests (client-timed, each request's images)\n", d.p50,
+            d.p95, static_cast<std::size_t>(d.n));
         out << line;
     }
     if (c.method == CostMethod::WorkerLifetimes) {
