@@ -4,6 +4,7 @@
 #include "util/base64.h"
 #include "json/answertext.h"
 #include "json/jsondoc.h"
+#include "json/validationerrors.h"
 
 #include <algorithm>
 #include <cctype>
@@ -34,22 +35,8 @@ std::string errorText(const JsonDoc& body, const std::string& raw)
         if (const std::string text = body.string(detail); !text.empty())
             out += (out.empty() ? "" : ": ") + text;
     } else if (detailType == JsonType::Array) {
-        const std::size_t n = std::min<std::size_t>(body.elements(detail), 20);
-        for (std::size_t i = 0; i < n; ++i) {
-            const JsonPointer item = detail / i;
-            std::string where;
-            const JsonPointer loc = item / "loc";
-            const std::size_t parts = std::min<std::size_t>(body.elements(loc), 20);
-            for (std::size_t j = 0; j < parts; ++j) {
-                const JsonValue part = body.at(loc / j);
-                if (part.isString() && part.text() == "body")
-                    continue;
-                where += (where.empty() ? "" : ".") + (part.isString() ? part.text() : body.text(loc / j, 100));
-            }
-            const std::string message
-                = body.type(item) == JsonType::Object ? body.string(item / "msg") : body.text(item, 200);
-            out += (out.empty() ? "" : "; ") + (where.empty() ? message : where + ": " + message);
-        }
+        if (const std::string errors = validationErrors(body, detail); !errors.empty())
+            out += (out.empty() ? "" : "; ") + errors;
     }
     if (const std::string errors = body.string("/errors"); !errors.empty() && errors != out)
         out += " (" + errors + ")";
