@@ -3,6 +3,7 @@
 // test, and messages that name the field.
 #include "json/answertext.h"
 #include "json/jsondoc.h"
+#include "json/validationerrors.h"
 
 #include <QtTest>
 
@@ -34,6 +35,30 @@ std::string roomy(const std::string& text)
 class TestJsonDoc : public QObject {
     Q_OBJECT
 private slots:
+    void validationErrorsRead_data()
+    {
+        QTest::addColumn<QString>("body");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("one error, the body location dropped")
+            << R"({"detail": [{"loc": ["body", "steps"], "msg": "too large", "type": "x"}]})"
+            << "steps: too large";
+        QTest::newRow("two errors, nested location with an index")
+            << R"({"detail": [{"loc": ["body", "images", 0], "msg": "a"}, {"loc": [], "msg": "b"}]})"
+            << "images.0: a; b";
+        QTest::newRow("an item that is not an object is its text") << R"({"detail": ["plain"]})"
+                                                                   << "\"plain\"";
+        QTest::newRow("not a list reads as nothing") << R"({"detail": "text"})"
+                                                     << "";
+    }
+    void validationErrorsRead()
+    {
+        QFETCH(QString, body);
+        QFETCH(QString, expected);
+        const std::string text = body.toStdString();
+        const t2i::JsonDoc doc(text);
+        QCOMPARE(QString::fromStdString(t2i::validationErrors(doc, t2i::JsonPointer("/detail"))), expected);
+    }
+
     void bodiesThatAreNotJsonAreInvalidWithAReason_data()
     {
         QTest::addColumn<QString>("body");
@@ -46,7 +71,8 @@ private slots:
                                     << "starts with 'o'";
         QTest::newRow("an HTML error page") << "<html><body>502 Bad Gateway</body></html>"
                                             << "HTML";
-        QTest::newRow("a byte order mark") << QString(QChar(0xFEFF)) + "{}" << "byte 239";
+        QTest::newRow("a byte order mark") << QString(QChar(0xFEFF)) + "{}"
+                                           << "byte 239";
         QTest::newRow("an object cut short") << "{\"id\": "
                                              << "";
         QTest::newRow("an object cut inside a string") << "{\"id\": \"abc"
