@@ -46,7 +46,7 @@ private slots:
             << R"({"detail": [{"loc": ["body", "images", 0], "msg": "a"}, {"loc": [], "msg": "b"}]})"
             << "images.0: a; b";
         QTest::newRow("an item that is not an object is its text") << R"({"detail": ["plain"]})"
-                                                                   << "\"plain\"";
+                                                                   << "plain";
         QTest::newRow("not a list reads as nothing") << R"({"detail": "text"})"
                                                      << "";
     }
