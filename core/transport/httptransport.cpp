@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <mutex>
@@ -25,12 +26,41 @@ struct Transfer {
     std::string requestBody; // libcurl reads it in place, so it lives as long as the transfer
     HttpResponse response;
     HttpTransport::Callback callback;
+    std::int64_t maxAnswerBytes = 0; // 0: no cap
+    bool tooLarge = false; // cut off at maxAnswerBytes
 };
+
+bool overCap(Transfer& transfer, std::uint64_t bytes)
+{
+    if (transfer.maxAnswerBytes <= 0 || bytes <= std::uint64_t(transfer.maxAnswerBytes))
+        return false;
+    transfer.tooLarge = true;
+    return true;
+}
 
 std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user)
 {
-    static_cast<Transfer*>(user)->response.body.append(data, size * count);
+    auto* transfer = static_cast<Transfer*>(user);
+    std::string& body = transfer->response.body;
+    if (overCap(*transfer, body.size() + size * count))
+        return 0; // libcurl ends the transfer with CURLE_WRITE_ERROR
+    body.append(data, size * count);
     return size * count;
+}
+
+// A Content-Length is the size of the body to come: over the cap, the transfer ends before its
+// body is read; under it, the body gets its room at once, with the padding a JSON reader wants
+// (kBodyPadding), instead of doubling its way there and holding up to twice its size.
+bool reserveBody(Transfer& transfer, std::string_view value)
+{
+    std::uint64_t length = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
+    if (ec != std::errc() || end != value.data() + value.size())
+        return true;
+    if (overCap(transfer, length))
+        return false;
+    transfer.response.body.reserve(std::size_t(length) + kBodyPadding);
+    return true;
 }
 
 std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user)
@@ -51,6 +81,8 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
         value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
         value.remove_suffix(1);
+    if (name == "content-length" && !reserveBody(*transfer, value))
+        return 0; // over the cap: libcurl ends the transfer
     transfer->response.headers.emplace_back(std::move(name), std::string(value));
     return line.size();
 }
@@ -260,7 +292,9 @@ struct HttpTransport::Impl {
         } else {
             response.status = 0;
             response.timedOut = code == CURLE_OPERATION_TIMEDOUT;
-            response.transportError = curl_easy_strerror(code);
+            response.transportError = transfer->tooLarge ? "the answer is larger than the cap of "
+                    + std::to_string(transfer->maxAnswerBytes) + " bytes per answer (max_answer_mb)"
+                                                         : curl_easy_strerror(code);
         }
         // What the platform sent, counted as it crossed the wire, whether or not the transfer
         // completed: the body before content decoding (the engine asks for gzip and the like)
@@ -329,6 +363,7 @@ void HttpTransport::send(const HttpRequest& request, double timeoutMs, Callback 
     auto transfer = std::make_unique<Transfer>();
     transfer->callback = std::move(callback);
     transfer->requestBody = request.body;
+    transfer->maxAnswerBytes = d->options.maxAnswerBytes;
     CURL* easy = d->takeHandle();
     transfer->easy = easy;
     for (const auto& [name, value] : request.headers)

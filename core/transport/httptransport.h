@@ -21,6 +21,10 @@ struct TransportOptions {
     // and set-up included.
     long maxIdleConnections = 2048;
     bool verifyTls = true;
+    // The largest answer body taken, in bytes (0: no cap). A bigger one is cut off and answered as
+    // a transport error that names the cap: one runaway answer must not take the client's memory
+    // (config: a provider's max_answer_mb, docs/configuration.md).
+    std::int64_t maxAnswerBytes = std::int64_t(64) << 20;
 };
 
 // libcurl's multi socket interface over epoll, driven by the thread that calls poll() (the

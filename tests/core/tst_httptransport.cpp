@@ -37,6 +37,8 @@ protected:
             response.setHeader("Content-Encoding", "gzip");
             return response;
         });
+        server.route("/big/<arg>",
+            [](int bytes) { return QHttpServerResponse("application/octet-stream", QByteArray(bytes, 'x')); });
         server.route(
             "/status/<arg>", [](int status) { return QHttpServerResponse(QHttpServerResponder::StatusCode(status)); });
         server.route("/slow", [](QHttpServerResponder&& responder) {
@@ -120,6 +122,50 @@ private slots:
         QCOMPARE(got->body, std::string(10000, 'a'));
         QCOMPARE(got->wireBodyBytes, std::int64_t(46));
         QVERIFY(got->headerBytes > 0);
+    }
+
+    // One answer must not take the client's memory: past max_answer_mb it is cut off, as a
+    // transport error that names the cap; up to it, it arrives whole, in a body reserved from its
+    // Content-Length with room for the JSON reader's padding.
+    void answersPastTheCapAreCutOff_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<qint64>("cap");
+        QTest::addColumn<bool>("whole");
+        QTest::newRow("a Content-Length past the cap ends it before the body")
+            << "/big/100000" << qint64(50000) << false;
+        QTest::newRow("a compressed body that inflates past the cap is cut")
+            << "/gzip" << qint64(5000) << false; // 46 bytes on the wire, 10,000 inflated
+        QTest::newRow("an answer of exactly the cap is whole") << "/big/50000" << qint64(50000) << true;
+        QTest::newRow("no cap takes anything") << "/big/100000" << qint64(0) << true;
+    }
+    void answersPastTheCapAreCutOff()
+    {
+        QFETCH(QString, path);
+        QFETCH(qint64, cap);
+        QFETCH(bool, whole);
+        RunClock clock;
+        TransportOptions options;
+        options.maxAnswerBytes = cap;
+        HttpTransport transport(clock, options);
+        std::optional<HttpResponse> got;
+        transport.send(
+            { "GET", base() + path.toStdString(), {}, {}, {} }, 5000, [&](HttpResponse&& r) { got = std::move(r); });
+        const double deadline = clock.nowMs() + 10000;
+        while (!got && clock.nowMs() < deadline)
+            transport.poll(20);
+        QVERIFY(got);
+        if (whole) {
+            QCOMPARE(got->status, 200);
+            QVERIFY(got->body.size() >= 50000);
+            if (path.startsWith("/big"))
+                QVERIFY(got->body.capacity() >= got->body.size() + kBodyPadding);
+        } else {
+            QCOMPARE(got->status, 0);
+            QCOMPARE(got->transportError,
+                "the answer is larger than the cap of " + std::to_string(cap) + " bytes per answer (max_answer_mb)");
+            QVERIFY(got->body.size() <= std::size_t(cap));
+        }
     }
 
     void statusCodesPassThrough_data()
