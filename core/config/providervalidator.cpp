@@ -15,8 +15,9 @@ void validateStabilityKeys(Checker& check, const json& p, const std::string& pat
 
 namespace {
 
-const std::vector<std::string_view> kCommonKeys = { "id", "type", "base_url", "api_key_env", "api_key_keyring",
-    "timeout_s", "pricing", "launch", "poll_interval_ms", "cold_threshold_ms", "http_version", "rate_limits" };
+const std::vector<std::string_view> kCommonKeys
+    = { "id", "type", "base_url", "api_key_env", "api_key_keyring", "timeout_s", "pricing", "launch",
+          "poll_interval_ms", "cold_threshold_ms", "http_version", "rate_limits", "max_answer_mb", "image_backlog_mb" };
 
 // Each type's own keys, as the spec's table lists them.
 const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKeys()
@@ -107,7 +108,8 @@ void validateRateLimits(Checker& check, const json& p, const std::string& path)
         return;
     const std::string where = child(path, "rate_limits");
     if (!it->is_object()) {
-        check.error(where, "must be an object of operations (or false for no client-side budget), got " + describe(*it));
+        check.error(
+            where, "must be an object of operations (or false for no client-side budget), got " + describe(*it));
         return;
     }
     for (const auto& [operation, limit] : it->items()) {
@@ -115,8 +117,8 @@ void validateRateLimits(Checker& check, const json& p, const std::string& path)
         if (limit.is_null() || (limit.is_boolean() && !limit.get<bool>()))
             continue;
         if (!limit.is_object()) {
-            check.error(at, "must be {\"requests\": N, \"window_s\": S, \"concurrent\": C}, null or false, got "
-                    + describe(limit));
+            check.error(at,
+                "must be {\"requests\": N, \"window_s\": S, \"concurrent\": C}, null or false, got " + describe(limit));
             continue;
         }
         check.checkKeys(limit, at, { "requests", "window_s", "concurrent" }, "a rate limit");
@@ -518,6 +520,8 @@ std::vector<ProviderConfig> validateProviders(
         check.integer(p, path, "poll_interval_ms", 10, 60000, "must be an integer between 10 and 60000");
         check.number(p, path, "cold_threshold_ms", 0, false, "must be a number >= 0");
         check.choice(p, path, "http_version", { "1.1", "2", "2-prior-knowledge" });
+        check.integer(p, path, "max_answer_mb", 1, 65536, "must be a whole number of MiB between 1 and 65536");
+        check.integer(p, path, "image_backlog_mb", 0, 1048576, "must be a whole number of MiB between 0 and 1048576");
         validateRateLimits(check, p, path);
         providers.push_back(std::move(provider));
     }

@@ -45,11 +45,23 @@ bool JobState::takeImage(std::string_view text)
         imageUrls.emplace_back(text);
         return true;
     }
-    if (auto bytes = decodeInlineImage(text); bytes && !bytes->empty()) {
-        images.push_back(std::move(*bytes));
-        return true;
-    }
-    return false; // neither, or "data:image/png;base64," with nothing after it
+    return takeInlineImage(text);
+}
+
+bool JobState::takeInlineImage(std::string_view text)
+{
+    const auto payload = inlineImagePayload(text);
+    if (!payload || !looksLikeBase64(*payload))
+        return false; // "data:image/png;base64," with nothing after it, or not base64 at all
+    images.push_back({ std::string(*payload), true });
+    return true;
+}
+
+std::optional<std::string> DeliveredImage::bytes() const
+{
+    if (!base64)
+        return data;
+    return base64Decode(data);
 }
 
 HttpRequest jsonRequest(std::string method, std::string url, const std::string& authorization, std::string body)

@@ -57,6 +57,17 @@ struct Job {
     VariantConfig variant;
 };
 
+// An image as a platform delivered it: its bytes (a binary answer, a download), or the base64
+// text it came as inside a JSON answer. Base64 is kept as it came and decoded on the image-check
+// thread with the rest of the check: decoding a 1.5 MB PNG takes most of a millisecond, which the
+// engine thread spends on sends and polls instead (docs/performance.md, "Image answers").
+struct DeliveredImage {
+    std::string data;
+    bool base64 = false; // data is base64 text (a data URI's payload or raw base64)
+    // The image's bytes: data itself, or data decoded; nullopt when the base64 does not decode.
+    std::optional<std::string> bytes() const;
+};
+
 // Where the platform says a job is, as far as it says: it steers which jobs are polled first
 // when the request budget is short (core/engine/pollscheduler.h).
 enum class JobPhase { Unknown, Queued, Running };
@@ -75,7 +86,7 @@ struct JobState {
     std::optional<double> platformMs;
     JobPhase phase = JobPhase::Unknown;
     std::string workerId;
-    std::vector<std::string> images; // decoded image bytes delivered inline
+    std::vector<DeliveredImage> images; // delivered inline (see DeliveredImage)
     std::vector<std::string> imageUrls; // images to download (timed apart as download time)
     bool accepted = false; // the submit call was answered with a job id
     int polls = 0;
@@ -84,9 +95,15 @@ struct JobState {
     std::string reportedUsage; // the platform's usage report (JSON), where it bills by usage
 
     // An image as platforms name it: a URL goes to imageUrls (downloaded and timed apart by the
-    // engine), a data URI or raw base64 is decoded into images. False when it is neither, when the
-    // URL holds a space or control character, and when it decodes to nothing.
+    // engine), a data URI or raw base64 to images (see takeInlineImage). False when it is neither,
+    // and when the URL holds a space or control character.
     bool takeImage(std::string_view text);
+    // A data URI or raw base64, kept encoded in images. False for a data URI that is not base64,
+    // and for text that is empty or plainly not base64 at its start or end; the rest of it is
+    // only decoded with the image check, where bad base64 makes the image invalid.
+    bool takeInlineImage(std::string_view text);
+    // Image bytes as they arrived (a binary answer, a downloaded file).
+    void takeImageBytes(std::string bytes) { images.push_back({ std::move(bytes), false }); }
 };
 
 // What happens after a response.

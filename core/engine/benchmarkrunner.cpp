@@ -337,6 +337,8 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     settings.timeoutMs = provider.timeoutS.value_or(m_config.workload.timeoutS) * 1000.0;
     settings.coldThresholdMs = provider.settings.value("cold_threshold_ms", settings.coldThresholdMs);
     settings.transport.httpVersion = provider.settings.value("http_version", std::string("1.1"));
+    settings.transport.maxAnswerBytes = provider.settings.value("max_answer_mb", std::int64_t(64)) << 20;
+    settings.imageBacklogBytes = std::size_t(provider.settings.value("image_backlog_mb", std::int64_t(512))) << 20;
     // The platform's request budget: its documented limits, as the config adjusts them; kept with
     // the run so a reader knows what pace the client held itself to.
     settings.rateLimits = mergeRateLimits(adapter->defaultRateLimits(), provider.settings.value("rate_limits", json()));
@@ -449,7 +451,14 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     const ProcessUsage usageAfter = processUsage();
     environment["client"]
         = { { "cpu_s", usageAfter.cpuS - usageBefore.cpuS }, { "peak_rss_mib", usageAfter.peakRssMib },
-              { "wall_s", runClockMs(origin, std::chrono::steady_clock::now()) / 1000.0 } };
+              { "wall_s", runClockMs(origin, std::chrono::steady_clock::now()) / 1000.0 },
+              // Where delivered images waited for their check: memory up to image_backlog_mb, then a
+              // temporary file (docs/performance.md).
+              { "image_check",
+                  { { "peak_memory_mib", double(result.imageBacklogPeakBytes) / (1 << 20) },
+                      { "spilled_jobs", result.imagesSpilled },
+                      { "peak_spill_mib", double(result.imageSpillPeakBytes) / (1 << 20) },
+                      { "spill_failures", result.imageSpillFailures } } } };
     run.environmentJson = environment.dump();
     if (server) {
         launch["exit_status"] = server->stop();

@@ -321,7 +321,7 @@ void RunEngine::Impl::startDownload(std::int64_t seq)
     sendFor(seq, std::move(request));
 }
 
-void RunEngine::Impl::onDownload(std::int64_t seq, const HttpResponse& response)
+void RunEngine::Impl::onDownload(std::int64_t seq, HttpResponse& response)
 {
     InFlight& job = *inFlight.at(seq);
     job.record.downloadMs = job.record.downloadMs.value_or(0) + (response.receivedMs - response.sentMs);
@@ -333,7 +333,7 @@ void RunEngine::Impl::onDownload(std::int64_t seq, const HttpResponse& response)
                 + (response.status ? "HTTP " + std::to_string(response.status) : response.transportError));
         return;
     }
-    job.state.images.push_back(response.body);
+    job.state.takeImageBytes(std::move(response.body));
     if (++job.nextDownload < job.state.imageUrls.size()) {
         startDownload(seq);
         return;

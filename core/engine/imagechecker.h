@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "engine/adapter.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -12,9 +14,16 @@
 
 namespace t2i {
 
-// Checks delivered images (decode, size, SHA-256) on a thread of its own. Inflating a 1024x1024
-// PNG takes several milliseconds; on the engine thread that would delay the next intended send
-// and show up as client lag, so the engine hands images over and collects the verdicts.
+// Checks delivered images (base64 decode, image decode, size, SHA-256) on a thread of its own.
+// Inflating a 1024x1024 PNG takes several milliseconds and decoding its base64 most of one; on
+// the engine thread that would delay the next intended send and show up as client lag, so the
+// engine hands images over as they came and collects the verdicts.
+//
+// Images arrive faster than one core checks them when thousands of jobs finish together, so the
+// images waiting for their check are held in memory only up to a budget; the rest wait in an
+// unnamed temporary file (gone when the checker is), read back when their turn comes. A run with
+// 10,000 large images finishing at once thus holds a bounded amount of memory, and every image
+// is still checked whole (docs/performance.md).
 class ImageChecker {
 public:
     struct Verdict {
@@ -27,32 +36,57 @@ public:
         int images = 0;
     };
 
-    // wake is called (from the checker's thread) whenever a verdict is ready.
-    explicit ImageChecker(std::function<void()> wake);
+    // wake is called (from the checker's thread) whenever a verdict is ready. memoryBudgetBytes:
+    // what the images waiting for a check may hold in memory before they go to the temporary file.
+    explicit ImageChecker(std::function<void()> wake, std::size_t memoryBudgetBytes = std::size_t(512) << 20);
     ~ImageChecker();
     ImageChecker(const ImageChecker&) = delete;
     ImageChecker& operator=(const ImageChecker&) = delete;
 
-    void post(std::int64_t seq, std::vector<std::string> images, int width, int height);
+    void post(std::int64_t seq, std::vector<DeliveredImage> images, int width, int height);
     std::vector<Verdict> take();
     std::size_t pending() const; // posted, verdict not yet taken
 
+    struct Backlog {
+        std::size_t heldBytes = 0; // in memory now
+        std::size_t peakHeldBytes = 0;
+        std::int64_t spilledJobs = 0; // jobs whose images waited in the temporary file
+        std::int64_t spilledBytes = 0;
+        std::size_t peakSpillFileBytes = 0; // the most the file held at once
+        std::int64_t spillFailures = 0; // writes to the file that failed: those images stayed in memory
+    };
+    Backlog backlog() const;
+
     // The check itself, for one job's images against the size that was asked for.
-    static Verdict check(std::int64_t seq, const std::vector<std::string>& images, int width, int height);
+    static Verdict check(std::int64_t seq, const std::vector<DeliveredImage>& images, int width, int height);
 
 private:
+    struct Spilled {
+        std::uint64_t offset = 0;
+        std::size_t size = 0;
+        bool base64 = false;
+    };
     struct Work {
         std::int64_t seq;
-        std::vector<std::string> images;
+        std::vector<DeliveredImage> images; // empty when spilled
+        std::vector<Spilled> spilled;
+        std::size_t heldBytes = 0;
         int width, height;
     };
     void loop();
+    bool spill(Work& work); // with m_mutex held
+    std::vector<DeliveredImage> readBack(const std::vector<Spilled>& spilled);
     std::function<void()> m_wake;
+    std::size_t m_memoryBudget;
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
     std::deque<Work> m_work;
     std::vector<Verdict> m_done;
     std::size_t m_pending = 0;
+    Backlog m_backlog;
+    int m_spillFd = -1; // opened when first needed
+    std::uint64_t m_spillEnd = 0; // where the next spilled image goes
+    std::size_t m_spillFileBytes = 0; // spilled and not yet read back
     bool m_stop = false;
     std::thread m_thread;
 };

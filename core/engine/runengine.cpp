@@ -302,6 +302,11 @@ EngineResult RunEngine::Impl::run()
     reportProgress(true);
     result.durationMs = clock.nowMs();
     result.requests = nextSeq;
+    const ImageChecker::Backlog backlog = checker.backlog();
+    result.imageBacklogPeakBytes = backlog.peakHeldBytes;
+    result.imagesSpilled = backlog.spilledJobs;
+    result.imageSpillPeakBytes = backlog.peakSpillFileBytes;
+    result.imageSpillFailures = backlog.spillFailures;
     result.outcome = cancelling ? EngineOutcome::Cancelled : EngineOutcome::Completed;
     if (cancelling)
         result.message = "cancelled by the user";

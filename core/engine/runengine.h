@@ -32,6 +32,9 @@ struct EngineSettings {
     // of a burst over one connection each (HTTP/1.1). Enough for 5,000 polls/s (10,000 jobs polled
     // every 2 s) at 200 ms round trips; 256 fell behind there (docs/performance.md).
     int maxPollsInFlight = 1024;
+    // Delivered images waiting for their check are held in memory up to this many bytes; the rest
+    // wait in a temporary file (core/engine/imagechecker.h). Config: image_backlog_mb.
+    std::size_t imageBacklogBytes = std::size_t(512) << 20;
     TransportOptions transport;
 };
 
@@ -62,6 +65,11 @@ struct EngineResult {
     std::string message;
     double durationMs = 0;
     std::int64_t requests = 0;
+    // Where the images waited for their check (core/engine/imagechecker.h).
+    std::size_t imageBacklogPeakBytes = 0; // the most held in memory at once
+    std::int64_t imagesSpilled = 0; // jobs whose images waited in the temporary file
+    std::size_t imageSpillPeakBytes = 0; // the most that file held at once
+    std::int64_t imageSpillFailures = 0; // images kept in memory because the file could not take them
 };
 
 // Runs one workload against one platform through its adapter: an event loop over libcurl's

@@ -68,7 +68,7 @@ struct RunEngine::Impl {
     ColdTracker coldTracker;
     RequestBudget budget;
     PollScheduler polls;
-    ImageChecker checker { [this] { transport.wakeup(); } };
+    ImageChecker checker { [this] { transport.wakeup(); }, settings.imageBacklogBytes };
     std::vector<Phase> phases;
     std::priority_queue<EngineTimer, std::vector<EngineTimer>, std::greater<>> timers;
     std::uint64_t timerOrder = 0;
@@ -134,7 +134,7 @@ struct RunEngine::Impl {
     void onPoll(std::int64_t seq, InFlight& job, const HttpResponse& response, Action& action);
     void onDone(std::int64_t seq, InFlight& job, const HttpResponse& response);
     void startDownload(std::int64_t seq);
-    void onDownload(std::int64_t seq, const HttpResponse& response);
+    void onDownload(std::int64_t seq, HttpResponse& response);
     void succeed(std::int64_t seq);
     void collectVerdicts();
     void fail(std::int64_t seq, ErrorClass error, std::string message);

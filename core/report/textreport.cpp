@@ -158,6 +158,19 @@ void printShow(std::ostream& out, const RunReport& report)
         out << "\nclient: " << fixed(cpu, 1) << " s CPU over " << fixed(wall, 1) << " s ("
             << fixed(wall > 0 ? 100.0 * cpu / wall : 0.0, 0) << "% of a core), peak memory "
             << fixed(c.value("peak_rss_mib", 0.0), 0) << " MiB\n";
+        // Images that waited for their check in the temporary file (image_backlog_mb).
+        if (c.contains("image_check") && c["image_check"].is_object()) {
+            const nlohmann::json& check = c["image_check"];
+            if (check.value("spilled_jobs", 0) > 0 || check.value("spill_failures", 0) > 0)
+                out << "image check: " << check.value("spilled_jobs", 0)
+                    << " jobs' images waited in a temporary file (at most "
+                    << fixed(check.value("peak_spill_mib", 0.0), 0) << " MiB there, "
+                    << fixed(check.value("peak_memory_mib", 0.0), 0) << " MiB in memory)"
+                    << (check.value("spill_failures", 0) > 0 ? "; " + std::to_string(check.value("spill_failures", 0))
+                                   + " could not be written there and stayed in memory"
+                                                             : std::string())
+                    << '\n';
+        }
     }
     for (const std::string& note : measurementNotes(report.run, report.summary))
         out << "\nwarning: " << note << '\n';

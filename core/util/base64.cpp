@@ -94,7 +94,7 @@ std::string base64Encode(std::string_view bytes)
     return out;
 }
 
-std::optional<std::string> decodeInlineImage(std::string_view text)
+std::optional<std::string_view> inlineImagePayload(std::string_view text)
 {
     if (text.starts_with("data:")) {
         const auto comma = text.find(',');
@@ -102,7 +102,28 @@ std::optional<std::string> decodeInlineImage(std::string_view text)
             return std::nullopt;
         text.remove_prefix(comma + 1);
     }
-    return base64Decode(text);
+    return text;
+}
+
+std::optional<std::string> decodeInlineImage(std::string_view text)
+{
+    const auto payload = inlineImagePayload(text);
+    return payload ? base64Decode(*payload) : std::nullopt;
+}
+
+bool looksLikeBase64(std::string_view text)
+{
+    const auto fits = [](std::string_view part) {
+        for (const char c : part)
+            if (kTable[static_cast<unsigned char>(c)] < 0 && c != '=' && c != '\n' && c != '\r' && c != ' '
+                && c != '\t')
+                return false;
+        return true;
+    };
+    constexpr std::size_t kLook = 256;
+    if (text.size() <= 2 * kLook)
+        return !text.empty() && fits(text);
+    return fits(text.substr(0, kLook)) && fits(text.substr(text.size() - kLook));
 }
 
 bool looksLikeUrl(std::string_view text)

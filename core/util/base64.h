@@ -13,6 +13,12 @@ std::string base64Encode(std::string_view bytes);
 
 // An image as platforms deliver it inline: a data URI ("data:image/png;base64,...") or raw base64.
 std::optional<std::string> decodeInlineImage(std::string_view text);
+// The base64 text of an inline image: a data URI's payload, or the whole text; nullopt for a data
+// URI that is not base64-encoded.
+std::optional<std::string_view> inlineImagePayload(std::string_view text);
+// Whether text can be base64, judged from its first and last 256 characters only: a cheap look
+// for the engine thread, which leaves decoding every byte to the image-check thread.
+bool looksLikeBase64(std::string_view text);
 bool looksLikeUrl(std::string_view text); // http:// or https://
 
 } // namespace t2i

@@ -279,7 +279,7 @@ Action BasetenAdapter::onOutput(
         if (response.body.empty())
             return Action::fail(ErrorClass::InvalidImage,
                 "an empty " + safeText(response.header("content-type"), 100) + " body from the Truss");
-        job.images.push_back(response.body);
+        job.takeImageBytes(response.body);
         return Action::done();
     }
     if (!body.valid())

@@ -149,7 +149,7 @@ Action HfEndpointAdapter::onResponse(JobState& job, const HttpResponse& response
         if (response.body.empty())
             return Action::fail(ErrorClass::InvalidImage,
                 "an empty " + safeText(response.header("content-type"), 100) + " body from the endpoint");
-        job.images.push_back(response.body);
+        job.takeImageBytes(response.body);
         return Action::done();
     }
     const JsonDoc body(response.body);

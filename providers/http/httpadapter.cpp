@@ -235,7 +235,7 @@ Action HttpAdapter::takeImages(JobState& job, const HttpResponse& response, cons
         if (response.body.empty())
             return Action::fail(
                 ErrorClass::InvalidImage, "an empty " + safeText(response.header("content-type"), 100) + " body");
-        job.images.push_back(response.body);
+        job.takeImageBytes(response.body);
         return Action::done();
     }
     const HttpExtract& e = m_options.extract;

@@ -203,7 +203,7 @@ Action ModalAdapter::onResult(JobState& job, const HttpResponse& response, bool 
         if (response.body.empty())
             return Action::fail(ErrorClass::InvalidImage,
                 "an empty " + safeText(response.header("content-type"), 100) + " body from the Modal app");
-        job.images.push_back(response.body);
+        job.takeImageBytes(response.body);
         return Action::done();
     }
     const JsonDoc body(response.body);

@@ -124,10 +124,8 @@ Action OpenAIAdapter::onResponse(JobState& job, const HttpResponse& response)
     const std::size_t n = body.elements(data);
     for (std::size_t i = 0; i < n; ++i) {
         const JsonPointer item = data / i;
-        const bool inlined = body.withString(item / "b64_json", [&job](std::string_view b64) {
-            if (auto bytes = decodeInlineImage(b64); bytes && !bytes->empty())
-                job.images.push_back(std::move(*bytes));
-        });
+        const bool inlined
+            = body.withString(item / "b64_json", [&job](std::string_view b64) { job.takeInlineImage(b64); });
         if (!inlined)
             body.withString(item / "url", [&job](std::string_view url) {
                 if (isUsableUrl(url))

@@ -332,7 +332,7 @@ Action SageMakerAdapter::takeImages(JobState& job, const HttpResponse& response)
     if (sagemaker::isBinaryImage(response.header("content-type"), response.body)) {
         if (response.body.empty())
             return Action::fail(ErrorClass::InvalidImage, "an empty " + contentType + " body from the container");
-        job.images.push_back(response.body);
+        job.takeImageBytes(response.body);
         return Action::done();
     }
     const JsonDoc body(response.body);

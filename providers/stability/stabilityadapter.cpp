@@ -203,7 +203,7 @@ Action StabilityAdapter::onResponse(JobState& job, const HttpResponse& response)
     if (imageBody) {
         if (response.body.empty())
             return Action::fail(ErrorClass::InvalidImage, "an empty " + contentType + " body");
-        job.images.push_back(response.body);
+        job.takeImageBytes(response.body);
         return Action::done();
     }
     const JsonValue image = body.type("/image") == JsonType::String ? JsonValue() : body.at("/image");

@@ -116,6 +116,10 @@ void TestConfigRules::refused_data()
         "\"public\"");
     row("poll_interval_ms 5 on a provider", "/providers/1/poll_interval_ms", "5", "providers[1].poll_interval_ms",
         "between 10 and 60000");
+    row("max_answer_mb 0 is refused", "/providers/1/max_answer_mb", "0", "providers[1].max_answer_mb",
+        "must be a whole number of MiB between 1 and 65536");
+    row("fractional image_backlog_mb is refused", "/providers/1/image_backlog_mb", "0.5",
+        "providers[1].image_backlog_mb", "between 0 and 1048576");
     row("negative cold_threshold_ms", "/providers/1/cold_threshold_ms", "-1", "providers[1].cold_threshold_ms",
         "must be a number >= 0");
     row("misspelt endpoint_id is named with a suggestion", "/providers/1/endpiont_id", "\"x\"",

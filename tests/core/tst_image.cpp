@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // Image checks: what decides whether a delivered image counts as a success.
-#include "engine/imagechecker.h"
 #include "util/base64.h"
 #include "util/image.h"
 
@@ -169,50 +168,6 @@ private slots:
         QVERIFY2(check.valid, check.problem.c_str());
         QCOMPARE(check.width, 300);
         QCOMPARE(check.height, 200);
-    }
-
-    void checkerVerdicts_data()
-    {
-        QTest::addColumn<int>("askedWidth");
-        QTest::addColumn<int>("images");
-        QTest::addColumn<bool>("ok");
-        QTest::newRow("right size is ok") << 64 << 2 << true;
-        QTest::newRow("wrong size is refused") << 32 << 1 << false;
-        QTest::newRow("no image is refused") << 64 << 0 << false;
-    }
-    void checkerVerdicts()
-    {
-        QFETCH(int, askedWidth);
-        QFETCH(int, images);
-        QFETCH(bool, ok);
-        const std::vector<std::string> delivered(std::size_t(images), makePng(64, 48, 48));
-        const auto verdict = ImageChecker::check(7, delivered, askedWidth, 48);
-        QCOMPARE(verdict.ok, ok);
-        QCOMPARE(verdict.images, images);
-        QCOMPARE(verdict.problem.empty(), ok);
-        if (images > 0)
-            QCOMPARE(verdict.hash, sha256Hex(delivered[0]));
-    }
-
-    void checkerThreadHandsVerdictsBack()
-    {
-        std::atomic<int> wakes { 0 };
-        ImageChecker checker([&wakes] { ++wakes; });
-        for (int i = 0; i < 20; ++i)
-            checker.post(i, { makePng(16, 16, 16) }, 16, 16);
-        std::vector<ImageChecker::Verdict> all;
-        QTRY_VERIFY_WITH_TIMEOUT((all =
-                                         [&] {
-                                             auto v = checker.take();
-                                             all.insert(all.end(), v.begin(), v.end());
-                                             return all;
-                                         }())
-                                     .size()
-                == 20,
-            10000);
-        QCOMPARE(checker.pending(), std::size_t(0));
-        QVERIFY(wakes >= 1);
-        QVERIFY(std::all_of(all.begin(), all.end(), [](const auto& v) { return v.ok; }));
     }
 
     void sha256KnownVector()

@@ -698,8 +698,8 @@ std::optional<Finding> fuzzOneJob(const Setup& setup, Entropy& e, Stats& stats)
         case Action::Kind::Done:
             if (job.images.empty() && job.imageUrls.empty())
                 return finding("Done without an image or an image URL");
-            for (const std::string& image : job.images)
-                if (image.empty())
+            for (const t2i::DeliveredImage& image : job.images)
+                if (image.data.empty())
                     return finding("Done with an empty image");
             ++stats.done;
             run.probe(*adapter, job, response);

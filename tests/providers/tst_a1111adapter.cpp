@@ -139,7 +139,7 @@ private slots:
         adapter.submit(job);
         QCOMPARE(int(adapter.onResponse(job, answer(200, kA1111TwoImagesWithGrid)).kind), int(Action::Kind::Done));
         QCOMPARE(job.images.size(), std::size_t(2));
-        QCOMPARE(job.images[0], *base64Decode(kA1111TinyPng));
+        QCOMPARE(*job.images[0].bytes(), *base64Decode(kA1111TinyPng));
     }
 
     void errorsAreClassified_data()

@@ -79,7 +79,7 @@ private slots:
         const Action a = adapter.onResponse(job, answer(200, "\x89PNG...", { { "content-type", "image/png" } }));
         QVERIFY(isKind(a, Action::Kind::Done));
         QCOMPARE(job.images.size(), std::size_t(1));
-        QCOMPARE(job.images[0], std::string("\x89PNG..."));
+        QCOMPARE(*job.images[0].bytes(), std::string("\x89PNG..."));
         QVERIFY(!job.queueMs.has_value()); // HF reports no timings
         QVERIFY(!job.execMs.has_value());
         QCOMPARE(job.providerStatus, std::string("ok"));

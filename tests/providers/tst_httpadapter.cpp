@@ -287,7 +287,8 @@ private slots:
         QCOMPARE(fetch.delayMs, 0.0);
         const Action done = adapter.onResponse(job, answer(200, "\x89PNG-bytes", "image/png"));
         QCOMPARE(int(done.kind), int(Action::Kind::Done));
-        QCOMPARE(job.images, std::vector<std::string> { "\x89PNG-bytes" });
+        QCOMPARE(job.images.size(), std::size_t(1));
+        QCOMPARE(*job.images[0].bytes(), std::string("\x89PNG-bytes"));
     }
 
     void syncAnswers_data()

@@ -113,7 +113,7 @@ private slots:
         const Action a = adapter.onResponse(job, answer(200, "\x89PNG-bytes", { { "content-type", "image/png" } }));
         QVERIFY(isKind(a, Action::Kind::Done));
         QCOMPARE(job.images.size(), std::size_t(1));
-        QCOMPARE(job.images[0], std::string("\x89PNG-bytes"));
+        QCOMPARE(*job.images[0].bytes(), std::string("\x89PNG-bytes"));
         QVERIFY(!job.execMs.has_value());
     }
 

@@ -136,7 +136,7 @@ private slots:
             job, answer(200, b64Answer(2), { { "openai-processing-ms", "8123" }, { "x-request-id", "req_abc" } }));
         QVERIFY(a.kind == Action::Kind::Done);
         QCOMPARE(job.images.size(), std::size_t(2));
-        QCOMPARE(job.images[0], *base64Decode(kOpenAITinyPng));
+        QCOMPARE(*job.images[0].bytes(), *base64Decode(kOpenAITinyPng));
         QVERIFY(job.imageUrls.empty());
         QCOMPARE(*job.execMs, 8123.0);
         QVERIFY(!job.queueMs); // the API never says: unknown, never 0

@@ -145,7 +145,7 @@ private slots:
         JobState job = newJob();
         QVERIFY(adapter.onResponse(job, answer(201, kSucceededInline)).kind == Action::Kind::Done);
         QCOMPARE(int(job.images.size()), 1);
-        QVERIFY(job.images[0].starts_with("\x89PNG"));
+        QVERIFY(job.images[0].bytes()->starts_with("\x89PNG"));
         QVERIFY(job.imageUrls.empty());
         QCOMPARE(*job.queueMs, 250.0);
         QCOMPARE(*job.execMs, 650.0);

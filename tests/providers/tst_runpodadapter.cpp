@@ -108,7 +108,7 @@ private slots:
         QCOMPARE(*job.execMs, 3986.0);
         QCOMPARE(job.workerId, std::string("w-7"));
         QCOMPARE(job.images.size(), std::size_t(1));
-        QCOMPARE(job.images[0], *base64Decode(kTinyPngBase64));
+        QCOMPARE(*job.images[0].bytes(), *base64Decode(kTinyPngBase64));
         QCOMPARE(job.polls, 2);
     }
 

@@ -200,7 +200,7 @@ private slots:
                 { { "content-type", contentType.toStdString() }, { "x-amzn-requestid", "req-1" } }));
         QCOMPARE(int(a.kind), int(Action::Kind::Done));
         QCOMPARE(int(job.images.size()), 1);
-        QCOMPARE(job.images[0], kPng);
+        QCOMPARE(*job.images[0].bytes(), kPng);
         QVERIFY(job.accepted);
         QCOMPARE(job.jobId, std::string("req-1"));
         QVERIFY(!job.queueMs); // SageMaker reports no timings (docs/protocols.md §5.4)
@@ -386,7 +386,7 @@ private slots:
         a = adapter.onResponse(job,
             answer(200, "{\"images\": [\"" + base64Encode(kPng) + "\"]}", { { "content-type", "application/json" } }));
         QCOMPARE(int(a.kind), int(Action::Kind::Done));
-        QCOMPARE(job.images.at(0), kPng);
+        QCOMPARE(*job.images.at(0).bytes(), kPng);
         QVERIFY(job.imageUrls.empty());
     }
 

@@ -230,7 +230,8 @@ private slots:
             answer(200, "image/png", png,
                 { { "x-request-id", "req-9" }, { "finish-reason", "SUCCESS" }, { "seed", "45" } }));
         QCOMPARE(int(action.kind), int(Action::Kind::Done));
-        QCOMPARE(job.images, std::vector<std::string> { png });
+        QCOMPARE(job.images.size(), std::size_t(1));
+        QCOMPARE(*job.images[0].bytes(), png);
         QCOMPARE(job.jobId, std::string("req-9"));
         QCOMPARE(job.providerStatus, std::string("SUCCESS"));
         QVERIFY(!job.queueMs && !job.execMs); // Stability reports no timing
@@ -252,7 +253,7 @@ private slots:
         const Action action = adapter.onResponse(job, answer(200, "application/json", stabilityJsonAnswer("SUCCESS")));
         QCOMPARE(int(action.kind), int(Action::Kind::Done));
         QCOMPARE(job.images.size(), std::size_t(1));
-        QVERIFY(job.images[0].starts_with("\x89PNG"));
+        QVERIFY(job.images[0].bytes()->starts_with("\x89PNG"));
     }
 
     void failuresAreClassified_data()

@@ -127,7 +127,7 @@ private slots:
         QCOMPARE(int(action.kind), int(Action::Kind::Done));
         QCOMPARE(job.images.size(), std::size_t(2));
         QVERIFY(job.imageUrls.empty());
-        QVERIFY(job.images[0].starts_with("\x89PNG"));
+        QVERIFY(job.images[0].bytes()->starts_with("\x89PNG"));
         QCOMPARE(job.jobId, std::string("91a3c0f9e2b04c1d-SJC"));
         QVERIFY(job.accepted);
         // Together reports no timing: unknown, never 0.

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// What bounds the client's memory when answers carry images of real size (docs/configuration.md,
+// max_answer_mb and image_backlog_mb): a run through the real t2ibench-cli against the emulator,
+// whose RunPod answers carry a 1024x1024 PNG of real size twice as base64 (about 4 MB each).
+#include "clifixture.h"
+
+#include "store/store.h"
+
+using namespace t2itest;
+using nlohmann::json;
+
+namespace {
+
+std::string memoryConfig(const json& limits, const std::string& truthPath)
+{
+    json provider = { { "id", "big" }, { "type", "emulated" }, { "profile", "instant" }, { "seed", 5 },
+        { "truth", truthPath }, { "mode", "run" } };
+    provider.update(limits);
+    const json config = {
+        { "version", 1 },
+        { "name", "answer-memory" },
+        { "providers", { provider } },
+        { "variants",
+            { { { "id", "sdxl" }, { "model", "sdxl" }, { "precision", "fp16" }, { "width", 1024 }, { "height", 1024 },
+                { "steps", 20 }, { "guidance", 7.0 }, { "images", 1 } } } },
+        { "prompts", { { "set", "default" }, { "seed", 42 } } },
+        { "workload",
+            { { "timeout_s", 60 }, { "poll_interval_ms", 50 }, { "warmup_requests", 1 }, { "health_interval_s", 60 },
+                { "steps", { { { "kind", "closed" }, { "concurrency", 2 }, { "requests", 6 } } } } } },
+    };
+    return config.dump(2);
+}
+
+} // namespace
+
+class TestAnswerMemory : public QObject {
+    Q_OBJECT
+private slots:
+    void limitsHoldEndToEnd_data()
+    {
+        QTest::addColumn<QString>("limits"); // the provider's keys (JSON)
+        QTest::addColumn<bool>("ok"); // every request succeeds
+        QTest::addColumn<int>("spilled"); // jobs whose images waited in the temporary file
+        QTest::newRow("the defaults carry every image in memory") << "{}" << true << 0;
+        QTest::newRow("image_backlog_mb 0 sends every image to the file and still checks it")
+            << R"({"image_backlog_mb": 0})" << true << 7;
+        QTest::newRow("an answer past max_answer_mb fails, naming the key") << R"({"max_answer_mb": 1})" << false << 0;
+    }
+    void limitsHoldEndToEnd()
+    {
+        QFETCH(QString, limits);
+        QFETCH(bool, ok);
+        QFETCH(int, spilled);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString truthPath = dir.filePath("truth.jsonl");
+        const QString configPath = dir.filePath("memory.json");
+        const QString db = dir.filePath("lib.db");
+        writeFile(configPath, memoryConfig(json::parse(limits.toStdString()), truthPath.toStdString()));
+
+        const CliResult run = runCli({ "run", configPath, "--db", db, "--json" });
+        QVERIFY2(!run.out.isEmpty(), run.err.constData());
+        const std::string runId = json::parse(run.out.toStdString())["runs"][0].get<std::string>();
+        auto store = t2i::Store::open(db.toStdString());
+        const auto records = store->records(runId);
+        QCOMPARE(records.size(), std::size_t(7)); // the warm-up and six measured
+        const Truth truth = readTruth(truthPath);
+        for (const auto& r : records) {
+            QCOMPARE(r.ok, ok);
+            if (ok) {
+                QCOMPARE(r.width, 1024);
+                // The image checked is the one the emulator made: its size is in the truth.
+                QVERIFY2(truth.jobs.contains(r.jobId), r.jobId.c_str());
+                QVERIFY(r.bytes > truth.jobs.at(r.jobId)["image_bytes"].get<std::int64_t>());
+            } else {
+                QVERIFY2(r.errorMessage.find("larger than the cap of 1048576 bytes per answer (max_answer_mb)")
+                        != std::string::npos,
+                    r.errorMessage.c_str());
+            }
+        }
+        const auto stored = store->findRun(runId);
+        QVERIFY(stored);
+        const json client = json::parse(stored->environmentJson)["client"];
+        QVERIFY2(client.contains("image_check"), client.dump().c_str());
+        const json& check = client["image_check"];
+        QCOMPARE(check["spilled_jobs"].get<int>(), spilled);
+        QCOMPARE(check["spill_failures"].get<int>(), 0);
+        if (spilled > 0) {
+            QCOMPARE(check["peak_memory_mib"].get<double>(), 0.0);
+            QVERIFY(check["peak_spill_mib"].get<double>() > 1.0); // at least one PNG of real size
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAnswerMemory)
+#include "tst_answermemory.moc"
