@@ -142,7 +142,10 @@ struct Action {
 };
 
 // A protocol translator (docs/design.md): builds requests and reads responses; never does I/O,
-// never sleeps, never owns a socket or a clock. The engine drives it.
+// never sleeps, never owns a socket or a clock. The engine drives it. onResponse may run on the
+// engine's answer-reading thread (a large answer, core/engine/answerreader.h) while the engine
+// thread calls the adapter for other jobs: it reads and writes the job's JobState only, and the
+// adapter's own settings stay as they were built.
 class Adapter {
 public:
     virtual ~Adapter() = default;

@@ -4,6 +4,7 @@
 // Internal to core/engine: the state of a running RunEngine, shared by runengine.cpp (phases,
 // the event loop, progress) and enginejobs.cpp (a job's requests, polls, budget and end).
 
+#include "engine/answerreader.h"
 #include "engine/coldtracker.h"
 #include "engine/imagechecker.h"
 #include "engine/phaseplan.h"
@@ -44,6 +45,9 @@ struct InFlight {
     bool afterScaleToZero = false;
     bool downloading = false;
     bool inTransit = false;
+    bool reading = false; // its answer is with the answer reader (core/engine/answerreader.h)
+    bool readWasPoll = false; // that answer was to a poll
+    bool acceptedBeforeRead = false; // the platform had accepted the job before that answer
     bool lastWasPoll = false;
     bool nextHeld = false; // `next` is a held poll (Action::held)
     bool lastHeld = false;
@@ -69,6 +73,7 @@ struct RunEngine::Impl {
     RequestBudget budget;
     PollScheduler polls;
     ImageChecker checker { [this] { transport.wakeup(); }, settings.imageBacklogBytes };
+    AnswerReader reader { adapter, [this] { transport.wakeup(); } };
     std::vector<Phase> phases;
     std::priority_queue<EngineTimer, std::vector<EngineTimer>, std::greater<>> timers;
     std::uint64_t timerOrder = 0;
@@ -130,6 +135,8 @@ struct RunEngine::Impl {
     void pumpPolls();
     void expireDeadlines();
     void onResponse(std::int64_t seq, HttpResponse& response);
+    void afterAnswer(std::int64_t seq, InFlight& job, const HttpResponse& response, Action& action);
+    void collectReadAnswers();
     void onThrottled(std::int64_t seq, InFlight& job, const HttpResponse& response);
     void onPoll(std::int64_t seq, InFlight& job, const HttpResponse& response, Action& action);
     void onDone(std::int64_t seq, InFlight& job, const HttpResponse& response);
