@@ -5,10 +5,6 @@
 #include "util/image.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
-#include <fcntl.h>
-#include <linux/falloc.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,7 +14,8 @@ namespace t2i {
 ImageChecker::ImageChecker(std::function<void()> wake, std::size_t memoryBudgetBytes)
     : m_wake(std::move(wake))
     , m_memoryBudget(memoryBudgetBytes)
-    , m_thread([this] { loop(); })
+    , m_checker([this] { checkLoop(); })
+    , m_spiller([this] { spillLoop(); })
 {
 }
 
@@ -28,121 +25,108 @@ ImageChecker::~ImageChecker()
         std::lock_guard lock(m_mutex);
         m_stop = true;
     }
-    m_cv.notify_all();
-    m_thread.join();
-    if (m_spillFd >= 0)
-        close(m_spillFd);
+    m_checkCv.notify_all();
+    m_spillCv.notify_all();
+    m_checker.join();
+    m_spiller.join();
 }
-
-namespace {
-
-// An unnamed file in the temporary folder ($TMPDIR, else /tmp): nobody else can open it, and
-// the system frees it when it is closed, even after a crash.
-int openSpillFile()
-{
-    const char* dir = std::getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
-    const int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0)
-        return fd;
-    std::string path = std::string(dir) + "/t2ibench-images-XXXXXX"; // a file system without O_TMPFILE
-    const int named = mkostemp(path.data(), O_CLOEXEC);
-    if (named >= 0)
-        unlink(path.c_str());
-    return named;
-}
-
-bool writeAll(int fd, const std::string& data, std::uint64_t offset)
-{
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = pwrite(fd, data.data() + done, data.size() - done, off_t(offset + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        done += std::size_t(n);
-    }
-    return true;
-}
-
-bool readAll(int fd, std::string& data, std::uint64_t offset)
-{
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = pread(fd, data.data() + done, data.size() - done, off_t(offset + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        done += std::size_t(n);
-    }
-    return true;
-}
-
-} // namespace
 
 void ImageChecker::post(std::int64_t seq, std::vector<DeliveredImage> images, int width, int height)
 {
-    std::size_t bytes = 0;
+    auto work = std::make_unique<Work>();
     for (const DeliveredImage& image : images)
-        bytes += image.data.size();
-    Work work { seq, std::move(images), {}, bytes, width, height };
-    std::uint64_t offset = 0;
+        work->bytes += image.data.size();
+    work->seq = seq;
+    work->images = std::move(images);
+    work->width = width;
+    work->height = height;
+    bool over = false;
     {
         std::lock_guard lock(m_mutex);
         ++m_pending;
-        if (m_backlog.heldBytes + bytes <= m_memoryBudget || bytes == 0) {
-            m_backlog.heldBytes += bytes;
-            m_backlog.peakHeldBytes = std::max(m_backlog.peakHeldBytes, m_backlog.heldBytes);
-            m_work.push_back(std::move(work));
-            m_cv.notify_one();
-            return;
-        }
-        offset = m_spillEnd;
-        m_spillEnd += bytes;
-    }
-    // Over the budget: the images wait in the file. Written outside the lock (the checker keeps
-    // checking meanwhile); only this thread writes, each job to its own stretch of the file.
-    if (m_spillFd < 0)
-        m_spillFd = openSpillFile();
-    bool written = m_spillFd >= 0;
-    for (const DeliveredImage& image : work.images) {
-        if (!written)
-            break;
-        written = writeAll(m_spillFd, image.data, offset);
-        work.spilled.push_back({ offset, image.data.size(), image.base64 });
-        offset += image.data.size();
-    }
-    std::lock_guard lock(m_mutex);
-    if (written) {
-        work.images.clear();
-        work.images.shrink_to_fit();
-        work.heldBytes = 0;
-        ++m_backlog.spilledJobs;
-        m_backlog.spilledBytes += std::int64_t(bytes);
-        m_spillFileBytes += bytes;
-        m_backlog.peakSpillFileBytes = std::max(m_backlog.peakSpillFileBytes, m_spillFileBytes);
-    } else { // a full disk, no temporary folder: kept in memory rather than lost
-        work.spilled.clear();
-        ++m_backlog.spillFailures;
-        m_backlog.heldBytes += bytes;
+        m_backlog.heldBytes += work->bytes;
         m_backlog.peakHeldBytes = std::max(m_backlog.peakHeldBytes, m_backlog.heldBytes);
+        over = m_backlog.heldBytes > m_memoryBudget;
+        m_work.push_back(std::move(work));
     }
-    m_work.push_back(std::move(work));
-    m_cv.notify_one();
+    m_checkCv.notify_one();
+    if (over)
+        m_spillCv.notify_one();
 }
 
-std::vector<DeliveredImage> ImageChecker::readBack(const std::vector<Spilled>& spilled)
+// The newest job still in memory and not being checked (the checker takes the oldest): the one
+// whose turn is furthest away.
+ImageChecker::Work* ImageChecker::latestInMemory()
+{
+    for (auto it = m_work.rbegin(); it != m_work.rend(); ++it)
+        if ((*it)->where == Where::Memory && !(*it)->stays && (*it)->bytes > 0)
+            return it->get();
+    return nullptr;
+}
+
+void ImageChecker::spillLoop()
+{
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10); // as the checker's
+    std::unique_lock lock(m_mutex);
+    while (true) {
+        Work* work = nullptr;
+        m_spillCv.wait(lock, [&] {
+            if (m_stop)
+                return true;
+            if (m_backlog.heldBytes <= m_memoryBudget || m_file.unusable())
+                return false;
+            work = latestInMemory();
+            return work != nullptr;
+        });
+        if (m_stop)
+            return;
+        work->where = Where::Moving; // the checker waits for it if it comes to it meanwhile
+        lock.unlock();
+        std::vector<Spilled> spilled;
+        bool written = true;
+        for (const DeliveredImage& image : work->images) {
+            const auto offset = m_file.append(image.data);
+            if (!offset) {
+                written = false;
+                break;
+            }
+            spilled.push_back({ *offset, image.data.size(), image.base64 });
+        }
+        std::vector<DeliveredImage> freed;
+        if (written)
+            freed.swap(work->images);
+        else
+            for (const Spilled& part : spilled)
+                m_file.release(part.offset, part.size);
+        lock.lock();
+        if (written) {
+            work->spilled = std::move(spilled);
+            work->where = Where::File;
+            m_backlog.heldBytes -= work->bytes;
+            ++m_backlog.spilledJobs;
+            m_backlog.spilledBytes += std::int64_t(work->bytes);
+            m_fileBytes += work->bytes;
+            m_backlog.peakSpillFileBytes = std::max(m_backlog.peakSpillFileBytes, m_fileBytes);
+        } else { // no temporary folder, a full disk: kept in memory rather than lost
+            work->where = Where::Memory;
+            work->stays = true;
+            ++m_backlog.spillFailures;
+        }
+        m_checkCv.notify_all();
+        lock.unlock();
+        freed.clear(); // the memory goes back outside the lock
+        lock.lock();
+    }
+}
+
+std::vector<DeliveredImage> ImageChecker::readBack(const Work& work)
 {
     std::vector<DeliveredImage> images;
-    for (const Spilled& part : spilled) {
+    for (const Spilled& part : work.spilled) {
         DeliveredImage image { std::string(part.size, '\0'), part.base64 };
-        if (!readAll(m_spillFd, image.data, part.offset))
-            image.data.clear(); // checked as an empty image: the verdict says it was lost
-        // The file keeps only what still waits: its read stretch goes back to the file system.
-        fallocate(m_spillFd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(part.offset), off_t(part.size));
+        if (!m_file.read(part.offset, image.data))
+            image.data.clear(); // checked as an empty image: the verdict says so
+        m_file.release(part.offset, part.size);
         images.push_back(std::move(image));
     }
     return images;
@@ -169,7 +153,7 @@ ImageChecker::Backlog ImageChecker::backlog() const
     return m_backlog;
 }
 
-void ImageChecker::loop()
+void ImageChecker::checkLoop()
 {
     // Below the engine thread: when images arrive faster than one core checks them (10,000 jobs
     // finishing within a second), the checks fall behind, not the sends and polls whose timing
@@ -177,23 +161,22 @@ void ImageChecker::loop()
     setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
     std::unique_lock lock(m_mutex);
     while (true) {
-        m_cv.wait(lock, [this] { return m_stop || !m_work.empty(); });
+        m_checkCv.wait(lock, [this] { return m_stop || (!m_work.empty() && m_work.front()->where != Where::Moving); });
         if (m_work.empty())
             return; // stopping, nothing left
-        Work work = std::move(m_work.front());
+        if (m_work.front()->where == Where::Moving)
+            return; // stopping while the spiller writes: what is left belongs to a run that is over
+        std::unique_ptr<Work> work = std::move(m_work.front());
         m_work.pop_front();
         lock.unlock();
-        std::size_t spilledBytes = 0;
-        if (!work.spilled.empty()) {
-            work.images = readBack(work.spilled);
-            for (const Spilled& part : work.spilled)
-                spilledBytes += part.size;
-        }
-        Verdict verdict = check(work.seq, work.images, work.width, work.height);
-        work.images.clear();
+        const bool inFile = work->where == Where::File;
+        const std::size_t bytes = work->bytes;
+        if (inFile)
+            work->images = readBack(*work);
+        Verdict verdict = check(work->seq, work->images, work->width, work->height);
+        work.reset();
         lock.lock();
-        m_backlog.heldBytes -= work.heldBytes;
-        m_spillFileBytes -= spilledBytes;
+        (inFile ? m_fileBytes : m_backlog.heldBytes) -= bytes;
         m_done.push_back(std::move(verdict));
         lock.unlock();
         m_wake();

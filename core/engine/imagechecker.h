@@ -2,11 +2,13 @@
 #pragma once
 
 #include "engine/adapter.h"
+#include "engine/spillfile.h"
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -20,10 +22,12 @@ namespace t2i {
 // engine hands images over as they came and collects the verdicts.
 //
 // Images arrive faster than one core checks them when thousands of jobs finish together, so the
-// images waiting for their check are held in memory only up to a budget; the rest wait in an
-// unnamed temporary file (gone when the checker is), read back when their turn comes. A run with
-// 10,000 large images finishing at once thus holds a bounded amount of memory, and every image
-// is still checked whole (docs/performance.md).
+// images waiting for their check are held in memory only up to a budget: past it, a thread of its
+// own moves the latest arrivals to an unnamed temporary file (core/engine/spillfile.h), and the
+// checker reads them back when their turn comes. The engine thread never writes to the file. A
+// run with 10,000 large images finishing at once thus holds a bounded amount of memory (the
+// budget, and what arrives faster than the file takes it), and every image is still checked
+// whole (docs/performance.md).
 class ImageChecker {
 public:
     struct Verdict {
@@ -53,7 +57,7 @@ public:
         std::int64_t spilledJobs = 0; // jobs whose images waited in the temporary file
         std::int64_t spilledBytes = 0;
         std::size_t peakSpillFileBytes = 0; // the most the file held at once
-        std::int64_t spillFailures = 0; // writes to the file that failed: those images stayed in memory
+        std::int64_t spillFailures = 0; // jobs the file could not take: their images stayed in memory
     };
     Backlog backlog() const;
 
@@ -66,29 +70,34 @@ private:
         std::size_t size = 0;
         bool base64 = false;
     };
+    enum class Where { Memory, Moving, File };
     struct Work {
-        std::int64_t seq;
-        std::vector<DeliveredImage> images; // empty when spilled
+        std::int64_t seq = 0;
+        std::vector<DeliveredImage> images; // empty once in the file
         std::vector<Spilled> spilled;
-        std::size_t heldBytes = 0;
-        int width, height;
+        std::size_t bytes = 0;
+        int width = 0, height = 0;
+        Where where = Where::Memory;
+        bool stays = false; // could not be written to the file: not tried again
     };
-    void loop();
-    bool spill(Work& work); // with m_mutex held
-    std::vector<DeliveredImage> readBack(const std::vector<Spilled>& spilled);
+    void checkLoop();
+    void spillLoop();
+    Work* latestInMemory(); // with m_mutex held
+    std::vector<DeliveredImage> readBack(const Work& work);
     std::function<void()> m_wake;
     std::size_t m_memoryBudget;
     mutable std::mutex m_mutex;
-    std::condition_variable m_cv;
-    std::deque<Work> m_work;
+    std::condition_variable m_checkCv;
+    std::condition_variable m_spillCv;
+    std::deque<std::unique_ptr<Work>> m_work; // oldest first
     std::vector<Verdict> m_done;
     std::size_t m_pending = 0;
     Backlog m_backlog;
-    int m_spillFd = -1; // opened when first needed
-    std::uint64_t m_spillEnd = 0; // where the next spilled image goes
-    std::size_t m_spillFileBytes = 0; // spilled and not yet read back
+    SpillFile m_file; // appended to by the spilling thread only
+    std::size_t m_fileBytes = 0; // in the file and not yet read back
     bool m_stop = false;
-    std::thread m_thread;
+    std::thread m_checker;
+    std::thread m_spiller;
 };
 
 } // namespace t2i

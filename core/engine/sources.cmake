@@ -1,5 +1,6 @@
 target_sources(t2i_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/adapter.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/answerreader.cpp
     ${CMAKE_CURRENT_LIST_DIR}/benchmarkrunner.cpp
     ${CMAKE_CURRENT_LIST_DIR}/coldtracker.cpp
     ${CMAKE_CURRENT_LIST_DIR}/enginejobs.cpp
@@ -9,4 +10,5 @@ target_sources(t2i_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/phaseplan.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pollscheduler.cpp
     ${CMAKE_CURRENT_LIST_DIR}/requestbudget.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/runengine.cpp)
+    ${CMAKE_CURRENT_LIST_DIR}/runengine.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/spillfile.cpp)
