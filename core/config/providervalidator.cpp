@@ -15,9 +15,9 @@ void validateStabilityKeys(Checker& check, const json& p, const std::string& pat
 
 namespace {
 
-const std::vector<std::string_view> kCommonKeys
-    = { "id", "type", "base_url", "api_key_env", "api_key_keyring", "timeout_s", "pricing", "launch",
-          "poll_interval_ms", "cold_threshold_ms", "http_version", "rate_limits", "max_answer_mb", "image_backlog_mb" };
+const std::vector<std::string_view> kCommonKeys = { "id", "type", "base_url", "api_key_env", "api_key_keyring",
+    "timeout_s", "pricing", "launch", "poll_interval_ms", "cold_threshold_ms", "http_version", "rate_limits",
+    "max_answer_mb", "answer_memory_mb", "image_backlog_mb" };
 
 // Each type's own keys, as the spec's table lists them.
 const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKeys()
@@ -521,6 +521,7 @@ std::vector<ProviderConfig> validateProviders(
         check.number(p, path, "cold_threshold_ms", 0, false, "must be a number >= 0");
         check.choice(p, path, "http_version", { "1.1", "2", "2-prior-knowledge" });
         check.integer(p, path, "max_answer_mb", 1, 65536, "must be a whole number of MiB between 1 and 65536");
+        check.integer(p, path, "answer_memory_mb", 1, 1048576, "must be a whole number of MiB between 1 and 1048576");
         check.integer(p, path, "image_backlog_mb", 0, 1048576, "must be a whole number of MiB between 0 and 1048576");
         validateRateLimits(check, p, path);
         providers.push_back(std::move(provider));

@@ -338,6 +338,7 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     settings.coldThresholdMs = provider.settings.value("cold_threshold_ms", settings.coldThresholdMs);
     settings.transport.httpVersion = provider.settings.value("http_version", std::string("1.1"));
     settings.transport.maxAnswerBytes = provider.settings.value("max_answer_mb", std::int64_t(64)) << 20;
+    settings.transport.maxBufferedAnswerBytes = provider.settings.value("answer_memory_mb", std::int64_t(256)) << 20;
     settings.imageBacklogBytes = std::size_t(provider.settings.value("image_backlog_mb", std::int64_t(512))) << 20;
     // The platform's request budget: its documented limits, as the config adjusts them; kept with
     // the run so a reader knows what pace the client held itself to.
@@ -426,6 +427,8 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     const ProcessUsage usageBefore = processUsage();
     if (gpu)
         gpu->setOrigin(origin);
+    const std::size_t imageBacklogBytes = settings.imageBacklogBytes;
+    const std::int64_t answerMemoryBytes = settings.transport.maxBufferedAnswerBytes;
     RunEngine engine(*adapter, std::move(settings), std::move(callbacks));
     {
         std::lock_guard lock(m_engineMutex);
@@ -455,10 +458,17 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
               // Where delivered images waited for their check: memory up to image_backlog_mb, then a
               // temporary file (docs/performance.md).
               { "image_check",
-                  { { "peak_memory_mib", double(result.imageBacklogPeakBytes) / (1 << 20) },
+                  { { "memory_budget_mib", double(imageBacklogBytes) / (1 << 20) },
+                      { "peak_memory_mib", double(result.imageBacklogPeakBytes) / (1 << 20) },
                       { "spilled_jobs", result.imagesSpilled },
                       { "peak_spill_mib", double(result.imageSpillPeakBytes) / (1 << 20) },
-                      { "spill_failures", result.imageSpillFailures } } } };
+                      { "spill_failures", result.imageSpillFailures } } },
+              // Answer bodies while they arrived: the most held at once, and how many waited for
+              // room under answer_memory_mb.
+              { "answer_memory",
+                  { { "limit_mib", double(answerMemoryBytes) / (1 << 20) },
+                      { "peak_mib", double(result.answerMemoryPeakBytes) / (1 << 20) },
+                      { "paused_answers", result.answersPaused } } } };
     run.environmentJson = environment.dump();
     if (server) {
         launch["exit_status"] = server->stop();

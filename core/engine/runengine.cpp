@@ -271,6 +271,7 @@ EngineResult RunEngine::Impl::run()
             cancelStartedMs = clock.nowMs();
         }
         collectVerdicts();
+        collectReadAnswers();
         if (cancelling && checking.empty()
             && (pendingCancels == 0 || clock.nowMs() - cancelStartedMs > settings.cancelGraceMs))
             break;
@@ -287,16 +288,17 @@ EngineResult RunEngine::Impl::run()
             pumpPolls();
         expireDeadlines();
         reportProgress(false);
-        const double waitMs = nextWakeMs() - clock.nowMs();
+        const double wakeAtMs = nextWakeMs();
+        const double waitMs = wakeAtMs - clock.nowMs();
         // Whole milliseconds in curl's wait; a sub-millisecond rest is slept off but for the
         // last 200 us, which are spun: send times stay within tens of microseconds of the
         // plan without burning a core at high rates.
         if (waitMs >= 1) {
-            transport.poll(int(waitMs));
+            transport.poll(int(waitMs), wakeAtMs);
         } else {
             if (waitMs > 0.3)
                 std::this_thread::sleep_for(std::chrono::microseconds(std::int64_t((waitMs - 0.2) * 1000)));
-            transport.poll(0);
+            transport.poll(0, wakeAtMs);
         }
     }
     reportProgress(true);
@@ -307,6 +309,9 @@ EngineResult RunEngine::Impl::run()
     result.imagesSpilled = backlog.spilledJobs;
     result.imageSpillPeakBytes = backlog.peakSpillFileBytes;
     result.imageSpillFailures = backlog.spillFailures;
+    const HttpTransport::AnswerMemoryUse answers = transport.answerMemory();
+    result.answerMemoryPeakBytes = answers.peakBytes;
+    result.answersPaused = answers.pausedAnswers;
     result.outcome = cancelling ? EngineOutcome::Cancelled : EngineOutcome::Completed;
     if (cancelling)
         result.message = "cancelled by the user";

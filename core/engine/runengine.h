@@ -70,6 +70,9 @@ struct EngineResult {
     std::int64_t imagesSpilled = 0; // jobs whose images waited in the temporary file
     std::size_t imageSpillPeakBytes = 0; // the most that file held at once
     std::int64_t imageSpillFailures = 0; // images kept in memory because the file could not take them
+    // Answer bodies while they arrived (TransportOptions::maxBufferedAnswerBytes).
+    std::int64_t answerMemoryPeakBytes = 0;
+    std::int64_t answersPaused = 0; // answers that waited for room
 };
 
 // Runs one workload against one platform through its adapter: an event loop over libcurl's

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <deque>
+#include <malloc.h>
 #include <mutex>
 #include <optional>
 #include <sys/epoll.h>
@@ -19,6 +21,28 @@
 namespace t2i {
 namespace {
 
+struct Transfer;
+
+// The memory answer bodies may hold while they arrive, shared by all transfers
+// (TransportOptions::maxBufferedAnswerBytes). A large body is admitted when it starts, with its
+// Content-Length (or, without one, as it grows), if it fits; one that does not is paused before
+// its first byte is kept, the platform's bytes waiting in the socket (TCP holds the sender back),
+// and resumed, oldest first, as admitted bodies are handed over. Small bodies (status polls,
+// submit answers) are always admitted, and so is any body when none is held, so nothing waits
+// on itself.
+struct AnswerMemory {
+    static constexpr std::int64_t kAlwaysAdmitted = 64 * 1024;
+    std::int64_t limit = 0; // 0: none
+    std::int64_t held = 0;
+    std::int64_t peak = 0;
+    std::int64_t pausedAnswers = 0;
+    std::deque<Transfer*> paused; // oldest first
+    bool fits(std::int64_t bytes) const
+    {
+        return limit <= 0 || bytes < kAlwaysAdmitted || held == 0 || held + bytes <= limit;
+    }
+};
+
 struct Transfer {
     CURL* easy = nullptr;
     std::uint32_t shard = 0; // the multi handle it runs on
@@ -28,7 +52,41 @@ struct Transfer {
     HttpTransport::Callback callback;
     std::int64_t maxAnswerBytes = 0; // 0: no cap
     bool tooLarge = false; // cut off at maxAnswerBytes
+    AnswerMemory* memory = nullptr;
+    std::int64_t expectedBytes = -1; // the Content-Length, when there is one
+    std::int64_t admittedBytes = -1; // what it counts in memory.held; -1: not admitted yet
+    bool paused = false;
 };
+
+// False: the transfer waits (paused) until admitted bodies make room.
+bool admit(Transfer& transfer, std::size_t incoming)
+{
+    AnswerMemory& memory = *transfer.memory;
+    const auto size = std::int64_t(transfer.response.body.size() + incoming);
+    if (transfer.admittedBytes < 0) {
+        const std::int64_t want = std::max(transfer.expectedBytes, size);
+        if (!memory.fits(want)) {
+            if (!transfer.paused) {
+                transfer.paused = true;
+                ++memory.pausedAnswers;
+                memory.paused.push_back(&transfer);
+            }
+            return false;
+        }
+        transfer.paused = false;
+        transfer.admittedBytes = want;
+        memory.held += want;
+        // Its room at once, with the padding a JSON reader wants (kBodyPadding), instead of
+        // doubling its way there and holding up to twice its size.
+        if (transfer.expectedBytes > 0)
+            transfer.response.body.reserve(std::size_t(transfer.expectedBytes) + kBodyPadding);
+    } else if (size > transfer.admittedBytes) { // no Content-Length, or more than it said
+        memory.held += size - transfer.admittedBytes;
+        transfer.admittedBytes = size;
+    }
+    memory.peak = std::max(memory.peak, memory.held);
+    return true;
+}
 
 bool overCap(Transfer& transfer, std::uint64_t bytes)
 {
@@ -44,13 +102,14 @@ std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user)
     std::string& body = transfer->response.body;
     if (overCap(*transfer, body.size() + size * count))
         return 0; // libcurl ends the transfer with CURLE_WRITE_ERROR
+    if (!admit(*transfer, size * count))
+        return CURL_WRITEFUNC_PAUSE; // libcurl keeps this chunk and gives it again when resumed
     body.append(data, size * count);
     return size * count;
 }
 
 // A Content-Length is the size of the body to come: over the cap, the transfer ends before its
-// body is read; under it, the body gets its room at once, with the padding a JSON reader wants
-// (kBodyPadding), instead of doubling its way there and holding up to twice its size.
+// body is read; under it, it is what the body is admitted with (admit()).
 bool reserveBody(Transfer& transfer, std::string_view value)
 {
     std::uint64_t length = 0;
@@ -59,7 +118,7 @@ bool reserveBody(Transfer& transfer, std::string_view value)
         return true;
     if (overCap(transfer, length))
         return false;
-    transfer.response.body.reserve(std::size_t(length) + kBodyPadding);
+    transfer.expectedBytes = std::int64_t(length); // reserved when admitted (admit())
     return true;
 }
 
@@ -69,6 +128,7 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
     std::string_view line(data, size * count);
     if (line.starts_with("HTTP/")) { // a new response (after a redirect or 100 Continue) starts afresh
         transfer->response.headers.clear();
+        transfer->expectedBytes = -1;
         return line.size();
     }
     const auto colon = line.find(':');
@@ -101,7 +161,15 @@ long curlHttpVersion(const std::string& version)
 void initHttpGlobally()
 {
     static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    std::call_once(once, [] {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        // Answer bodies of megabytes come and go by the thousand. glibc would give blocks that
+        // large fresh pages from the kernel, zeroed (and, in a VM, faulted in) on first touch: a
+        // profile at 1,000 image answers/s put a fifth of the engine thread in the kernel's
+        // clear_page. Kept in the heap, a freed body's memory serves the next one.
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);
+        mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    });
 }
 
 struct HttpTransport::Impl {
@@ -130,12 +198,14 @@ struct HttpTransport::Impl {
     std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
     std::vector<CURL*> idleHandles; // reused: a handle keeps the options every request shares
     std::vector<epoll_event> events = std::vector<epoll_event>(512);
+    AnswerMemory memory;
 
     Impl(const RunClock& c, TransportOptions o)
         : clock(c)
         , options(std::move(o))
     {
         initHttpGlobally();
+        memory.limit = options.maxBufferedAnswerBytes;
         epoll = epoll_create1(EPOLL_CLOEXEC);
         wakeFd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         epoll_event wake {};
@@ -283,6 +353,11 @@ struct HttpTransport::Impl {
             return;
         std::unique_ptr<Transfer> transfer = std::move(node.mapped());
         curl_multi_remove_handle(shards[transfer->shard].multi, easy);
+        // Its body is handed over: what it held is free for the bodies waiting (resumePaused()).
+        if (transfer->admittedBytes > 0)
+            memory.held -= transfer->admittedBytes;
+        if (transfer->paused)
+            memory.paused.erase(std::find(memory.paused.begin(), memory.paused.end(), transfer.get()));
         HttpResponse& response = transfer->response;
         response.receivedMs = clock.nowMs();
         if (code == CURLE_OK) {
@@ -309,9 +384,24 @@ struct HttpTransport::Impl {
         curl_slist_free_all(transfer->headers);
         idleHandles.push_back(easy);
         transfer->callback(std::move(response));
+        resumePaused();
     }
 
-    void poll(int timeoutMs)
+    // Waiting bodies go on, oldest first, as far as the memory allows. Resuming hands libcurl's
+    // kept chunk to onBody at once, which admits the body (or pauses it again).
+    void resumePaused()
+    {
+        while (!memory.paused.empty()) {
+            Transfer* next = memory.paused.front();
+            if (!memory.fits(std::max(next->expectedBytes, std::int64_t(next->response.body.size()) + 1)))
+                return;
+            memory.paused.pop_front();
+            next->paused = false;
+            curl_easy_pause(next->easy, CURLPAUSE_CONT);
+        }
+    }
+
+    void poll(int timeoutMs, double yieldAtMs)
     {
         // What is due already (new transfers ask for a 0 ms timer as they are added) goes first,
         // as do the answers that are already there.
@@ -327,6 +417,10 @@ struct HttpTransport::Impl {
         const int ready = epoll_wait(epoll, events.data(), int(events.size()), waitMs);
         int running = 0;
         for (int i = 0; i < ready; ++i) {
+            // The caller has something due (a send): the sockets left are still ready at the next
+            // epoll_wait (level-triggered), and a large answer is read a piece at a time between sends.
+            if (i > 0 && clock.nowMs() >= yieldAtMs)
+                break;
             const epoll_event& event = events[std::size_t(i)];
             if (event.data.u64 == kWakeKey) {
                 std::uint64_t count = 0;
@@ -364,6 +458,7 @@ void HttpTransport::send(const HttpRequest& request, double timeoutMs, Callback 
     transfer->callback = std::move(callback);
     transfer->requestBody = request.body;
     transfer->maxAnswerBytes = d->options.maxAnswerBytes;
+    transfer->memory = &d->memory;
     CURL* easy = d->takeHandle();
     transfer->easy = easy;
     for (const auto& [name, value] : request.headers)
@@ -397,9 +492,9 @@ void HttpTransport::send(const HttpRequest& request, double timeoutMs, Callback 
     curl_multi_add_handle(multi, easy); // libcurl asks for a 0 ms timer: the next poll() starts it
 }
 
-void HttpTransport::poll(int timeoutMs)
+void HttpTransport::poll(int timeoutMs, double yieldAtMs)
 {
-    d->poll(timeoutMs);
+    d->poll(timeoutMs, yieldAtMs);
 }
 
 void HttpTransport::wakeup()
@@ -411,6 +506,11 @@ void HttpTransport::wakeup()
 std::size_t HttpTransport::inFlight() const
 {
     return d->active.size();
+}
+
+HttpTransport::AnswerMemoryUse HttpTransport::answerMemory() const
+{
+    return { d->memory.peak, d->memory.pausedAnswers };
 }
 
 } // namespace t2i

@@ -5,6 +5,7 @@
 #include "engine/runclock.h"
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,11 @@ struct TransportOptions {
     // a transport error that names the cap: one runaway answer must not take the client's memory
     // (config: a provider's max_answer_mb, docs/configuration.md).
     std::int64_t maxAnswerBytes = std::int64_t(64) << 20;
+    // What all answer bodies arriving at once may hold, in bytes (0: no limit). A large answer
+    // that does not fit waits, paused, with its bytes in the socket, until bodies before it are
+    // handed over; small ones (under 64 KiB: polls, submits) never wait. Config: a provider's
+    // answer_memory_mb, docs/configuration.md.
+    std::int64_t maxBufferedAnswerBytes = std::int64_t(256) << 20;
 };
 
 // libcurl's multi socket interface over epoll, driven by the thread that calls poll() (the
@@ -42,11 +48,18 @@ public:
     // Starts the request now. The callback runs inside a later poll(), on the polling thread.
     void send(const HttpRequest& request, double timeoutMs, Callback callback);
     // Moves every transfer forward and runs completion callbacks; waits at most timeoutMs for
-    // socket activity (0: do not wait). Callbacks may send() again.
-    void poll(int timeoutMs);
+    // socket activity (0: do not wait). Callbacks may send() again. Past yieldAtMs (run clock) it
+    // leaves the sockets it has not served yet for the next call, so the caller's due work waits
+    // for one socket's reading at most.
+    void poll(int timeoutMs, double yieldAtMs = std::numeric_limits<double>::infinity());
     // Breaks a poll() that is waiting; callable from any thread.
     void wakeup();
     std::size_t inFlight() const;
+    struct AnswerMemoryUse {
+        std::int64_t peakBytes = 0; // the most answer bodies held at once while arriving
+        std::int64_t pausedAnswers = 0; // answers that waited for room (maxBufferedAnswerBytes)
+    };
+    AnswerMemoryUse answerMemory() const;
 
 private:
     struct Impl;

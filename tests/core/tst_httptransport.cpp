@@ -168,6 +168,32 @@ private slots:
         }
     }
 
+    // Large answers arriving together hold no more than the limit: past it, a body waits for
+    // the ones before it to be handed over, and still arrives whole.
+    void answersArrivingTogetherShareTheMemoryLimit()
+    {
+        RunClock clock;
+        TransportOptions options;
+        options.maxBufferedAnswerBytes = 150000; // one 100,000-byte answer at a time
+        HttpTransport transport(clock, options);
+        std::vector<HttpResponse> got;
+        for (int i = 0; i < 6; ++i)
+            transport.send({ "GET", base() + "/big/100000", {}, {}, {} }, 10000,
+                [&](HttpResponse&& r) { got.push_back(std::move(r)); });
+        const double deadline = clock.nowMs() + 10000;
+        while (got.size() < 6 && clock.nowMs() < deadline)
+            transport.poll(20);
+        QCOMPARE(got.size(), std::size_t(6));
+        for (const HttpResponse& r : got) {
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.body, std::string(100000, 'x'));
+        }
+        const auto use = transport.answerMemory();
+        QVERIFY2(use.peakBytes <= 150000, qPrintable(QString::number(use.peakBytes)));
+        QVERIFY(use.peakBytes >= 100000);
+        qInfo("%lld of 6 answers waited for room", static_cast<long long>(use.pausedAnswers));
+    }
+
     void statusCodesPassThrough_data()
     {
         QTest::addColumn<int>("status");
