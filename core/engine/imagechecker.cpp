@@ -40,18 +40,21 @@ void ImageChecker::post(std::int64_t seq, std::vector<DeliveredImage> images, in
     work->images = std::move(images);
     work->width = width;
     work->height = height;
-    bool over = false;
-    {
-        std::lock_guard lock(m_mutex);
-        ++m_pending;
-        m_backlog.heldBytes += work->bytes;
-        m_backlog.peakHeldBytes = std::max(m_backlog.peakHeldBytes, m_backlog.heldBytes);
-        over = m_backlog.heldBytes > m_memoryBudget;
-        m_work.push_back(std::move(work));
-    }
+    std::unique_lock lock(m_mutex);
+    ++m_pending;
+    m_backlog.heldBytes += work->bytes;
+    m_work.push_back(std::move(work));
     m_checkCv.notify_one();
-    if (over)
+    if (m_backlog.heldBytes > m_memoryBudget / 2)
         m_spillCv.notify_one();
+    // Past the budget itself the file has not kept up (a machine short of cores): the poster
+    // moves jobs there itself, so that the budget holds whatever the load.
+    while (m_backlog.heldBytes > m_memoryBudget && !m_file.unusable())
+        if (Work* latest = latestInMemory())
+            moveToFile(lock, *latest);
+        else
+            break;
+    m_backlog.peakHeldBytes = std::max(m_backlog.peakHeldBytes, m_backlog.heldBytes);
 }
 
 // The newest job still in memory and not being checked (the checker takes the oldest): the one
@@ -64,58 +67,64 @@ ImageChecker::Work* ImageChecker::latestInMemory()
     return nullptr;
 }
 
+// Moves one job's images to the file; called with the lock held, which it lets go while writing.
+void ImageChecker::moveToFile(std::unique_lock<std::mutex>& lock, Work& work)
+{
+    work.where = Where::Moving; // the checker waits for it if it comes to it meanwhile
+    lock.unlock();
+    std::vector<Spilled> spilled;
+    bool written = true;
+    for (const DeliveredImage& image : work.images) {
+        const auto offset = m_file.append(image.data);
+        if (!offset) {
+            written = false;
+            break;
+        }
+        spilled.push_back({ *offset, image.data.size(), image.base64 });
+    }
+    std::vector<DeliveredImage> freed;
+    if (written)
+        freed.swap(work.images);
+    else
+        for (const Spilled& part : spilled)
+            m_file.release(part.offset, part.size);
+    lock.lock();
+    if (written) {
+        work.spilled = std::move(spilled);
+        work.where = Where::File;
+        m_backlog.heldBytes -= work.bytes;
+        ++m_backlog.spilledJobs;
+        m_backlog.spilledBytes += std::int64_t(work.bytes);
+        m_fileBytes += work.bytes;
+        m_backlog.peakSpillFileBytes = std::max(m_backlog.peakSpillFileBytes, m_fileBytes);
+    } else { // no temporary folder, a full disk: kept in memory rather than lost
+        work.where = Where::Memory;
+        work.stays = true;
+        ++m_backlog.spillFailures;
+    }
+    m_checkCv.notify_all();
+    lock.unlock();
+    freed.clear(); // the memory goes back outside the lock
+    lock.lock();
+}
+
+// In the background, from half the budget on, so that the poster seldom has to (see post()).
 void ImageChecker::spillLoop()
 {
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10); // as the checker's
     std::unique_lock lock(m_mutex);
     while (true) {
         Work* work = nullptr;
         m_spillCv.wait(lock, [&] {
             if (m_stop)
                 return true;
-            if (m_backlog.heldBytes <= m_memoryBudget || m_file.unusable())
+            if (m_backlog.heldBytes <= m_memoryBudget / 2 || m_file.unusable())
                 return false;
             work = latestInMemory();
             return work != nullptr;
         });
         if (m_stop)
             return;
-        work->where = Where::Moving; // the checker waits for it if it comes to it meanwhile
-        lock.unlock();
-        std::vector<Spilled> spilled;
-        bool written = true;
-        for (const DeliveredImage& image : work->images) {
-            const auto offset = m_file.append(image.data);
-            if (!offset) {
-                written = false;
-                break;
-            }
-            spilled.push_back({ *offset, image.data.size(), image.base64 });
-        }
-        std::vector<DeliveredImage> freed;
-        if (written)
-            freed.swap(work->images);
-        else
-            for (const Spilled& part : spilled)
-                m_file.release(part.offset, part.size);
-        lock.lock();
-        if (written) {
-            work->spilled = std::move(spilled);
-            work->where = Where::File;
-            m_backlog.heldBytes -= work->bytes;
-            ++m_backlog.spilledJobs;
-            m_backlog.spilledBytes += std::int64_t(work->bytes);
-            m_fileBytes += work->bytes;
-            m_backlog.peakSpillFileBytes = std::max(m_backlog.peakSpillFileBytes, m_fileBytes);
-        } else { // no temporary folder, a full disk: kept in memory rather than lost
-            work->where = Where::Memory;
-            work->stays = true;
-            ++m_backlog.spillFailures;
-        }
-        m_checkCv.notify_all();
-        lock.unlock();
-        freed.clear(); // the memory goes back outside the lock
-        lock.lock();
+        moveToFile(lock, *work);
     }
 }
 

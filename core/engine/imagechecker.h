@@ -22,12 +22,12 @@ namespace t2i {
 // engine hands images over as they came and collects the verdicts.
 //
 // Images arrive faster than one core checks them when thousands of jobs finish together, so the
-// images waiting for their check are held in memory only up to a budget: past it, a thread of its
-// own moves the latest arrivals to an unnamed temporary file (core/engine/spillfile.h), and the
-// checker reads them back when their turn comes. The engine thread never writes to the file. A
-// run with 10,000 large images finishing at once thus holds a bounded amount of memory (the
-// budget, and what arrives faster than the file takes it), and every image is still checked
-// whole (docs/performance.md).
+// images waiting for their check are held in memory only up to a budget: from half of it on, a
+// thread of its own moves the latest arrivals to an unnamed temporary file
+// (core/engine/spillfile.h), and the checker reads them back when their turn comes. Should that
+// thread fall behind, post() moves jobs itself rather than pass the budget. A run with 10,000
+// large images finishing at once thus holds a bounded amount of memory, and every image is still
+// checked whole (docs/performance.md).
 class ImageChecker {
 public:
     struct Verdict {
@@ -42,7 +42,7 @@ public:
 
     // wake is called (from the checker's thread) whenever a verdict is ready. memoryBudgetBytes:
     // what the images waiting for a check may hold in memory before they go to the temporary file.
-    explicit ImageChecker(std::function<void()> wake, std::size_t memoryBudgetBytes = std::size_t(512) << 20);
+    explicit ImageChecker(std::function<void()> wake, std::size_t memoryBudgetBytes = std::size_t(256) << 20);
     ~ImageChecker();
     ImageChecker(const ImageChecker&) = delete;
     ImageChecker& operator=(const ImageChecker&) = delete;
@@ -82,6 +82,7 @@ private:
     };
     void checkLoop();
     void spillLoop();
+    void moveToFile(std::unique_lock<std::mutex>& lock, Work& work);
     Work* latestInMemory(); // with m_mutex held
     std::vector<DeliveredImage> readBack(const Work& work);
     std::function<void()> m_wake;

@@ -34,7 +34,7 @@ struct EngineSettings {
     int maxPollsInFlight = 1024;
     // Delivered images waiting for their check are held in memory up to this many bytes; the rest
     // wait in a temporary file (core/engine/imagechecker.h). Config: image_backlog_mb.
-    std::size_t imageBacklogBytes = std::size_t(512) << 20;
+    std::size_t imageBacklogBytes = std::size_t(256) << 20;
     TransportOptions transport;
 };
 

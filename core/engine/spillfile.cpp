@@ -33,18 +33,31 @@ SpillFile::~SpillFile()
         close(m_fd);
 }
 
+bool SpillFile::unusable() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_unusable;
+}
+
 std::optional<std::uint64_t> SpillFile::append(std::string_view data)
 {
-    if (m_fd < 0 && !m_unusable) {
-        m_fd = openUnnamed();
-        m_unusable = m_fd < 0;
+    int fd = -1;
+    std::uint64_t offset = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_fd < 0 && !m_unusable) {
+            m_fd = openUnnamed();
+            m_unusable = m_fd < 0;
+        }
+        fd = m_fd;
+        offset = m_end;
+        m_end += data.size(); // this stretch is ours, written or not
     }
-    if (m_fd < 0)
+    if (fd < 0)
         return std::nullopt;
-    const std::uint64_t offset = m_end;
     std::size_t done = 0;
     while (done < data.size()) {
-        const ssize_t n = pwrite(m_fd, data.data() + done, data.size() - done, off_t(offset + done));
+        const ssize_t n = pwrite(fd, data.data() + done, data.size() - done, off_t(offset + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -53,15 +66,19 @@ std::optional<std::uint64_t> SpillFile::append(std::string_view data)
         }
         done += std::size_t(n);
     }
-    m_end += data.size();
     return offset;
 }
 
 bool SpillFile::read(std::uint64_t offset, std::string& into) const
 {
+    int fd = -1;
+    {
+        std::lock_guard lock(m_mutex);
+        fd = m_fd;
+    }
     std::size_t done = 0;
     while (done < into.size()) {
-        const ssize_t n = pread(m_fd, into.data() + done, into.size() - done, off_t(offset + done));
+        const ssize_t n = pread(fd, into.data() + done, into.size() - done, off_t(offset + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -73,8 +90,13 @@ bool SpillFile::read(std::uint64_t offset, std::string& into) const
 
 void SpillFile::release(std::uint64_t offset, std::size_t size) const
 {
-    if (m_fd >= 0 && size > 0)
-        fallocate(m_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(offset), off_t(size));
+    int fd = -1;
+    {
+        std::lock_guard lock(m_mutex);
+        fd = m_fd;
+    }
+    if (fd >= 0 && size > 0)
+        fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(offset), off_t(size));
 }
 
 } // namespace t2i

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What a reader must know before trusting a run's latencies: completions noticed late, polls
-// the platform throttled (docs/measurement.md, "Two latencies").
+// the platform throttled (docs/measurement.md, "Two latencies"), answers the client had no room
+// for (docs/measurement.md, "Bytes").
 #include "runreport.h"
 
 #include <cmath>
@@ -46,6 +47,17 @@ std::vector<std::string> measurementNotes(const RunInfo& run, const RunSummary& 
         notes.push_back(std::to_string(s.throttledPolls) + " of " + std::to_string(s.polls)
             + " status polls were throttled (HTTP 429): the platform's request budget ran out, the client slowed "
             + "its polling, and completions may have been noticed late");
+    // The client could not take the answers as fast as they came (answer_memory_mb).
+    const nlohmann::json environment = nlohmann::json::parse(run.environmentJson, nullptr, false);
+    if (environment.is_object() && environment.contains("client") && environment["client"].is_object()) {
+        const nlohmann::json answers = environment["client"].value("answer_memory", nlohmann::json::object());
+        const std::int64_t paused = answers.is_object() ? answers.value("paused_answers", std::int64_t(0)) : 0;
+        if (paused > 0)
+            notes.push_back(std::to_string(paused) + " answers waited for room under answer_memory_mb ("
+                + std::to_string(std::llround(answers.value("limit_mib", 0.0))) + " MiB): the client took them "
+                + "more slowly than they came, and their latency includes that wait; raise answer_memory_mb or "
+                + "give the client more memory and cores");
+    }
     return notes;
 }
 

@@ -30,7 +30,7 @@ struct TransportOptions {
     // that does not fit waits, paused, with its bytes in the socket, until bodies before it are
     // handed over; small ones (under 64 KiB: polls, submits) never wait. Config: a provider's
     // answer_memory_mb, docs/configuration.md.
-    std::int64_t maxBufferedAnswerBytes = std::int64_t(256) << 20;
+    std::int64_t maxBufferedAnswerBytes = std::int64_t(128) << 20;
 };
 
 // libcurl's multi socket interface over epoll, driven by the thread that calls poll() (the

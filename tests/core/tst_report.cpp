@@ -70,6 +70,36 @@ RunInfo runInfo(const std::string& id)
 class TestReport : public QObject {
     Q_OBJECT
 private slots:
+    // A run whose client had no room for some answers says so, with the limit it kept.
+    void answersThatWaitedForRoomAreAWarning_data()
+    {
+        QTest::addColumn<QString>("client"); // environment.client
+        QTest::addColumn<QString>("warning"); // "" for none
+        QTest::newRow("answers that waited are named with the limit")
+            << R"({"answer_memory": {"limit_mib": 4, "peak_mib": 3.8, "paused_answers": 3}})"
+            << "3 answers waited for room under answer_memory_mb (4 MiB)";
+        QTest::newRow("none waited: no warning") << R"({"answer_memory": {"limit_mib": 256, "paused_answers": 0}})"
+                                                 << "";
+        QTest::newRow("a run from before answer_memory: no warning") << R"({"cpu_s": 1})"
+                                                                     << "";
+    }
+    void answersThatWaitedForRoomAreAWarning()
+    {
+        QFETCH(QString, client);
+        QFETCH(QString, warning);
+        RunInfo run;
+        run.environmentJson = json { { "client", json::parse(client.toStdString()) } }.dump();
+        const auto notes = measurementNotes(run, summarize(fixture()));
+        const auto hit = std::find_if(notes.begin(), notes.end(),
+            [](const std::string& note) { return note.find("waited for room") != std::string::npos; });
+        if (warning.isEmpty()) {
+            QVERIFY(hit == notes.end());
+        } else {
+            QVERIFY(hit != notes.end());
+            QVERIFY2(hit->starts_with(warning.toStdString()), hit->c_str());
+        }
+    }
+
     void showJsonHasTheSpecKeys()
     {
         const auto records = fixture();

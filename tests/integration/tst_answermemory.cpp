@@ -42,13 +42,13 @@ private slots:
         QTest::addColumn<bool>("ok"); // every request succeeds
         QTest::addColumn<double>("backlogMib"); // the image check's memory budget the run kept
         QTest::addColumn<double>("answerMib"); // the memory answers may hold as they arrive
-        QTest::newRow("the defaults carry every image") << "{}" << true << 512.0 << 256.0;
+        QTest::newRow("the defaults carry every image") << "{}" << true << 256.0 << 128.0;
         QTest::newRow("image_backlog_mb 0 sends waiting images to the file and still checks them")
-            << R"({"image_backlog_mb": 0})" << true << 0.0 << 256.0;
+            << R"({"image_backlog_mb": 0})" << true << 0.0 << 128.0;
         QTest::newRow("answer_memory_mb 4 takes one 4 MB answer at a time, all of them")
-            << R"({"answer_memory_mb": 4})" << true << 512.0 << 4.0;
+            << R"({"answer_memory_mb": 4})" << true << 256.0 << 4.0;
         QTest::newRow("an answer past max_answer_mb fails, naming the key")
-            << R"({"max_answer_mb": 1})" << false << 512.0 << 256.0;
+            << R"({"max_answer_mb": 1})" << false << 256.0 << 128.0;
     }
     void limitsHoldEndToEnd()
     {
