@@ -83,6 +83,12 @@ std::string withoutTrailingSlashes(std::string url)
     return url;
 }
 
+std::string exceptionText(const std::exception& e)
+{
+    std::string text = e.what();
+    return text.empty() ? "an exception without a message" : text;
+}
+
 ErrorClass classifyHttpStatus(int status)
 {
     if (status == 0)

@@ -7,6 +7,7 @@
 #include "model/run.h"
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -177,6 +178,9 @@ inline constexpr const char* kStatusOperation = "status";
 inline constexpr const char* kFollowUpOperation = "request"; // result fetches and other follow-ups
 inline constexpr const char* kCancelOperation = "cancel";
 inline constexpr const char* kHealthOperation = "health";
+
+// What an adapter threw, as a message ("an exception without a message" when it gave none).
+std::string exceptionText(const std::exception& e);
 
 // The error class an HTTP status means when the platform's body says nothing more specific.
 ErrorClass classifyHttpStatus(int status);

@@ -24,7 +24,7 @@ AnswerReader::~AnswerReader()
     m_thread.join();
 }
 
-bool AnswerReader::post(std::int64_t seq, JobState& state, HttpResponse& response)
+bool AnswerReader::post(std::int64_t seq, const JobState& state, HttpResponse& response)
 {
     {
         std::lock_guard lock(m_mutex);
@@ -50,9 +50,7 @@ Action AnswerReader::read(Adapter& adapter, JobState& state, const HttpResponse&
     try {
         return adapter.onResponse(state, response);
     } catch (const std::exception& e) {
-        const std::string text = e.what();
-        return Action::fail(ErrorClass::ServerError,
-            "could not read the platform's answer: " + (text.empty() ? "an exception without a message" : text));
+        return Action::fail(ErrorClass::ServerError, "could not read the platform's answer: " + exceptionText(e));
     }
 }
 

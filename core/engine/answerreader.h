@@ -41,8 +41,9 @@ public:
     AnswerReader(const AnswerReader&) = delete;
     AnswerReader& operator=(const AnswerReader&) = delete;
 
-    // False (and nothing taken) when the answers waiting already hold kMaxWaitingBytes.
-    bool post(std::int64_t seq, JobState& state, HttpResponse& response);
+    // Takes a copy of the job's state and the response's body; false (and nothing taken) when the
+    // answers waiting already hold kMaxWaitingBytes.
+    bool post(std::int64_t seq, const JobState& state, HttpResponse& response);
     std::vector<Read> take();
 
     // adapter.onResponse, with whatever it throws turned into a failure (adapters classify every

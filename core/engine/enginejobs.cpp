@@ -20,12 +20,6 @@ double queuedSince(const InFlight& job)
     return job.platformBasisMs.value_or(job.record.sentMs);
 }
 
-std::string what(const std::exception& e)
-{
-    const std::string text = e.what();
-    return text.empty() ? "an exception without a message" : text;
-}
-
 } // namespace
 
 void RunEngine::Impl::issue(double intendedMs, bool afterScaleToZero)
@@ -55,7 +49,7 @@ void RunEngine::Impl::issue(double intendedMs, bool afterScaleToZero)
     try {
         request = adapter.submit(ref.state);
     } catch (const std::exception& e) {
-        fail(seq, ErrorClass::ClientError, "could not build the request: " + what(e));
+        fail(seq, ErrorClass::ClientError, "could not build the request: " + exceptionText(e));
         return;
     }
     if (request.operation.empty())

@@ -58,13 +58,19 @@ struct Transfer {
     bool paused = false;
 };
 
+// What a body will hold once `incoming` more bytes are in: its Content-Length when that says more.
+std::int64_t wantedBytes(const Transfer& transfer, std::size_t incoming)
+{
+    return std::max(transfer.expectedBytes, std::int64_t(transfer.response.body.size() + incoming));
+}
+
 // False: the transfer waits (paused) until admitted bodies make room.
 bool admit(Transfer& transfer, std::size_t incoming)
 {
     AnswerMemory& memory = *transfer.memory;
     const auto size = std::int64_t(transfer.response.body.size() + incoming);
     if (transfer.admittedBytes < 0) {
-        const std::int64_t want = std::max(transfer.expectedBytes, size);
+        const std::int64_t want = wantedBytes(transfer, incoming);
         if (!memory.fits(want)) {
             if (!transfer.paused) {
                 transfer.paused = true;
@@ -110,7 +116,7 @@ std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user)
 
 // A Content-Length is the size of the body to come: over the cap, the transfer ends before its
 // body is read; under it, it is what the body is admitted with (admit()).
-bool reserveBody(Transfer& transfer, std::string_view value)
+bool noteContentLength(Transfer& transfer, std::string_view value)
 {
     std::uint64_t length = 0;
     const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
@@ -141,7 +147,7 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
         value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
         value.remove_suffix(1);
-    if (name == "content-length" && !reserveBody(*transfer, value))
+    if (name == "content-length" && !noteContentLength(*transfer, value))
         return 0; // over the cap: libcurl ends the transfer
     transfer->response.headers.emplace_back(std::move(name), std::string(value));
     return line.size();
@@ -393,7 +399,7 @@ struct HttpTransport::Impl {
     {
         while (!memory.paused.empty()) {
             Transfer* next = memory.paused.front();
-            if (!memory.fits(std::max(next->expectedBytes, std::int64_t(next->response.body.size()) + 1)))
+            if (!memory.fits(wantedBytes(*next, 1)))
                 return;
             memory.paused.pop_front();
             next->paused = false;
