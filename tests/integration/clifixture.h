@@ -82,6 +82,31 @@ inline std::string smallConfig(const std::string& profile, const std::string& tr
     return config.dump(2);
 }
 
+// A short run on the emulator's "instant" profile (warm workers, no service time, so every byte
+// served is an answer to the run): a warm-up and six requests two at a time, of one square
+// SIZE x SIZE variant with `images` images; health sampled once. `provider` adds to (or
+// overrides) an emulated provider with the given id, seed and truth file.
+inline std::string instantRunConfig(
+    const std::string& name, const nlohmann::json& provider, const std::string& truthPath, int size, int images)
+{
+    nlohmann::json p
+        = { { "id", name }, { "type", "emulated" }, { "profile", "instant" }, { "seed", 3 }, { "truth", truthPath } };
+    p.update(provider);
+    const nlohmann::json config = {
+        { "version", 1 },
+        { "name", name },
+        { "providers", { p } },
+        { "variants",
+            { { { "id", "v" + std::to_string(size) }, { "model", "sdxl" }, { "precision", "fp16" }, { "width", size },
+                { "height", size }, { "steps", 20 }, { "guidance", 7.0 }, { "images", images } } } },
+        { "prompts", { { "set", "default" }, { "seed", 42 } } },
+        { "workload",
+            { { "timeout_s", 60 }, { "poll_interval_ms", 50 }, { "warmup_requests", 1 }, { "health_interval_s", 60 },
+                { "steps", { { { "kind", "closed" }, { "concurrency", 2 }, { "requests", 6 } } } } } },
+    };
+    return config.dump(2);
+}
+
 // The emulator's ground truth: job id -> its line (the ledger line is kept apart).
 struct Truth {
     std::map<std::string, nlohmann::json> jobs;

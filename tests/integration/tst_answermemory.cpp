@@ -9,30 +9,6 @@
 using namespace t2itest;
 using nlohmann::json;
 
-namespace {
-
-std::string memoryConfig(const json& limits, const std::string& truthPath)
-{
-    json provider = { { "id", "big" }, { "type", "emulated" }, { "profile", "instant" }, { "seed", 5 },
-        { "truth", truthPath }, { "mode", "run" } };
-    provider.update(limits);
-    const json config = {
-        { "version", 1 },
-        { "name", "answer-memory" },
-        { "providers", { provider } },
-        { "variants",
-            { { { "id", "sdxl" }, { "model", "sdxl" }, { "precision", "fp16" }, { "width", 1024 }, { "height", 1024 },
-                { "steps", 20 }, { "guidance", 7.0 }, { "images", 1 } } } },
-        { "prompts", { { "set", "default" }, { "seed", 42 } } },
-        { "workload",
-            { { "timeout_s", 60 }, { "poll_interval_ms", 50 }, { "warmup_requests", 1 }, { "health_interval_s", 60 },
-                { "steps", { { { "kind", "closed" }, { "concurrency", 2 }, { "requests", 6 } } } } } },
-    };
-    return config.dump(2);
-}
-
-} // namespace
-
 class TestAnswerMemory : public QObject {
     Q_OBJECT
 private slots:
@@ -61,7 +37,10 @@ private slots:
         const QString truthPath = dir.filePath("truth.jsonl");
         const QString configPath = dir.filePath("memory.json");
         const QString db = dir.filePath("lib.db");
-        writeFile(configPath, memoryConfig(json::parse(limits.toStdString()), truthPath.toStdString()));
+        json provider = json::parse(limits.toStdString());
+        provider["mode"] = "run";
+        provider["seed"] = 5;
+        writeFile(configPath, instantRunConfig("big", provider, truthPath.toStdString(), 1024, 1));
 
         const CliResult run = runCli({ "run", configPath, "--db", db, "--json" });
         QVERIFY2(!run.out.isEmpty(), run.err.constData());

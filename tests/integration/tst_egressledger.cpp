@@ -25,30 +25,12 @@ namespace {
 
 constexpr double kEgressPerGb = 0.09;
 
-// Profile "instant": warm workers and no service time, so the run is short and every byte
-// served is an answer to the run (no job is left running at exit).
+// Two 512x512 PNGs per request, priced with an egress rate.
 std::string egressConfig(const json& provider, const std::string& truthPath)
 {
     json p = provider;
-    p["id"] = "egress";
-    p["type"] = "emulated";
-    p["profile"] = "instant";
-    p["seed"] = 3;
-    p["truth"] = truthPath;
     p["pricing"] = { { "per_second", 0.0001 }, { "egress_per_gb", kEgressPerGb } };
-    const json config = {
-        { "version", 1 },
-        { "name", "egress" },
-        { "providers", { p } },
-        { "variants",
-            { { { "id", "sd512" }, { "model", "sd-1.5" }, { "precision", "fp16" }, { "width", 512 }, { "height", 512 },
-                { "steps", 20 }, { "guidance", 7.0 }, { "images", 2 } } } },
-        { "prompts", { { "set", "default" }, { "seed", 42 } } },
-        { "workload",
-            { { "timeout_s", 60 }, { "poll_interval_ms", 50 }, { "warmup_requests", 1 }, { "health_interval_s", 60 },
-                { "steps", { { { "kind", "closed" }, { "concurrency", 2 }, { "requests", 6 } } } } } },
-    };
-    return config.dump(2);
+    return instantRunConfig("egress", p, truthPath, 512, 2);
 }
 
 } // namespace
