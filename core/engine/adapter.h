@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "model/networkphases.h"
 #include "model/ratelimit.h"
 #include "model/requestrecord.h"
 #include "model/run.h"
@@ -43,6 +44,14 @@ struct HttpResponse {
     std::int64_t headerBytes = 0;
     double sentMs = 0; // run clock
     double receivedMs = 0;
+    // The call on the network as libcurl timed it (not measured for a response built by hand).
+    struct Network {
+        bool measured = false;
+        CallPhases phases;
+        int newConnections = 0; // connections this call opened (CURLINFO_NUM_CONNECTS): 0 on reuse
+        bool tlsHandshake = false; // one of them shook hands over TLS
+        std::string remoteIp; // the address it reached (CURLINFO_PRIMARY_IP)
+    } network;
     std::string header(std::string_view lowerName) const; // "" when absent
 };
 

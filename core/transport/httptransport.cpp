@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "httptransport.h"
 
+#include "callnetwork.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -192,13 +195,17 @@ struct HttpTransport::Impl {
     // each) one walk is 10,000 steps and a burst of 10,000 submits 50,000,000 (a profile of such
     // a burst spent 84% of the client there). Transfers are spread over several multi handles,
     // each with its own connections, so each walk is an eighth as long.
+    // A new transfer goes to the shard with the fewest in flight (the first such): at low
+    // concurrency that is the same shard again, whose idle connection it reuses, where turns
+    // round the shards would open (and over TLS shake hands on) a connection in each of them;
+    // under load the shards fill evenly and each walk stays an eighth.
     static constexpr std::uint32_t kShards = 8;
     static constexpr std::uint64_t kWakeKey = ~std::uint64_t(0);
 
     const RunClock& clock;
     TransportOptions options;
     std::vector<MultiShard> shards = std::vector<MultiShard>(kShards);
-    std::uint32_t nextShard = 0;
+    std::array<std::uint32_t, kShards> busy {}; // transfers in flight per shard
     int epoll = -1;
     int wakeFd = -1; // an eventfd: wakeup() from any thread breaks epoll_wait
     std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
@@ -359,6 +366,7 @@ struct HttpTransport::Impl {
             return;
         std::unique_ptr<Transfer> transfer = std::move(node.mapped());
         curl_multi_remove_handle(shards[transfer->shard].multi, easy);
+        --busy[transfer->shard];
         // Its body is handed over: what it held is free for the bodies waiting (resumePaused()).
         if (transfer->admittedBytes > 0)
             memory.held -= transfer->admittedBytes;
@@ -387,6 +395,7 @@ struct HttpTransport::Impl {
             response.wireBodyBytes = std::int64_t(bodyBytes);
         if (curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &headerBytes) == CURLE_OK)
             response.headerBytes = std::int64_t(headerBytes);
+        readCallNetwork(easy, response.network);
         curl_slist_free_all(transfer->headers);
         idleHandles.push_back(easy);
         transfer->callback(std::move(response));
@@ -492,7 +501,8 @@ void HttpTransport::send(const HttpRequest& request, double timeoutMs, Callback 
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(std::max(1.0, timeoutMs)));
     transfer->response.sentMs = d->clock.nowMs();
-    transfer->shard = d->nextShard++ % Impl::kShards;
+    transfer->shard = std::uint32_t(std::min_element(d->busy.begin(), d->busy.end()) - d->busy.begin());
+    ++d->busy[transfer->shard];
     CURLM* multi = d->shards[transfer->shard].multi;
     d->active.emplace(easy, std::move(transfer));
     curl_multi_add_handle(multi, easy); // libcurl asks for a 0 ms timer: the next poll() starts it

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The libcurl multi transport against a real HTTP server on loopback (Qt HTTP Server on its own thread).
+#include "transport/callnetwork.h"
 #include "transport/httptransport.h"
 
 #include <QHttpServer>
@@ -107,6 +108,70 @@ private slots:
         for (const auto& [name, value] : got->headers)
             lines += std::int64_t(name.size() + value.size() + 4);
         QVERIFY2(got->headerBytes >= lines, qPrintable(QString("%1 < %2").arg(got->headerBytes).arg(lines)));
+    }
+
+    // docs/measurement.md, "Network phases": the first call opens a connection, the second
+    // reuses it and spends nothing on lookup, connect or handshake; each call's phases lie within
+    // the time the client measured for it (libcurl's clock and the run's are both monotonic).
+    void networkPhasesOfANewThenAReusedConnection()
+    {
+        Loop loop;
+        std::vector<HttpResponse> got;
+        for (int call = 0; call < 2; ++call) {
+            loop.transport.send(
+                { "GET", base() + "/echo", {}, {}, {} }, 5000, [&](HttpResponse&& r) { got.push_back(std::move(r)); });
+            QVERIFY(loop.until([&] { return got.size() == std::size_t(call + 1); }));
+        }
+        for (const HttpResponse& r : got) {
+            QVERIFY(r.network.measured);
+            QCOMPARE(r.network.remoteIp, std::string("127.0.0.1"));
+            QVERIFY(!r.network.tlsHandshake); // plain HTTP
+            QCOMPARE(r.network.phases.tlsMs, 0.0);
+            QVERIFY(r.network.phases.ttfbMs > 0);
+            QVERIFY2(r.network.phases.totalMs() <= r.receivedMs - r.sentMs + 0.01,
+                qPrintable(QString("%1 > %2").arg(r.network.phases.totalMs()).arg(r.receivedMs - r.sentMs)));
+        }
+        QCOMPARE(got[0].network.newConnections, 1);
+        QVERIFY(got[0].network.phases.connectMs > 0);
+        QCOMPARE(got[1].network.newConnections, 0);
+        QCOMPARE(got[1].network.phases.setupMs(), 0.0);
+    }
+
+    // libcurl's timers as points from the call's start, turned into phases that follow one
+    // another; a stage never reached adds nothing, and a reused connection's stamps go to ttfb.
+    void phasesFromLibcurlTimers_data()
+    {
+        QTest::addColumn<QList<qint64>>("timersUs"); // lookup, connect, handshake, pretransfer, first byte, total
+        QTest::addColumn<bool>("newConnection");
+        QTest::addColumn<QList<double>>("phasesMs"); // dns, connect, tls, ttfb, transfer
+        QTest::newRow("a new TLS connection: every phase")
+            << QList<qint64> { 1000, 3000, 9000, 9100, 20000, 25000 } << true << QList<double> { 1, 2, 6, 11, 5 };
+        QTest::newRow("plain HTTP: no handshake")
+            << QList<qint64> { 1000, 3000, 0, 3050, 8000, 8500 } << true << QList<double> { 1, 2, 0, 5, 0.5 };
+        QTest::newRow("a reused connection: libcurl's early stamps go to ttfb")
+            << QList<qint64> { 10, 12, 15, 30, 4000, 4500 } << false << QList<double> { 0, 0, 0, 4, 0.5 };
+        QTest::newRow("a refused connect: the lookup, then the connect until it failed")
+            << QList<qint64> { 1000, 0, 0, 0, 0, 1500 } << true << QList<double> { 1, 0.5, 0, 0, 0 };
+        QTest::newRow("a name that never resolved: all of it is dns")
+            << QList<qint64> { 0, 0, 0, 0, 0, 700 } << true << QList<double> { 0.7, 0, 0, 0, 0 };
+        QTest::newRow("a failed handshake: the rest is tls")
+            << QList<qint64> { 100, 200, 0, 0, 0, 5000 } << true << QList<double> { 0.1, 0.1, 4.8, 0, 0 };
+        QTest::newRow("no answer to a sent request: the wait is ttfb")
+            << QList<qint64> { 100, 200, 0, 250, 0, 30000 } << true << QList<double> { 0.1, 0.1, 0, 29.8, 0 };
+        QTest::newRow("no answer on a reused connection: the wait is ttfb")
+            << QList<qint64> { 5, 6, 0, 9, 0, 30000 } << false << QList<double> { 0, 0, 0, 30, 0 };
+    }
+    void phasesFromLibcurlTimers()
+    {
+        QFETCH(QList<qint64>, timersUs);
+        QFETCH(bool, newConnection);
+        QFETCH(QList<double>, phasesMs);
+        const CallPhases p = phasesFromCurlTimes(
+            { timersUs[0], timersUs[1], timersUs[2], timersUs[3], timersUs[4], timersUs[5] }, newConnection);
+        const QList<double> got { p.dnsMs, p.connectMs, p.tlsMs, p.ttfbMs, p.transferMs };
+        for (int i = 0; i < got.size(); ++i)
+            QVERIFY2(qAbs(got[i] - phasesMs[i]) < 1e-9, qPrintable(QString("phase %1: %2").arg(i).arg(got[i])));
+        QVERIFY(qAbs(p.totalMs() - double(timersUs[5]) / 1000) < 1e-9); // they add up to libcurl's total
     }
 
     // A compressed answer counts compressed: egress is what the platform sent
