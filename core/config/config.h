@@ -71,10 +71,17 @@ struct WorkloadConfig {
     bool operator==(const WorkloadConfig&) const = default;
 };
 
+// Where the client runs, in the user's words: latency between regions is the first thing an
+// analyst asks about, and no machine knows its own region (docs/configuration.md, "client").
+struct ClientConfig {
+    std::string region; // "eu-west-1", "Frankfurt", ...; "" when not given
+};
+
 struct RunConfig {
     int version = 1;
     std::string name;
     std::string path; // the file it was read from
+    ClientConfig client;
     std::vector<ProviderConfig> providers;
     std::vector<VariantConfig> variants;
     PromptConfig prompts;

@@ -153,7 +153,8 @@ ConfigResult validateConfig(
         return result;
     }
     checkSecrets(check, document, "");
-    check.checkKeys(document, "", { "version", "name", "description", "providers", "variants", "prompts", "workload" },
+    check.checkKeys(document, "",
+        { "version", "name", "description", "client", "providers", "variants", "prompts", "workload" },
         "the configuration");
 
     RunConfig config;
@@ -169,6 +170,15 @@ ConfigResult validateConfig(
         config.name = *name;
     }
     check.string(document, "", "description", "must be a string");
+    if (const json* client = check.object(document, "", "client")) {
+        check.checkKeys(*client, "client", { "region" }, "client");
+        if (auto region = check.string(
+                *client, "client", "region", "must be a non-empty string, e.g. \"eu-west-1\" or \"Frankfurt\"")) {
+            if (region->size() > 200)
+                check.error("client.region", "must be at most 200 characters");
+            config.client.region = *region;
+        }
+    }
 
     config.providers = validateProviders(check, document, supportedTypes);
     for (ProviderConfig& provider : config.providers)

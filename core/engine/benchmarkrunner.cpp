@@ -452,23 +452,29 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
         gpu->stop();
     // Was the client itself a bottleneck? Its CPU over the workload and its peak memory.
     const ProcessUsage usageAfter = processUsage();
-    environment["client"]
-        = { { "cpu_s", usageAfter.cpuS - usageBefore.cpuS }, { "peak_rss_mib", usageAfter.peakRssMib },
-              { "wall_s", runClockMs(origin, std::chrono::steady_clock::now()) / 1000.0 },
-              // Where delivered images waited for their check: memory up to image_backlog_mb, then a
-              // temporary file (docs/performance.md).
-              { "image_check",
-                  { { "memory_budget_mib", double(imageBacklogBytes) / (1 << 20) },
-                      { "peak_memory_mib", double(result.imageBacklogPeakBytes) / (1 << 20) },
-                      { "spilled_jobs", result.imagesSpilled },
-                      { "peak_spill_mib", double(result.imageSpillPeakBytes) / (1 << 20) },
-                      { "spill_failures", result.imageSpillFailures } } },
-              // Answer bodies while they arrived: the most held at once, and how many waited for
-              // room under answer_memory_mb.
-              { "answer_memory",
-                  { { "limit_mib", double(answerMemoryBytes) / (1 << 20) },
-                      { "peak_mib", double(result.answerMemoryPeakBytes) / (1 << 20) },
-                      { "paused_answers", result.answersPaused } } } };
+    environment["client"] = { { "host", hostName() },
+        { "region", m_config.client.region.empty() ? json() : json(m_config.client.region) },
+        { "cpu_s", usageAfter.cpuS - usageBefore.cpuS }, { "peak_rss_mib", usageAfter.peakRssMib },
+        { "wall_s", runClockMs(origin, std::chrono::steady_clock::now()) / 1000.0 },
+        // Where delivered images waited for their check: memory up to image_backlog_mb, then a
+        // temporary file (docs/performance.md).
+        { "image_check",
+            { { "memory_budget_mib", double(imageBacklogBytes) / (1 << 20) },
+                { "peak_memory_mib", double(result.imageBacklogPeakBytes) / (1 << 20) },
+                { "spilled_jobs", result.imagesSpilled },
+                { "peak_spill_mib", double(result.imageSpillPeakBytes) / (1 << 20) },
+                { "spill_failures", result.imageSpillFailures } } },
+        // Answer bodies while they arrived: the most held at once, and how many waited for
+        // room under answer_memory_mb.
+        { "answer_memory",
+            { { "limit_mib", double(answerMemoryBytes) / (1 << 20) },
+                { "peak_mib", double(result.answerMemoryPeakBytes) / (1 << 20) },
+                { "paused_answers", result.answersPaused } } } };
+    // Where each host the run called resolved to: the region or CDN edge it reached.
+    json addresses = json::object();
+    for (const auto& [host, ips] : result.remoteAddresses)
+        addresses[host] = ips;
+    environment["network"] = { { "addresses", addresses } };
     run.environmentJson = environment.dump();
     if (server) {
         launch["exit_status"] = server->stop();

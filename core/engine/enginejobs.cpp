@@ -187,6 +187,7 @@ void RunEngine::Impl::onResponse(std::int64_t seq, HttpResponse& response)
     r.headerBytes += response.headerBytes;
     r.httpStatus = response.status;
     const bool wasPoll = std::exchange(job.lastWasPoll, false);
+    noteNetwork(job, response, wasPoll);
     if (wasPoll && !job.lastHeld)
         --pollsInFlight;
     if (response.status == 429) {
@@ -222,11 +223,41 @@ void RunEngine::Impl::collectReadAnswers()
     }
 }
 
+// Every call's connections, and the polls' and downloads' network time; the submit and final
+// calls are kept when their answers are read (afterAnswer), once it is known what they said.
+void RunEngine::Impl::noteNetwork(InFlight& job, const HttpResponse& response, bool wasPoll)
+{
+    const HttpResponse::Network& net = response.network;
+    if (!net.measured)
+        return;
+    RequestRecord& r = job.record;
+    ++r.calls;
+    r.newConnections += net.newConnections;
+    r.tlsHandshakes += net.tlsHandshake ? 1 : 0;
+    if (wasPoll)
+        r.pollNetworkMs += net.phases.totalMs();
+    else if (job.downloading && response.status != 429)
+        r.downloadNet = r.downloadNet.value_or(CallPhases {}) += net.phases;
+    if (net.newConnections > 0)
+        remotes.note(job.lastRequest.url, net.remoteIp);
+}
+
 // What the adapter said about an answer, carried out.
 void RunEngine::Impl::afterAnswer(std::int64_t seq, InFlight& job, const HttpResponse& response, Action& action)
 {
     RequestRecord& r = job.record;
     const bool wasPoll = job.readWasPoll;
+    // The submit call is the one the platform accepted the job with or, where it never says so
+    // apart (one call does it all), the first answer read; the final call is the one that
+    // brought the result, when that is another (docs/measurement.md, "Network phases").
+    bool submitCall = false;
+    if (response.network.measured && !wasPoll
+        && (!job.submitAnswered || (!job.acceptedBeforeRead && job.state.accepted))) {
+        r.submitNet = response.network.phases;
+        job.submitAnswered = submitCall = true;
+    }
+    if (response.network.measured && action.kind == Action::Kind::Done && !submitCall)
+        r.finalNet = response.network.phases;
     if (!job.acceptedBeforeRead && job.state.accepted) {
         r.acceptedMs = response.receivedMs;
         // The platform's clock starts when it receives the job: somewhere between our send and

@@ -312,6 +312,7 @@ EngineResult RunEngine::Impl::run()
     const HttpTransport::AnswerMemoryUse answers = transport.answerMemory();
     result.answerMemoryPeakBytes = answers.peakBytes;
     result.answersPaused = answers.pausedAnswers;
+    result.remoteAddresses = remotes.byHost();
     result.outcome = cancelling ? EngineOutcome::Cancelled : EngineOutcome::Completed;
     if (cancelling)
         result.message = "cancelled by the user";

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace t2i {
@@ -73,6 +74,8 @@ struct EngineResult {
     // Answer bodies while they arrived (TransportOptions::maxBufferedAnswerBytes).
     std::int64_t answerMemoryPeakBytes = 0;
     std::int64_t answersPaused = 0; // answers that waited for room
+    // The addresses the run's connections reached, by host (core/engine/remoteaddresses.h).
+    std::vector<std::pair<std::string, std::vector<std::string>>> remoteAddresses;
 };
 
 // Runs one workload against one platform through its adapter: an event loop over libcurl's

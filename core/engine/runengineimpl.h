@@ -9,6 +9,7 @@
 #include "engine/imagechecker.h"
 #include "engine/phaseplan.h"
 #include "engine/pollscheduler.h"
+#include "engine/remoteaddresses.h"
 #include "engine/requestbudget.h"
 #include "engine/runengine.h"
 
@@ -48,6 +49,7 @@ struct InFlight {
     bool reading = false; // its answer is with the answer reader (core/engine/answerreader.h)
     bool readWasPoll = false; // that answer was to a poll
     bool acceptedBeforeRead = false; // the platform had accepted the job before that answer
+    bool submitAnswered = false; // an answer was kept as the submit call's (RequestRecord::submitNet)
     bool lastWasPoll = false;
     bool nextHeld = false; // `next` is a held poll (Action::held)
     bool lastHeld = false;
@@ -74,6 +76,7 @@ struct RunEngine::Impl {
     PollScheduler polls;
     ImageChecker checker { [this] { transport.wakeup(); }, settings.imageBacklogBytes };
     AnswerReader reader { adapter, [this] { transport.wakeup(); } };
+    RemoteAddresses remotes;
     std::vector<Phase> phases;
     std::priority_queue<EngineTimer, std::vector<EngineTimer>, std::greater<>> timers;
     std::uint64_t timerOrder = 0;
@@ -136,6 +139,7 @@ struct RunEngine::Impl {
     void expireDeadlines();
     void onResponse(std::int64_t seq, HttpResponse& response);
     void afterAnswer(std::int64_t seq, InFlight& job, const HttpResponse& response, Action& action);
+    void noteNetwork(InFlight& job, const HttpResponse& response, bool wasPoll);
     void collectReadAnswers();
     void onThrottled(std::int64_t seq, InFlight& job, const HttpResponse& response);
     void onPoll(std::int64_t seq, InFlight& job, const HttpResponse& response, Action& action);

@@ -9,6 +9,7 @@ target_sources(t2i_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/localserver.cpp
     ${CMAKE_CURRENT_LIST_DIR}/phaseplan.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pollscheduler.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/remoteaddresses.cpp
     ${CMAKE_CURRENT_LIST_DIR}/requestbudget.cpp
     ${CMAKE_CURRENT_LIST_DIR}/runengine.cpp
     ${CMAKE_CURRENT_LIST_DIR}/spillfile.cpp)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "model/networkphases.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -66,6 +68,20 @@ struct RequestRecord {
     // the response headers (status lines included). Egress is billed on both (docs/measurement.md).
     std::int64_t bytes = 0;
     std::int64_t headerBytes = 0; // 0 in runs stored before schema v5
+
+    // Where the time on the network went (docs/measurement.md, "Network phases"): the call that
+    // submitted the job (the one the platform accepted it with; for a one-call protocol, the
+    // call that also brought the result); the call that brought the result when that was
+    // another one (an async protocol's last poll or result fetch); and the image downloads,
+    // summed. nullopt: there was no such call, or the run was stored before schema v6.
+    std::optional<CallPhases> submitNet, finalNet, downloadNet;
+    double pollNetworkMs = 0; // the status polls' whole time on the network, summed (their count: polls)
+    // Every HTTP call made for the request (submit, polls, throttled tries, follow-ups,
+    // downloads), the connections they opened (the rest reused one) and the TLS handshakes among
+    // those. 0 calls: stored before schema v6.
+    int calls = 0;
+    int newConnections = 0;
+    int tlsHandshakes = 0;
     std::optional<int> width;
     std::optional<int> height;
     std::string imageHash; // SHA-256 of the first image, hex

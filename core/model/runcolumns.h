@@ -36,6 +36,13 @@ struct RunColumns {
     std::vector<std::int32_t> images;
     std::vector<std::int32_t> width, height;
     std::vector<std::int64_t> bytes, headerBytes;
+    // Where the network time went (docs/measurement.md, "Network phases"); NaN (0 calls) for
+    // requests stored before schema v6. DNS, connect and TLS are summed over the submit, final
+    // and download calls; netTransferMs over the submit and final calls (a download's transfer
+    // stays in downloadMs, which also holds downloadSetupMs); firstByteBeyondMs is the wait for
+    // the result's first byte that the platform's own time does not explain.
+    std::vector<double> netDnsMs, netConnectMs, netTlsMs, netTransferMs, downloadSetupMs, firstByteBeyondMs;
+    std::vector<std::int32_t> calls, newConnections, tlsHandshakes;
     // For the cost model, present when costColumns (Store::addCostColumns reads them later, so
     // the charts need not wait for them): width, height, bytes and headerBytes above, the worker (an index
     // into workerIds, whose entry 0 is "" for none), the platform's own cost where it reported
@@ -91,6 +98,11 @@ inline void RunColumns::reserve(std::size_t n)
     polls.reserve(n);
     throttledPolls.reserve(n);
     images.reserve(n);
+    for (auto* v : { &netDnsMs, &netConnectMs, &netTlsMs, &netTransferMs, &downloadSetupMs, &firstByteBeyondMs })
+        v->reserve(n);
+    calls.reserve(n);
+    newConnections.reserve(n);
+    tlsHandshakes.reserve(n);
     width.reserve(n);
     height.reserve(n);
     bytes.reserve(n);
@@ -153,6 +165,15 @@ inline void RunColumns::append(RunColumns&& next)
     move(polls, next.polls);
     move(throttledPolls, next.throttledPolls);
     move(images, next.images);
+    move(netDnsMs, next.netDnsMs);
+    move(netConnectMs, next.netConnectMs);
+    move(netTlsMs, next.netTlsMs);
+    move(netTransferMs, next.netTransferMs);
+    move(downloadSetupMs, next.downloadSetupMs);
+    move(firstByteBeyondMs, next.firstByteBeyondMs);
+    move(calls, next.calls);
+    move(newConnections, next.newConnections);
+    move(tlsHandshakes, next.tlsHandshakes);
     if (next.costColumns) {
         std::vector<std::uint32_t> workerMap;
         for (const std::string& id : next.workerIds)
@@ -199,6 +220,22 @@ inline void RunColumns::append(const RequestRecord& r)
     polls.push_back(r.polls);
     throttledPolls.push_back(r.throttledPolls);
     images.push_back(r.images);
+    // As Store::runColumns computes them in SQL (core/store/storecolumns.cpp): keep in step.
+    const auto sum = [](const std::optional<CallPhases>& submit, const std::optional<CallPhases>& other,
+                         const std::optional<CallPhases>& third, double CallPhases::*part) {
+        return submit ? (*submit).*part + (other ? (*other).*part : 0) + (third ? (*third).*part : 0) : kUnknown;
+    };
+    netDnsMs.push_back(sum(r.submitNet, r.finalNet, r.downloadNet, &CallPhases::dnsMs));
+    netConnectMs.push_back(sum(r.submitNet, r.finalNet, r.downloadNet, &CallPhases::connectMs));
+    netTlsMs.push_back(sum(r.submitNet, r.finalNet, r.downloadNet, &CallPhases::tlsMs));
+    netTransferMs.push_back(sum(r.submitNet, r.finalNet, std::nullopt, &CallPhases::transferMs));
+    downloadSetupMs.push_back(r.downloadNet ? r.downloadNet->setupMs() : kUnknown);
+    firstByteBeyondMs.push_back(r.finalNet ? r.finalNet->ttfbMs
+            : r.submitNet && r.platformMs  ? r.submitNet->ttfbMs - *r.platformMs
+                                           : kUnknown);
+    calls.push_back(r.calls);
+    newConnections.push_back(r.newConnections);
+    tlsHandshakes.push_back(r.tlsHandshakes);
     width.push_back(r.width.value_or(0));
     height.push_back(r.height.value_or(0));
     bytes.push_back(r.bytes);
@@ -235,6 +272,9 @@ inline RequestRecord RunColumns::record(std::size_t i) const
     r.polls = polls[i];
     r.throttledPolls = throttledPolls[i];
     r.images = images[i];
+    r.calls = calls[i];
+    r.newConnections = newConnections[i];
+    r.tlsHandshakes = tlsHandshakes[i];
     if (!costColumns)
         return r;
     r.width = width[i] > 0 ? std::optional<int>(width[i]) : std::nullopt;

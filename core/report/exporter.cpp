@@ -19,7 +19,7 @@ std::vector<Cell> cellsOf(const RequestRecord& r)
     auto opt = [](const std::optional<double>& v) { return v ? Cell(*v) : Cell(); };
     auto optInt = [](const std::optional<int>& v) { return v ? Cell(std::int64_t(*v)) : Cell(); };
     auto str = [](const std::string& s) { return s.empty() ? Cell() : Cell(s); };
-    return {
+    std::vector<Cell> cells {
         Cell(r.seq),
         Cell(std::int64_t(r.step)),
         str(r.stepKind),
@@ -62,6 +62,17 @@ std::vector<Cell> cellsOf(const RequestRecord& r)
         Cell(std::int64_t(r.throttledPolls)),
         Cell(r.headerBytes),
     };
+    for (const std::optional<CallPhases>& call : { r.submitNet, r.finalNet, r.downloadNet })
+        for (double CallPhases::*part : { &CallPhases::dnsMs, &CallPhases::connectMs, &CallPhases::tlsMs,
+                 &CallPhases::ttfbMs, &CallPhases::transferMs })
+            if (call)
+                cells.emplace_back((*call).*part);
+            else
+                cells.emplace_back(); // no such call: empty, as for every unknown
+    cells.emplace_back(r.pollNetworkMs);
+    for (const int count : { r.calls, r.newConnections, r.tlsHandshakes })
+        cells.emplace_back(std::int64_t(count));
+    return cells;
 }
 
 std::string csvField(const Cell& cell)
@@ -105,7 +116,10 @@ const std::vector<std::string>& exportColumns()
         "started_ms", "finished_ms", "downloaded_ms", "done_ms", "latency_ms", "queue_ms", "exec_ms", "download_ms",
         "cold", "worker_id", "bytes", "width", "height", "image_hash", "images", "poll_uncertainty_ms", "polls",
         "throttled", "seed", "prompt_index", "send_lag_ms", "reported_cost_usd", "reported_usage", "platform_ms",
-        "detection_lag_ms", "throttled_polls", "header_bytes" };
+        "detection_lag_ms", "throttled_polls", "header_bytes", "submit_dns_ms", "submit_connect_ms", "submit_tls_ms",
+        "submit_ttfb_ms", "submit_transfer_ms", "final_dns_ms", "final_connect_ms", "final_tls_ms", "final_ttfb_ms",
+        "final_transfer_ms", "download_dns_ms", "download_connect_ms", "download_tls_ms", "download_ttfb_ms",
+        "download_transfer_ms", "poll_network_ms", "calls", "new_connections", "tls_handshakes" };
     return columns;
 }
 

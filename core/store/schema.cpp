@@ -132,8 +132,35 @@ constexpr std::string_view kV5HeaderBytes = R"sql(
 ALTER TABLE requests ADD COLUMN header_bytes INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 6: where each request's time on the network went (docs/measurement.md, "Network
+// phases"): the phases of its submit call, of the call that brought the result when that was
+// another, and of its downloads (summed); its calls, the connections and TLS handshakes they
+// opened, and its polls' network time. Records written before have NULL phases and 0 calls.
+constexpr std::string_view kV6NetworkPhases = R"sql(
+ALTER TABLE requests ADD COLUMN submit_dns_ms REAL;
+ALTER TABLE requests ADD COLUMN submit_connect_ms REAL;
+ALTER TABLE requests ADD COLUMN submit_tls_ms REAL;
+ALTER TABLE requests ADD COLUMN submit_ttfb_ms REAL;
+ALTER TABLE requests ADD COLUMN submit_transfer_ms REAL;
+ALTER TABLE requests ADD COLUMN final_dns_ms REAL;
+ALTER TABLE requests ADD COLUMN final_connect_ms REAL;
+ALTER TABLE requests ADD COLUMN final_tls_ms REAL;
+ALTER TABLE requests ADD COLUMN final_ttfb_ms REAL;
+ALTER TABLE requests ADD COLUMN final_transfer_ms REAL;
+ALTER TABLE requests ADD COLUMN download_dns_ms REAL;
+ALTER TABLE requests ADD COLUMN download_connect_ms REAL;
+ALTER TABLE requests ADD COLUMN download_tls_ms REAL;
+ALTER TABLE requests ADD COLUMN download_ttfb_ms REAL;
+ALTER TABLE requests ADD COLUMN download_transfer_ms REAL;
+ALTER TABLE requests ADD COLUMN poll_network_ms REAL NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN calls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN new_connections INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN tls_handshakes INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations { Migration { 1, kV1 }, Migration { 2, kV2GpuSamples },
-    Migration { 3, kV3ReportedCost }, Migration { 4, kV4DetectionLag }, Migration { 5, kV5HeaderBytes } };
+    Migration { 3, kV3ReportedCost }, Migration { 4, kV4DetectionLag }, Migration { 5, kV5HeaderBytes },
+    Migration { 6, kV6NetworkPhases } };
 
 } // namespace
 

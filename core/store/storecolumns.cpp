@@ -23,7 +23,15 @@ constexpr std::string_view kChartColumns
     = "SELECT seq, step, step_kind, level, offered, ok, error_class, "
       "CASE cold WHEN 'warm' THEN 1 WHEN 'cold' THEN 2 ELSE 0 END, "
       "intended_ms, sent_ms, started_ms, finished_ms, done_ms, queue_ms, exec_ms, download_ms, "
-      "platform_ms, detection_lag_ms, polls, throttled_polls, images";
+      "platform_ms, detection_lag_ms, polls, throttled_polls, images, "
+      // The network parts as RunColumns::append(const RequestRecord&) computes them: keep in step.
+      "submit_dns_ms + ifnull(final_dns_ms, 0) + ifnull(download_dns_ms, 0), "
+      "submit_connect_ms + ifnull(final_connect_ms, 0) + ifnull(download_connect_ms, 0), "
+      "submit_tls_ms + ifnull(final_tls_ms, 0) + ifnull(download_tls_ms, 0), "
+      "submit_transfer_ms + ifnull(final_transfer_ms, 0), "
+      "download_dns_ms + download_connect_ms + download_tls_ms, "
+      "CASE WHEN final_ttfb_ms IS NOT NULL THEN final_ttfb_ms ELSE submit_ttfb_ms - platform_ms END, "
+      "calls, new_connections, tls_handshakes";
 constexpr std::string_view kCostColumns
     = "width, height, bytes, header_bytes, worker_id, reported_cost_usd, reported_usage";
 constexpr std::string_view kRows = " FROM requests WHERE run_id = ?1 AND seq >= ?2 AND seq < ?3 ORDER BY seq";
@@ -174,6 +182,12 @@ RunColumns Store::runColumns(const std::string& runId, bool withCost, std::int64
         out.polls.push_back(sqlite3_column_int(raw, c++));
         out.throttledPolls.push_back(sqlite3_column_int(raw, c++));
         out.images.push_back(sqlite3_column_int(raw, c++));
+        for (auto* part : { &out.netDnsMs, &out.netConnectMs, &out.netTlsMs, &out.netTransferMs, &out.downloadSetupMs,
+                 &out.firstByteBeyondMs })
+            part->push_back(realOrUnknown(raw, c++));
+        out.calls.push_back(sqlite3_column_int(raw, c++));
+        out.newConnections.push_back(sqlite3_column_int(raw, c++));
+        out.tlsHandshakes.push_back(sqlite3_column_int(raw, c++));
         if (withCost)
             cost.read(raw, c);
     }

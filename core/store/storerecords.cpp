@@ -13,8 +13,12 @@ constexpr std::string_view kRecordColumns
       "intended_ms, sent_ms, accepted_ms, started_ms, finished_ms, downloaded_ms, done_ms, latency_ms, "
       "queue_ms, exec_ms, download_ms, cold, worker_id, bytes, width, height, image_hash, images, "
       "poll_uncertainty_ms, polls, throttled, seed, prompt_index, reported_cost_usd, reported_usage, "
-      "platform_ms, detection_lag_ms, throttled_polls, header_bytes";
-constexpr int kRecordColumnCount = 40;
+      "platform_ms, detection_lag_ms, throttled_polls, header_bytes, "
+      "submit_dns_ms, submit_connect_ms, submit_tls_ms, submit_ttfb_ms, submit_transfer_ms, "
+      "final_dns_ms, final_connect_ms, final_tls_ms, final_ttfb_ms, final_transfer_ms, "
+      "download_dns_ms, download_connect_ms, download_tls_ms, download_ttfb_ms, download_transfer_ms, "
+      "poll_network_ms, calls, new_connections, tls_handshakes";
+constexpr int kRecordColumnCount = 59;
 
 constexpr std::string_view kSampleColumns
     = "t_ms, idle, running, initializing, ready, throttled, unhealthy, in_queue, in_progress, completed, failed";
@@ -53,6 +57,28 @@ private:
     int m_next;
 };
 
+// A call's phases as five columns: all NULL when there was no such call.
+void bindPhases(Binder& b, const std::optional<CallPhases>& p)
+{
+    const auto part = [&p](double CallPhases::*field) { return p ? std::optional<double>((*p).*field) : std::nullopt; };
+    b << part(&CallPhases::dnsMs) << part(&CallPhases::connectMs) << part(&CallPhases::tlsMs)
+      << part(&CallPhases::ttfbMs) << part(&CallPhases::transferMs);
+}
+
+std::optional<CallPhases> readPhases(const Statement& st, int& c)
+{
+    // Stored together: the first column says whether the call was there.
+    const std::optional<double> dns = st.optReal(c);
+    CallPhases p;
+    p.dnsMs = dns.value_or(0);
+    p.connectMs = st.optReal(c + 1).value_or(0);
+    p.tlsMs = st.optReal(c + 2).value_or(0);
+    p.ttfbMs = st.optReal(c + 3).value_or(0);
+    p.transferMs = st.optReal(c + 4).value_or(0);
+    c += 5;
+    return dns ? std::optional<CallPhases>(p) : std::nullopt;
+}
+
 void bindRecord(Statement& st, const std::string& runId, const RequestRecord& r)
 {
     Binder b(st, 1);
@@ -67,6 +93,10 @@ void bindRecord(Statement& st, const std::string& runId, const RequestRecord& r)
     b << r.pollUncertaintyMs << r.polls << r.throttled << r.seed << r.promptIndex;
     b << r.reportedCostUsd << nullIfEmpty(r.reportedUsage);
     b << r.platformMs << r.detectionLagMs << r.throttledPolls << r.headerBytes;
+    bindPhases(b, r.submitNet);
+    bindPhases(b, r.finalNet);
+    bindPhases(b, r.downloadNet);
+    b << r.pollNetworkMs << r.calls << r.newConnections << r.tlsHandshakes;
 }
 
 RequestRecord readRecord(const Database& db, const Statement& st)
@@ -118,6 +148,13 @@ RequestRecord readRecord(const Database& db, const Statement& st)
     r.detectionLagMs = st.optReal(c++);
     r.throttledPolls = st.int32(c++);
     r.headerBytes = st.int64(c++);
+    r.submitNet = readPhases(st, c);
+    r.finalNet = readPhases(st, c);
+    r.downloadNet = readPhases(st, c);
+    r.pollNetworkMs = st.real(c++);
+    r.calls = st.int32(c++);
+    r.newConnections = st.int32(c++);
+    r.tlsHandshakes = st.int32(c++);
     return r;
 }
 

@@ -64,6 +64,13 @@ inline RequestRecord makeFullRecord(std::int64_t seq)
     r.workerId = "worker-7";
     r.bytes = 1'234'567'890'123;
     r.headerBytes = 98'765;
+    // Every phase a different value, so a column mix-up shows; no final call (one-call protocol).
+    r.submitNet = CallPhases { 0.5, 1.25, 6.5, 900.75, 12.125 };
+    r.downloadNet = CallPhases { 2.5, 3.5, 7.5, 40.25, 80.5 };
+    r.pollNetworkMs = 33.25;
+    r.calls = 9;
+    r.newConnections = 2;
+    r.tlsHandshakes = 1;
     r.width = 1024;
     r.height = 768;
     r.imageHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -112,6 +119,21 @@ inline void compareRecords(const RequestRecord& got, const RequestRecord& want)
     QCOMPARE(got.workerId, want.workerId);
     QCOMPARE(got.bytes, want.bytes);
     QCOMPARE(got.headerBytes, want.headerBytes);
+    for (const auto& [g, w] : { std::pair(got.submitNet, want.submitNet), std::pair(got.finalNet, want.finalNet),
+             std::pair(got.downloadNet, want.downloadNet) }) {
+        QCOMPARE(g.has_value(), w.has_value());
+        if (g) {
+            QCOMPARE(g->dnsMs, w->dnsMs);
+            QCOMPARE(g->connectMs, w->connectMs);
+            QCOMPARE(g->tlsMs, w->tlsMs);
+            QCOMPARE(g->ttfbMs, w->ttfbMs);
+            QCOMPARE(g->transferMs, w->transferMs);
+        }
+    }
+    QCOMPARE(got.pollNetworkMs, want.pollNetworkMs);
+    QCOMPARE(got.calls, want.calls);
+    QCOMPARE(got.newConnections, want.newConnections);
+    QCOMPARE(got.tlsHandshakes, want.tlsHandshakes);
     QCOMPARE(got.width, want.width);
     QCOMPARE(got.height, want.height);
     QCOMPARE(got.imageHash, want.imageHash);

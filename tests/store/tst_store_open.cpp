@@ -42,6 +42,31 @@ pid_t deadPid()
 }
 } // namespace
 
+namespace {
+
+// Takes a library back to before schema version 6, as it was released.
+const std::string dropVersion6 = [] {
+    std::string sql;
+    for (const char* call : { "submit", "final", "download" })
+        for (const char* phase : { "dns", "connect", "tls", "ttfb", "transfer" })
+            sql += std::string("ALTER TABLE requests DROP COLUMN ") + call + "_" + phase + "_ms; ";
+    for (const char* column : { "poll_network_ms", "calls", "new_connections", "tls_handshakes" })
+        sql += std::string("ALTER TABLE requests DROP COLUMN ") + column + "; ";
+    return sql;
+}();
+
+// What a record read from such a library says of the network: nothing known.
+void forgetNetwork(RequestRecord& r)
+{
+    r.submitNet.reset();
+    r.finalNet.reset();
+    r.downloadNet.reset();
+    r.pollNetworkMs = 0;
+    r.calls = r.newConnections = r.tlsHandshakes = 0;
+}
+
+} // namespace
+
 class TestStoreOpen : public QObject {
     Q_OBJECT
 
@@ -55,6 +80,7 @@ private slots:
     void openExistingNeverCreates();
     void openExistingReadsALibrary();
     void aVersion4LibraryKeepsItsRecords();
+    void aVersion5LibraryKeepsItsRecords();
     void runningRunsOnOpen_data();
     void runningRunsOnOpen();
 };
@@ -176,17 +202,43 @@ void TestStoreOpen::aVersion4LibraryKeepsItsRecords()
         const std::array records { want };
         store->insertRecords("r1", records);
     }
-    // Back to version 4 as it was released: the column v5 added is not there.
-    RawDb(dbIn(dir)).exec("ALTER TABLE requests DROP COLUMN header_bytes; PRAGMA user_version = 4");
+    // Back to version 4 as it was released: the columns v5 and v6 added are not there.
+    RawDb(dbIn(dir)).exec(dropVersion6 + "ALTER TABLE requests DROP COLUMN header_bytes; PRAGMA user_version = 4");
     auto store = Store::open(dbIn(dir));
     QCOMPARE(RawDb(dbIn(dir)).scalar("PRAGMA user_version"), std::to_string(Store::schemaVersion()));
     const auto got = store->records("r1");
     QCOMPARE(got.size(), std::size_t(1));
     want.headerBytes = 0;
+    forgetNetwork(want);
     compareRecords(got[0], want);
     RunColumns columns = store->runColumns("r1", true);
     QCOMPARE(columns.headerBytes, std::vector<std::int64_t>({ 0 }));
     QCOMPARE(columns.bytes, std::vector<std::int64_t>({ want.bytes }));
+}
+
+// A library written before schema version 6 opens with its records whole: no call's phases
+// known (NULL), no calls counted, and the columns the charts read say "unknown" (NaN).
+void TestStoreOpen::aVersion5LibraryKeepsItsRecords()
+{
+    QTemporaryDir dir;
+    RequestRecord want = makeFullRecord(0);
+    {
+        auto store = Store::open(dbIn(dir));
+        store->createRun(makeRun("r1", RunStatus::Completed));
+        const std::array records { want };
+        store->insertRecords("r1", records);
+    }
+    RawDb(dbIn(dir)).exec(dropVersion6 + "PRAGMA user_version = 5");
+    auto store = Store::open(dbIn(dir));
+    QCOMPARE(RawDb(dbIn(dir)).scalar("PRAGMA user_version"), std::to_string(Store::schemaVersion()));
+    const auto got = store->records("r1");
+    QCOMPARE(got.size(), std::size_t(1));
+    forgetNetwork(want);
+    compareRecords(got[0], want);
+    const RunColumns columns = store->runColumns("r1", false);
+    QVERIFY(!RunColumns::known(columns.netDnsMs[0]));
+    QVERIFY(!RunColumns::known(columns.firstByteBeyondMs[0]));
+    QCOMPARE(columns.calls, std::vector<std::int32_t>({ 0 }));
 }
 
 void TestStoreOpen::openingTwiceIsIdempotent()
