@@ -89,11 +89,12 @@ std::string boxCsv(const ComparisonData& data)
 
 std::string stagesCsv(const ComparisonData& data)
 {
-    Csv csv({ "run", "requests", "client_lag_ms", "queue_ms", "cold_start_ms", "execution_ms", "download_ms",
-        "other_ms", "mean_latency_ms" });
+    Csv csv({ "run", "requests", "client_lag_ms", "dns_ms", "connect_ms", "tls_ms", "queue_ms", "cold_start_ms",
+        "execution_ms", "transfer_ms", "download_ms", "other_ms", "mean_latency_ms" });
     for (const RunChartData& run : data.runs) {
         const StageStack& s = run.stages;
-        csv.row(run.label, s.n, s.clientLag, s.queue, s.coldStart, s.execution, s.download, s.other, s.meanLatency);
+        csv.row(run.label, s.n, s.clientLag, s.dns, s.connect, s.tls, s.queue, s.coldStart, s.execution, s.transfer,
+            s.download, s.other, s.meanLatency);
     }
     return csv.str();
 }

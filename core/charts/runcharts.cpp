@@ -13,31 +13,45 @@ StageStack stageStack(const RunColumns& c)
     // Means over the successful measured requests; a stage a request did not report counts 0
     // there and its time stays in `other`, so the parts always add up to the mean latency.
     StageStack s;
-    double lag = 0, queue = 0, coldStart = 0, exec = 0, download = 0, latency = 0;
+    double lag = 0, dns = 0, connect = 0, tls = 0, queue = 0, coldStart = 0, exec = 0, transfer = 0, download = 0,
+           latency = 0;
+    const auto orZero = [](double v) { return RunColumns::known(v) ? v : 0.0; };
     for (std::size_t i = 0; i < c.size(); ++i) {
         if (!c.measured(i) || !c.isOk(i))
             continue;
         ++s.n;
         lag += c.sentMs[i] - c.intendedMs[i];
         latency += c.latencyMs(i);
+        dns += orZero(c.netDnsMs[i]);
+        connect += orZero(c.netConnectMs[i]);
+        tls += orZero(c.netTlsMs[i]);
+        transfer += orZero(c.netTransferMs[i]);
         if (RunColumns::known(c.queueMs[i]))
             (c.coldLabel(i) == ColdLabel::Cold ? coldStart : queue) += c.queueMs[i];
         if (RunColumns::known(c.execMs[i]))
             exec += c.execMs[i];
+        // A download's connection set-up is drawn with the other set-ups, not twice.
         if (RunColumns::known(c.downloadMs[i]))
-            download += c.downloadMs[i];
+            download += std::max(0.0, c.downloadMs[i] - orZero(c.downloadSetupMs[i]));
     }
     if (s.n == 0)
         return s;
     const double n = static_cast<double>(s.n);
     s.clientLag = lag / n;
+    s.dns = dns / n;
+    s.connect = connect / n;
+    s.tls = tls / n;
     s.queue = queue / n;
     s.coldStart = coldStart / n;
     s.execution = exec / n;
+    s.transfer = transfer / n;
     s.download = download / n;
     s.meanLatency = latency / n;
     // Platform clocks and ours differ by a round trip; never draw a negative remainder.
-    s.other = std::max(0.0, s.meanLatency - (s.clientLag + s.queue + s.coldStart + s.execution + s.download));
+    s.other = std::max(0.0,
+        s.meanLatency
+            - (s.clientLag + s.dns + s.connect + s.tls + s.queue + s.coldStart + s.execution + s.transfer
+                + s.download));
     return s;
 }
 

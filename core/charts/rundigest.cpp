@@ -79,6 +79,7 @@ RunDigest digestRun(const RunColumns& c)
     std::vector<double>& cold = out.latency[index(Population::Cold)];
     std::vector<double> sendLag, queue, exec, download, unknown, platform, lag;
     std::map<std::pair<int, int>, Group> groups;
+    NetworkTally network;
     Group* last = nullptr;
     std::pair<int, int> lastKey { -1, -1 };
     sendLag.reserve(c.size());
@@ -91,6 +92,7 @@ RunDigest digestRun(const RunColumns& c)
         sendLag.push_back(c.sentMs[i] - c.intendedMs[i]);
         s.polls += static_cast<std::size_t>(std::max(0, c.polls[i]));
         s.throttledPolls += static_cast<std::size_t>(std::max(0, c.throttledPolls[i]));
+        network.addMeasured(c.calls[i], c.newConnections[i], c.tlsHandshakes[i]);
         // Rows come in seq order, the order summarize() visits each group in, so the running
         // mean of `offered` is the same to the last bit.
         const std::pair<int, int> key { c.step[i], c.level[i] };
@@ -113,6 +115,8 @@ RunDigest digestRun(const RunColumns& c)
             ++s.errorsByClass[errorKey(c.error(i))];
             continue;
         }
+        const auto optional = [](double v) { return RunColumns::known(v) ? std::optional<double>(v) : std::nullopt; };
+        network.addOk(optional(c.netTlsMs[i]), optional(c.firstByteBeyondMs[i]));
         const double latency = c.latencyMs(i);
         const auto images = static_cast<std::size_t>(std::max(0, c.images[i]));
         ++s.ok;
@@ -170,6 +174,7 @@ RunDigest digestRun(const RunColumns& c)
     s.downloadMs = sortAndDescribe(download);
     s.platformMs = sortAndDescribe(platform);
     s.detectionLagMs = sortAndDescribe(lag);
+    s.network = network.finish();
     addLevels(s, c, groups);
     return out;
 }

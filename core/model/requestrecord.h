@@ -107,6 +107,18 @@ struct RequestRecord {
     std::optional<double> reportedCostUsd;
     std::string reportedUsage; // JSON text; "" when none
 
+    // The wait for the result's first byte that the platform's own time does not explain
+    // (docs/measurement.md, "Network phases"): the final call's ttfb where another call brought
+    // the result, else the submit call's ttfb less platform_ms; nullopt when not known.
+    std::optional<double> firstByteBeyondPlatformMs() const
+    {
+        if (finalNet)
+            return finalNet->ttfbMs;
+        if (submitNet && platformMs)
+            return submitNet->ttfbMs - *platformMs;
+        return std::nullopt;
+    }
+
     // End-to-end latency measured from the intended send time (no coordinated omission).
     double latencyMs() const { return doneMs - intendedMs; }
     // The client's own lag: how late the send was against the plan.

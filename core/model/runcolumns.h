@@ -230,9 +230,7 @@ inline void RunColumns::append(const RequestRecord& r)
     netTlsMs.push_back(sum(r.submitNet, r.finalNet, r.downloadNet, &CallPhases::tlsMs));
     netTransferMs.push_back(sum(r.submitNet, r.finalNet, std::nullopt, &CallPhases::transferMs));
     downloadSetupMs.push_back(r.downloadNet ? r.downloadNet->setupMs() : kUnknown);
-    firstByteBeyondMs.push_back(r.finalNet ? r.finalNet->ttfbMs
-            : r.submitNet && r.platformMs  ? r.submitNet->ttfbMs - *r.platformMs
-                                           : kUnknown);
+    firstByteBeyondMs.push_back(r.firstByteBeyondPlatformMs().value_or(kUnknown));
     calls.push_back(r.calls);
     newConnections.push_back(r.newConnections);
     tlsHandshakes.push_back(r.tlsHandshakes);

@@ -141,6 +141,12 @@ json showJson(const RunReport& report)
         { "detection_lag_ms", lagPercentiles(s.detectionLagMs) },
         { "polls", s.polls },
         { "throttled_polls", s.throttledPolls },
+        // docs/measurement.md, "Network phases"; all 0 (and no median) before schema v6.
+        { "network",
+            { { "calls", s.network.calls }, { "new_connections", s.network.newConnections },
+                { "reuse_rate", round3(s.network.reuseRate) }, { "tls_handshakes", s.network.tlsHandshakes },
+                { "tls_ms_mean", s.network.tlsRequests > 0 ? json(s.network.tlsMsMean) : json() },
+                { "first_byte_beyond_platform_ms", lagPercentiles(s.network.firstByteBeyondMs) } } },
         { "warnings", measurementNotes(run, s) },
         { "levels", levels },
     };

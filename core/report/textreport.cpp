@@ -81,14 +81,28 @@ std::string verdictText(const nlohmann::json& m)
     return m["significant"].get<bool>() ? "significant" : "not significant";
 }
 
+// "97.5 % of 1,200 (30, 6.1 ms each)": how many calls reused a connection, and the TLS
+// handshakes the others cost (docs/measurement.md, "Network phases"); "-" before schema v6.
+std::string networkReuse(const NetworkSummary& n)
+{
+    if (n.calls == 0)
+        return "-";
+    std::string text
+        = fixed(100.0 * n.reuseRate, 1) + " % of " + std::to_string(n.calls) + " (" + std::to_string(n.tlsHandshakes);
+    if (n.tlsRequests > 0)
+        text += ", " + fixed(n.tlsMsMean, 1) + " ms each";
+    return text + ")";
+}
+
 std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> reports)
 {
-    std::vector<std::vector<std::string>> rows(23);
+    std::vector<std::vector<std::string>> rows(25);
     const char* labels[] = { "run", "provider / variant", "status", "requests (ok / errors)", "error rate",
         "throughput", "latency p50 [95% CI]", "latency p95 [95% CI]", "latency p90", "latency p99", "latency max",
         "cold starts", "cold p50 / p95", "warm p50 / p95", "queue p50 (platform)", "exec p50 (platform)",
         "download p50 / p95 (client)", "client lag p99", "platform latency p50 / p99", "detection lag p50 / p99",
-        "polls (throttled)", "cost per 1,000 images", "price" };
+        "polls (throttled)", "calls reused (TLS handshakes)", "first byte beyond platform p50", "cost per 1,000 images",
+        "price" };
     for (std::size_t i = 0; i < rows.size(); ++i)
         rows[i].push_back(labels[i]);
     for (const RunReport& r : reports) {
@@ -122,6 +136,8 @@ std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> rep
         rows[i++].push_back(ms(s.detectionLagMs.p50, s.detectionLagMs.n > 0) + " / "
             + ms(s.detectionLagMs.p99, s.detectionLagMs.n > 0));
         rows[i++].push_back(std::to_string(s.polls) + " (" + std::to_string(s.throttledPolls) + ")");
+        rows[i++].push_back(networkReuse(s.network));
+        rows[i++].push_back(ms(s.network.firstByteBeyondMs.p50, s.network.firstByteBeyondMs.n > 0));
         rows[i++].push_back(r.cost && r.cost->images > 0 ? usd(r.cost->per1000) : "-");
         rows[i++].push_back(r.cost ? priceText(*r.cost) : "-");
     }

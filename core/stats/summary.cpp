@@ -156,6 +156,34 @@ void addLevels(RunSummary& s, std::vector<Group>& groups)
 
 } // namespace
 
+void NetworkTally::addMeasured(int calls, int newConnections, int tlsHandshakes)
+{
+    m_summary.calls += std::size_t(std::max(0, calls));
+    m_summary.newConnections += std::size_t(std::max(0, newConnections));
+    m_summary.tlsHandshakes += std::size_t(std::max(0, tlsHandshakes));
+}
+
+void NetworkTally::addOk(std::optional<double> tlsMs, std::optional<double> firstByteBeyondMs)
+{
+    if (tlsMs && *tlsMs > 0) {
+        ++m_summary.tlsRequests;
+        m_tlsSum += *tlsMs;
+    }
+    if (firstByteBeyondMs)
+        m_firstByte.push_back(*firstByteBeyondMs);
+}
+
+NetworkSummary NetworkTally::finish()
+{
+    NetworkSummary s = m_summary;
+    if (s.calls > 0)
+        s.reuseRate = 1.0 - double(std::min(s.newConnections, s.calls)) / double(s.calls);
+    if (s.tlsRequests > 0)
+        s.tlsMsMean = m_tlsSum / double(s.tlsRequests);
+    s.firstByteBeyondMs = describeInPlace(m_firstByte);
+    return s;
+}
+
 RunSummary summarize(std::span<const RequestRecord> records)
 {
     return summarize(records, nullptr);
@@ -164,6 +192,7 @@ RunSummary summarize(std::span<const RequestRecord> records)
 RunSummary summarize(std::span<const RequestRecord> records, LatencySamples* latencies)
 {
     RunSummary s;
+    NetworkTally network;
     std::vector<const RequestRecord*> measured;
     std::vector<const RequestRecord*> okRecords;
     std::vector<double> sendLag;
@@ -177,8 +206,14 @@ RunSummary summarize(std::span<const RequestRecord> records, LatencySamples* lat
         sendLag.push_back(r.sendLagMs());
         s.polls += std::size_t(std::max(0, r.polls));
         s.throttledPolls += std::size_t(std::max(0, r.throttledPolls));
+        network.addMeasured(r.calls, r.newConnections, r.tlsHandshakes);
         if (r.ok) {
             okRecords.push_back(&r);
+            std::optional<double> tls;
+            if (r.submitNet) // as RunColumns::netTlsMs sums it
+                tls = r.submitNet->tlsMs + (r.finalNet ? r.finalNet->tlsMs : 0)
+                    + (r.downloadNet ? r.downloadNet->tlsMs : 0);
+            network.addOk(tls, r.firstByteBeyondPlatformMs());
             s.images += static_cast<std::size_t>(std::max(0, r.images));
         } else {
             ++s.errorsByClass[errorKey(r.errorClass)];
@@ -189,6 +224,7 @@ RunSummary summarize(std::span<const RequestRecord> records, LatencySamples* lat
     s.errors = s.requests - s.ok;
     s.errorRate = s.requests > 0 ? static_cast<double>(s.errors) / static_cast<double>(s.requests) : 0.0;
     s.sendLagMs = describeInPlace(sendLag);
+    s.network = network.finish();
     addLatencies(s, okRecords, latencies);
     std::vector<Group> groups = groupByLevel(measured);
     addLevels(s, groups);

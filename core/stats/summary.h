@@ -55,6 +55,31 @@ struct LevelPoint {
     double p50 = 0, p95 = 0; // latency of its successful requests
 };
 
+// The network's share of a run (docs/measurement.md, "Network phases"). Runs stored before
+// schema version 6 count no calls: every figure stays 0 and firstByteBeyondMs empty.
+struct NetworkSummary {
+    std::size_t calls = 0, newConnections = 0, tlsHandshakes = 0; // over the measured requests' calls
+    double reuseRate = 0; // 1 - newConnections / calls; 0 when no call was counted
+    std::size_t tlsRequests = 0; // successful requests whose submit, final or download call shook hands
+    double tlsMsMean = 0; // their mean TLS time (those calls' handshakes together)
+    Distribution firstByteBeyondMs; // successful requests: RequestRecord::firstByteBeyondPlatformMs
+};
+
+// Gathers a NetworkSummary one request at a time, for summarize() and its columnar twin alike.
+class NetworkTally {
+public:
+    void addMeasured(int calls, int newConnections, int tlsHandshakes);
+    // A successful request's TLS time over its kept calls and its first byte beyond the platform
+    // (NaN or nullopt: not known).
+    void addOk(std::optional<double> tlsMs, std::optional<double> firstByteBeyondMs);
+    NetworkSummary finish();
+
+private:
+    NetworkSummary m_summary;
+    double m_tlsSum = 0;
+    std::vector<double> m_firstByte;
+};
+
 struct RunSummary {
     std::size_t requests = 0; // measured requests (warm-up excluded)
     std::size_t ok = 0;
@@ -77,6 +102,7 @@ struct RunSummary {
     Distribution platformMs, detectionLagMs;
     std::size_t polls = 0; // status polls of the measured requests
     std::size_t throttledPolls = 0; // of which answered 429
+    NetworkSummary network;
     std::map<std::string, std::size_t> errorsByClass;
     std::vector<LevelPoint> levels;
 };

@@ -63,6 +63,23 @@ inline std::vector<RequestRecord> generatedRecords(std::size_t count, std::uint3
             }
             if (r.finishedMs < r.doneMs)
                 r.downloadMs = r.doneMs - r.finishedMs;
+            // The network's phases, derived from i (not drawn, like platformMs above): every
+            // fifth request opens a connection, every third has a final call apart, the
+            // downloads (where there are any) open their own; the rest of the runs (no phases)
+            // stand for requests stored before schema v6.
+            if (i % 7 != 0) {
+                const bool opens = i % 5 == 0;
+                const double k = double(i % 11);
+                r.submitNet = CallPhases { opens ? 0.5 + k : 0, opens ? 1.5 : 0, opens ? 9 + k : 0, 3 + k, 0.25 * k };
+                if (i % 3 == 0)
+                    r.finalNet = CallPhases { 0, 0, 0, 2 + 0.5 * k, 7 + k };
+                if (r.downloadMs)
+                    r.downloadNet = CallPhases { 1, 2, 5 + k, 6, *r.downloadMs - 14 - k };
+                r.calls = 2 + int(i % 4) + (r.downloadMs ? 1 : 0); // i % 4: its polls, set below
+                r.newConnections = (opens ? 1 : 0) + (r.downloadMs ? 1 : 0);
+                r.tlsHandshakes = r.newConnections;
+                r.pollNetworkMs = 1.5 * double(i % 4);
+            }
             r.width = 1024;
             r.height = 1024;
         } else {

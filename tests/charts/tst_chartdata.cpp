@@ -60,6 +60,11 @@ QString summaryMismatch(const RunSummary& a, const RunSummary& b)
     if (!sameDistribution(a.platformMs, b.platformMs) || !sameDistribution(a.detectionLagMs, b.detectionLagMs)
         || a.polls != b.polls || a.throttledPolls != b.throttledPolls)
         return "platform latency, detection lag or polls";
+    if (a.network.calls != b.network.calls || a.network.newConnections != b.network.newConnections
+        || a.network.tlsHandshakes != b.network.tlsHandshakes || a.network.reuseRate != b.network.reuseRate
+        || a.network.tlsRequests != b.network.tlsRequests || a.network.tlsMsMean != b.network.tlsMsMean
+        || !sameDistribution(a.network.firstByteBeyondMs, b.network.firstByteBeyondMs))
+        return "network";
     if (a.errorsByClass != b.errorsByClass)
         return "errors by class";
     if (a.levels.size() != b.levels.size())
@@ -130,6 +135,7 @@ private slots:
     void boxOutliersAreBounded();
 
     void stagesAddUpToMeanLatency();
+    void networkPartsComeOutOfOther();
 
     void kneeRule_data();
     void kneeRule();
@@ -221,10 +227,15 @@ void TestChartData::storeColumnsReadBackEveryField()
     QCOMPARE(read.height, expected.height);
     QCOMPARE(read.bytes, expected.bytes);
     QCOMPARE(read.headerBytes, expected.headerBytes);
-    const std::vector<double> RunColumns::*timeColumns[]
-        = { &RunColumns::intendedMs, &RunColumns::sentMs, &RunColumns::startedMs, &RunColumns::finishedMs,
-              &RunColumns::doneMs, &RunColumns::queueMs, &RunColumns::execMs, &RunColumns::downloadMs,
-              &RunColumns::platformMs, &RunColumns::detectionLagMs };
+    QCOMPARE(read.calls, expected.calls);
+    QCOMPARE(read.newConnections, expected.newConnections);
+    QCOMPARE(read.tlsHandshakes, expected.tlsHandshakes);
+    // The network parts are computed in SQL on the way in and in C++ from records: the same.
+    const std::vector<double> RunColumns::*timeColumns[] = { &RunColumns::intendedMs, &RunColumns::sentMs,
+        &RunColumns::startedMs, &RunColumns::finishedMs, &RunColumns::doneMs, &RunColumns::queueMs, &RunColumns::execMs,
+        &RunColumns::downloadMs, &RunColumns::platformMs, &RunColumns::detectionLagMs, &RunColumns::netDnsMs,
+        &RunColumns::netConnectMs, &RunColumns::netTlsMs, &RunColumns::netTransferMs, &RunColumns::downloadSetupMs,
+        &RunColumns::firstByteBeyondMs };
     for (const auto column : timeColumns)
         for (std::size_t i = 0; i < recs.size(); ++i)
             QVERIFY2(sameValue((read.*column)[i], (expected.*column)[i]), qPrintable(QString::number(i)));
@@ -408,6 +419,32 @@ void TestChartData::stagesAddUpToMeanLatency()
     QCOMPARE(s.download, 50.0);
     QCOMPARE(s.other, 130.0);
     QCOMPARE(s.clientLag + s.queue + s.coldStart + s.execution + s.download + s.other, s.meanLatency);
+}
+
+// docs/measurement.md, "Network phases": DNS, connect and TLS of the submit, final and download
+// calls, and the submit and final calls' transfers, are drawn apart; a download's set-up leaves
+// `download`; what they take comes out of `other`, and the parts still add up.
+void TestChartData::networkPartsComeOutOfOther()
+{
+    auto recs = test::parseRecords("0:closed:0:1:0:3000:ok:c:q=2000:e=800:d=100:sent=10\n"
+                                   "0:closed:0:1:0:1000:ok:w:q=100:e=700:sent=30\n"
+                                   "0:closed:0:1:0:1000:timeout:u\n");
+    recs[0].submitNet = CallPhases { 5, 10, 20, 900, 30 }; // a new connection
+    recs[0].downloadNet = CallPhases { 1, 2, 4, 20, 73 }; // the download's own: 7 ms of set-up
+    recs[1].submitNet = CallPhases { 0, 0, 0, 50, 10 }; // reused
+    recs[1].finalNet = CallPhases { 0, 0, 0, 5, 6 };
+    recs[2].submitNet = CallPhases { 100, 100, 100, 0, 0 }; // failed: not in the stack
+    const StageStack s = stageStack(columnsOf(recs));
+    QCOMPARE(s.n, std::size_t { 2 });
+    QCOMPARE(s.dns, 3.0); // (5 + 1) / 2
+    QCOMPARE(s.connect, 6.0); // (10 + 2) / 2
+    QCOMPARE(s.tls, 12.0); // (20 + 4) / 2
+    QCOMPARE(s.transfer, 23.0); // (30 + 10 + 6) / 2
+    QCOMPARE(s.download, 46.5); // (100 - 7) / 2
+    QCOMPARE(s.other, 89.5); // 130 before, + 3.5 from download, - 44 drawn as network
+    QCOMPARE(s.clientLag + s.dns + s.connect + s.tls + s.queue + s.coldStart + s.execution + s.transfer + s.download
+            + s.other,
+        s.meanLatency);
 }
 
 void TestChartData::kneeRule_data()

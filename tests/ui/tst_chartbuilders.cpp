@@ -202,22 +202,45 @@ void TestChartBuilders::stagesAddUpPerRun()
     std::unique_ptr<QChart> chart(buildChart(data(), ChartKind::Stages));
     const auto bars = seriesOf<QHorizontalStackedBarSeries>(chart.get());
     QCOMPARE(bars.size(), qsizetype(1));
-    // "other" is zero for every fixture run, so it leaves the chart and its legend.
+    // The network's parts sit among the stages in the order a request lives them; "other" is
+    // zero for every fixture run, so it leaves the chart and its legend.
     QStringList names;
     for (QBarSet* set : bars[0]->barSets())
         names << set->label();
-    QCOMPARE(names, (QStringList { "client lag", "queue", "cold start", "execution", "download" }));
+    QCOMPARE(names,
+        (QStringList {
+            "client lag", "DNS", "connect", "TLS", "queue", "cold start", "execution", "transfer", "download" }));
     for (std::size_t r = 0; r < 3; ++r) {
         const StageStack& s = data().runs[r].stages;
-        const double parts[] = { s.clientLag, s.queue, s.coldStart, s.execution, s.download };
-        for (int i = 0; i < 5; ++i) // bars top down: the baseline is the last category
+        const double parts[]
+            = { s.clientLag, s.dns, s.connect, s.tls, s.queue, s.coldStart, s.execution, s.transfer, s.download };
+        for (int i = 0; i < 9; ++i) // bars top down: the baseline is the last category
             QCOMPARE(bars[0]->barSets().at(i)->at(int(2 - r)), parts[i]);
-        // The fixture's platform stages already fill its latency: nothing is left for "other",
-        // and the bar is the mean latency plus the half-millisecond client lag they overlap.
+        // The network's means, worked out from the fixture's definition (uifixture.h): every
+        // tenth request opens a connection; each has 1 + 8 ms of transfer; the downloads reuse
+        // a connection, so their 50 ms stay whole.
+        std::size_t ok = 0, opening = 0;
+        for (const RequestRecord& rec : test::fixtureRecords(m_fixture->runs[r]))
+            if (rec.step >= 0 && rec.ok) {
+                ++ok;
+                opening += rec.seq % test::kFixtureNetwork.connectEvery == 1 ? 1 : 0;
+            }
+        const double share = double(opening) / double(ok);
+        QVERIFY(opening > 0);
+        QCOMPARE(s.dns, test::kFixtureNetwork.dnsMs * share);
+        QCOMPARE(s.connect, test::kFixtureNetwork.connectMs * share);
+        QCOMPARE(s.tls, test::kFixtureNetwork.tlsMs * share);
+        QCOMPARE(s.transfer, test::kFixtureNetwork.submitTransferMs + test::kFixtureNetwork.finalTransferMs);
+        QCOMPARE(s.download, 50.0);
+        // The fixture's stages fill its latency: nothing is left for "other", and the bar is the
+        // mean latency plus the half-millisecond client lag they overlap.
         QCOMPARE(s.other, 0.0);
-        QVERIFY(std::fabs(s.clientLag + s.queue + s.coldStart + s.execution + s.download - s.meanLatency - 0.5) < 1e-6);
+        double sum = 0;
+        for (double part : parts)
+            sum += part;
+        QVERIFY(std::fabs(sum - s.meanLatency - 0.5) < 1e-6);
     }
-    QCOMPARE(bars[0]->barSets().at(1)->at(2), 100.0 * 29 / 30); // 29 warm requests queue 100 ms
+    QCOMPARE(bars[0]->barSets().at(4)->at(2), 100.0 * 29 / 30); // 29 warm requests queue 100 ms
 }
 
 void TestChartBuilders::scalingHoldsLevelsAndKnee()
@@ -370,7 +393,7 @@ void TestChartBuilders::tooltipsGiveExactValues()
 
     view.showChart(m_fixture->data, ChartKind::Stages, {});
     const auto bars = seriesOf<QHorizontalStackedBarSeries>(view.chart());
-    emit bars[0]->barSets().at(3)->hovered(true, 2); // the bottom bar: the last run
+    emit bars[0]->barSets().at(6)->hovered(true, 2); // execution, in the bottom bar: the last run
     QVERIFY(view.lastTooltip().contains(QStringLiteral("execution")));
     QVERIFY(view.lastTooltip().contains(QString::fromStdString(data().runs[0].label).toHtmlEscaped()));
 

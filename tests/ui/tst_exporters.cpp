@@ -160,7 +160,7 @@ void TestExporters::csvIsTheDataBehindTheChart()
     QVERIFY2(exportChart(*m_fixture->data, ChartKind::Stages, {}, path, {}, &error), qPrintable(error));
     const QList<QByteArray> lines = readAll(path).trimmed().split('\n');
     QCOMPARE(lines.size(), qsizetype(3)); // header and one row per run
-    QVERIFY(lines[0].startsWith("run,requests,client_lag_ms,queue_ms,"));
+    QVERIFY(lines[0].startsWith("run,requests,client_lag_ms,dns_ms,connect_ms,tls_ms,queue_ms,"));
     QVERIFY(lines[1].startsWith(QByteArray::fromStdString(m_fixture->data->runs[0].label + ",")));
     const QList<QByteArray> fields = lines[1].trimmed().split(',');
     QCOMPARE(fields.last().toDouble(), m_fixture->data->runs[0].stages.meanLatency);

@@ -25,10 +25,11 @@ namespace t2i::test {
 // warmLatencyMs + i * stepMs, except:
 //   - the first `coldStarts` are cold: coldExtraMs more, all of it queue time;
 //   - the last `errors` fail with a server error (HTTP 500, no image).
-// Each successful request has queue 100 ms (+ coldExtraMs when cold), download 50 ms and
-// execution the rest, and yields one 1024x1024 image of 1,500,000 bytes. The platform's own
-// time is queue + execution, noticed detectionLagMs late, after 3 polls; the first
-// `throttledPolls` measured requests met one 429 on a poll each. Polls every 250 ms.
+// Each successful request has queue 100 ms (+ coldExtraMs when cold), download 50 ms, the
+// network's parts (kFixtureNetwork) and execution the rest, and yields one 1024x1024 image of
+// 1,500,000 bytes. The platform's own time is queue + execution, noticed detectionLagMs late,
+// after 3 polls; the first `throttledPolls` measured requests met one 429 on a poll each. Polls
+// every 250 ms.
 struct FixtureRun {
     std::string id = "r20260101-120000-aaaa01";
     std::string config = "fixture";
@@ -78,6 +79,16 @@ inline RunInfo fixtureRunInfo(const FixtureRun& spec)
     return run;
 }
 
+// The network's share of each successful fixture request (docs/measurement.md, "Network
+// phases"): every `connectEvery`-th request (seq % connectEvery == 1) opens a connection
+// (lookup, connect, TLS handshake), the rest reuse one; the submit's answer and the final poll's
+// take their transfers; the download (50 ms) reuses a connection.
+struct FixtureNetwork {
+    int connectEvery = 10;
+    double dnsMs = 2, connectMs = 1, tlsMs = 12, submitTransferMs = 1, finalTransferMs = 8;
+};
+inline constexpr FixtureNetwork kFixtureNetwork;
+
 inline std::vector<RequestRecord> fixtureRecords(const FixtureRun& spec)
 {
     std::vector<RequestRecord> records;
@@ -103,8 +114,20 @@ inline std::vector<RequestRecord> fixtureRecords(const FixtureRun& spec)
         if (ok) {
             const double queue = 100 + (cold ? spec.coldExtraMs : 0);
             r.queueMs = queue;
-            r.execMs = latency - queue - 50;
-            r.platformMs = latency - 50;
+            // The network's parts, carved out of the execution so the stages still add up to
+            // the latency (kFixtureNetwork above): the submit, the final poll and the download.
+            const bool opens = r.seq % kFixtureNetwork.connectEvery == 1;
+            r.submitNet = CallPhases { opens ? kFixtureNetwork.dnsMs : 0, opens ? kFixtureNetwork.connectMs : 0,
+                opens ? kFixtureNetwork.tlsMs : 0, 4, kFixtureNetwork.submitTransferMs };
+            r.finalNet = CallPhases { 0, 0, 0, 3, kFixtureNetwork.finalTransferMs };
+            r.downloadNet = CallPhases { 0, 0, 0, 10, 40 }; // 50 ms on a reused connection
+            r.calls = 5; // the submit, three polls, the download
+            r.newConnections = r.tlsHandshakes = opens ? 1 : 0;
+            r.pollNetworkMs = 3 * 11;
+            const double network
+                = r.submitNet->setupMs() + kFixtureNetwork.submitTransferMs + kFixtureNetwork.finalTransferMs;
+            r.execMs = latency - queue - 50 - network;
+            r.platformMs = latency - 50 - network;
             r.detectionLagMs = spec.detectionLagMs;
             r.polls = 3;
             r.throttledPolls = step >= 0 && r.seq <= spec.throttledPolls ? 1 : 0;
@@ -120,6 +143,8 @@ inline std::vector<RequestRecord> fixtureRecords(const FixtureRun& spec)
             r.bytes = 1'500'000;
             r.cold = cold ? ColdLabel::Cold : ColdLabel::Warm;
         } else {
+            r.calls = 1;
+            r.submitNet = CallPhases { 0, 0, 0, latency - 0.5, 0 };
             r.errorClass = ErrorClass::ServerError;
             r.errorMessage = "HTTP 500 from the platform";
             r.httpStatus = 500;

@@ -312,14 +312,20 @@ QChart* stagesChart(const ComparisonData& data, const ChartOptions& o)
     struct Part {
         const char* name;
         double StageStack::*field;
-        TimelineSegment::Stage colour;
+        QColor colour;
     };
-    const Part parts[] = { { "client lag", &StageStack::clientLag, TimelineSegment::ClientLag },
-        { "queue", &StageStack::queue, TimelineSegment::Queue },
-        { "cold start", &StageStack::coldStart, TimelineSegment::ColdStart },
-        { "execution", &StageStack::execution, TimelineSegment::Execution },
-        { "download", &StageStack::download, TimelineSegment::Download },
-        { "other", &StageStack::other, TimelineSegment::InFlight } };
+    // In the order a request lives them: the network's set-up before the platform's work, the
+    // answer's transfer and the download after it (docs/measurement.md, "Network phases").
+    const Part parts[] = { { "client lag", &StageStack::clientLag, palette.stage(TimelineSegment::ClientLag) },
+        { "DNS", &StageStack::dns, palette.networkPart(ChartPalette::Dns) },
+        { "connect", &StageStack::connect, palette.networkPart(ChartPalette::Connect) },
+        { "TLS", &StageStack::tls, palette.networkPart(ChartPalette::Tls) },
+        { "queue", &StageStack::queue, palette.stage(TimelineSegment::Queue) },
+        { "cold start", &StageStack::coldStart, palette.stage(TimelineSegment::ColdStart) },
+        { "execution", &StageStack::execution, palette.stage(TimelineSegment::Execution) },
+        { "transfer", &StageStack::transfer, palette.networkPart(ChartPalette::Transfer) },
+        { "download", &StageStack::download, palette.stage(TimelineSegment::Download) },
+        { "other", &StageStack::other, palette.stage(TimelineSegment::InFlight) } };
     auto* series = new QHorizontalStackedBarSeries;
     series->setBarWidth(0.6);
     QStringList categories;
@@ -332,7 +338,7 @@ QChart* stagesChart(const ComparisonData& data, const ChartOptions& o)
     }
     for (const Part& part : parts) {
         auto* set = new QBarSet(QLatin1String(part.name));
-        set->setColor(palette.stage(part.colour));
+        set->setColor(part.colour);
         set->setBorderColor(palette.background());
         QStringList tips;
         for (const RunChartData& run : topDown) {

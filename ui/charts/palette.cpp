@@ -17,6 +17,9 @@ constexpr std::array<QRgb, 8> kRunsDark { 0x3C9BE0, 0xF07A2A, 0x19C090, 0xE08FC0
 // Paul Tol, "light" qualitative scheme (personal.sron.nl/~pault), colour-blind safe.
 constexpr std::array<QRgb, 8> kStages { 0xDDDDDD, 0xEEDD88, 0xEE8866, 0x77AADD, 0x99DDFF, 0x44BB99, 0xBBBBBB,
     0xCC3311 };
+// The network's parts: the Tol "light" hues the stages leave unused (pink, olive, pear), and
+// "muted" rose for the transfer.
+constexpr std::array<QRgb, 4> kNetwork { 0xFFAABB, 0xAAAA00, 0xBBCC33, 0xCC6677 };
 constexpr std::array<QRgb, 6> kCost { 0x77AADD, 0xEE8866, 0xEEDD88, 0xBBCC33, 0x99DDFF, 0xFFAABB };
 
 } // namespace
@@ -37,6 +40,11 @@ QColor ChartPalette::stage(charts::TimelineSegment::Stage stage) const
 QColor ChartPalette::costPart(int part) const
 {
     return QColor::fromRgb(kCost[static_cast<std::size_t>(part) % kCost.size()]);
+}
+
+QColor ChartPalette::networkPart(NetworkPart part) const
+{
+    return QColor::fromRgb(kNetwork[static_cast<std::size_t>(part)]);
 }
 
 QColor ChartPalette::background() const

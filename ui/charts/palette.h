@@ -18,6 +18,9 @@ struct ChartPalette {
     QColor run(std::size_t index) const; // cycles after 8
     QColor stage(charts::TimelineSegment::Stage stage) const;
     QColor costPart(int part) const; // 0 compute, 1 cold start, 2 idle, 3 keep-warm, 4 egress, 5 failures
+    // The network's parts of a request's time, beside the stages (docs/measurement.md).
+    enum NetworkPart { Dns, Connect, Tls, Transfer };
+    QColor networkPart(NetworkPart part) const;
     QColor background() const;
     QColor plotBackground() const;
     QColor text() const;

@@ -126,18 +126,41 @@ void RunSummaryPanel::showSummary(const RunReport& report)
             { tr("platform-side"), distributionP50(s.platformMs),
                 tr("The platform's own end-to-end time, receiving the job to finishing it (its timings), p50") },
             { tr("detection lag"),
-                s.detectionLagMs.n > 0 ? milliseconds(s.detectionLagMs.p50) + QStringLiteral(" / ")
-                        + milliseconds(s.detectionLagMs.p99)
-                                       : none,
+                s.detectionLagMs.n > 0
+                    ? milliseconds(s.detectionLagMs.p50) + QStringLiteral(" / ") + milliseconds(s.detectionLagMs.p99)
+                    : none,
                 tr("How late the client noticed the platform's finish, p50 / p99 (docs/measurement.md)") },
             { tr("polls (throttled)"),
                 locale.toString(qulonglong(s.polls)) + QStringLiteral("  (")
                     + locale.toString(qulonglong(s.throttledPolls)) + QLatin1Char(')'),
                 tr("Status polls, and how many the platform answered 429") } });
+    // docs/measurement.md, "Network phases"; runs stored before schema v6 counted no calls.
+    const NetworkSummary& net = s.network;
+    addGroup(4, tr("Network"),
+        { { tr("calls reused"),
+              net.calls > 0 ? locale.toString(net.reuseRate * 100, 'f', 1) + QStringLiteral(" %  (")
+                      + locale.toString(qulonglong(net.calls)) + QLatin1Char(')')
+                            : none,
+              tr("Share of the run's HTTP calls that reused a connection (1 − new connections / calls)") },
+            { tr("new connections"), net.calls > 0 ? locale.toString(qulonglong(net.newConnections)) : none, {} },
+            { tr("TLS handshakes"),
+                net.calls > 0 ? locale.toString(qulonglong(net.tlsHandshakes))
+                        + (net.tlsRequests > 0
+                                ? QStringLiteral("  (") + QLocale().toString(net.tlsMsMean, 'f', 1) + tr(" ms each)")
+                                : QString())
+                              : none,
+                tr("Connections that shook hands over TLS, and the mean handshake time of the requests' submit, "
+                   "final and download calls") },
+            { tr("first byte beyond platform"),
+                net.firstByteBeyondMs.n > 0
+                    ? QLocale().toString(net.firstByteBeyondMs.p50, 'f', 1) + QStringLiteral(" ms")
+                    : none,
+                tr("Median wait for the result's first byte that the platform's own time does not explain: "
+                   "distance and the platform's front door (docs/measurement.md)") } });
     if (const auto& cost = report.cost) {
         const QString price = QString::fromStdString(priceText(*cost));
         auto money = [](double amount) { return QString::fromStdString(usd(amount)); };
-        addGroup(4, tr("Cost"),
+        addGroup(5, tr("Cost"),
             { { tr("per 1,000 images"), cost->images > 0 ? money(cost->per1000) : none, price },
                 { tr("total"), money(cost->total), countText(cost->images, tr("image"), tr("images")) },
                 { tr("compute"), money(cost->compute), {} },
@@ -147,9 +170,9 @@ void RunSummaryPanel::showSummary(const RunReport& report)
                 { tr("billed"), QString::fromStdString(std::string(toString(cost->method))),
                     QString::fromStdString(cost->basis) } });
     } else {
-        addGroup(4, tr("Cost"), { { tr("per 1,000 images"), none, QString::fromStdString(report.costError) } });
+        addGroup(5, tr("Cost"), { { tr("per 1,000 images"), none, QString::fromStdString(report.costError) } });
     }
-    m_grid->setColumnStretch(5, 1);
+    m_grid->setColumnStretch(6, 1);
     // What a reader must know before trusting the latencies, in words, under the numbers.
     QStringList notes;
     for (const std::string& note : measurementNotes(report.run, s))
