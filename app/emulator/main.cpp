@@ -8,17 +8,20 @@
 #include "platformprofile.h"
 #include "replicatefront.h"
 #include "runpodfront.h"
+#include "servertls.h"
 #include "signalwatcher.h"
 #include "truthlog.h"
 #include "util/openfiles.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QSaveFile>
 #include <QSocketNotifier>
 
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace {
@@ -42,6 +45,69 @@ template <typename T> std::optional<T> parseNumber(const QString& text, T min, T
     if (!ok || value < min || value > max)
         return std::nullopt;
     return value;
+}
+
+// The TLS configuration of --tls, --tls-cert and --tls-key (docs/emulator.md), nullopt for
+// cleartext; on a usage error *error names the flag and the file. The certificate served is
+// written to --tls-ca-out before the emulator listens, so a client that has read the first line
+// finds it there. The private key is never written anywhere.
+std::optional<QSslConfiguration> tlsConfiguration(const QCommandLineParser& parser, QString* error)
+{
+    const bool givenFiles = parser.isSet("tls-cert") || parser.isSet("tls-key");
+    if (!parser.isSet("tls") && !givenFiles) {
+        if (parser.isSet("tls-ca-out"))
+            *error = "--tls-ca-out needs --tls";
+        return std::nullopt;
+    }
+    QSslConfiguration configuration;
+    QByteArray served;
+    if (givenFiles) {
+        if (!parser.isSet("tls-cert") || !parser.isSet("tls-key")) {
+            *error = "--tls-cert and --tls-key go together";
+            return std::nullopt;
+        }
+        const QString certFile = parser.value("tls-cert");
+        const QString keyFile = parser.value("tls-key");
+        QString why;
+        const auto chain = t2i::tls::readCertificates(certFile, &why);
+        if (!chain) {
+            *error = "--tls-cert: " + why;
+            return std::nullopt;
+        }
+        const auto key = t2i::tls::readPrivateKey(keyFile, &why);
+        if (!key) {
+            *error = "--tls-key: " + why;
+            return std::nullopt;
+        }
+        if (!t2i::tls::keyMatches(chain->front(), *key)) {
+            *error = "--tls-key: " + keyFile + " is not the private key of the certificate in " + certFile;
+            return std::nullopt;
+        }
+        configuration = t2i::tls::serverConfiguration(*chain, *key);
+        for (const QSslCertificate& certificate : *chain)
+            served += certificate.toPem();
+    } else {
+        // A generated certificate is trusted by nobody: a client can only verify it with a copy.
+        if (!parser.isSet("tls-ca-out")) {
+            *error = "--tls needs --tls-ca-out FILE (where the generated certificate goes, for clients to trust), "
+                     "or --tls-cert and --tls-key";
+            return std::nullopt;
+        }
+        try {
+            configuration = t2i::tls::selfSignedConfiguration(&served);
+        } catch (const std::exception& e) {
+            *error = QString::fromStdString(e.what());
+            return std::nullopt;
+        }
+    }
+    if (parser.isSet("tls-ca-out")) {
+        QSaveFile out(parser.value("tls-ca-out")); // whole or not at all: a reader never sees half
+        if (!out.open(QIODevice::WriteOnly) || out.write(served) != served.size() || !out.commit()) {
+            *error = "--tls-ca-out: cannot write " + parser.value("tls-ca-out") + ": " + out.errorString();
+            return std::nullopt;
+        }
+    }
+    return configuration;
 }
 
 } // namespace
@@ -77,6 +143,13 @@ int main(int argc, char** argv)
         { "exit-with-stdin",
             "Quit (writing the ledger) when standard input closes: t2ibench-cli holds it open, so "
             "the emulator never outlives a client that was killed." },
+        { "tls",
+            "Serve HTTPS only, with a self-signed certificate made at start (for loopback tests; "
+            "needs --tls-ca-out) or the one given by --tls-cert and --tls-key." },
+        { "tls-ca-out", "With --tls: write the certificate served (PEM, never the key) here, for clients to trust.",
+            "file" },
+        { "tls-cert", "Serve this PEM certificate (chain) instead of a generated one; implies --tls.", "file" },
+        { "tls-key", "The PEM private key of --tls-cert (unencrypted, RSA or EC).", "file" },
     });
     if (!parser.parse(QCoreApplication::arguments()))
         return usageError(parser.errorText());
@@ -109,6 +182,12 @@ int main(int argc, char** argv)
         = parser.isSet("api-key-env") ? parser.value("api-key-env").toLocal8Bit() : QByteArray("T2IBENCH_EMULATOR_KEY");
     const QByteArray apiKey = qgetenv(keyVariable.constData());
 
+    QString tlsError;
+    const std::optional<QSslConfiguration> tls = tlsConfiguration(parser, &tlsError);
+    if (!tlsError.isEmpty())
+        return usageError(tlsError);
+    const char* scheme = tls ? "https" : "http";
+
     t2i::PlatformDriver driver(profile, *seed);
     if (parser.isSet("truth")) {
         try {
@@ -125,17 +204,17 @@ int main(int argc, char** argv)
     quint16 bound = 0;
     if (protocol == "fal") {
         falFront = std::make_unique<t2i::FalFront>(driver, t2i::FalFront::Options { apiKey });
-        bound = falFront->listen(static_cast<quint16>(*port));
+        bound = falFront->listen(static_cast<quint16>(*port), tls);
     } else if (protocol == "replicate") {
         replicateFront = std::make_unique<t2i::ReplicateFront>(driver, t2i::ReplicateFront::Options { apiKey });
-        bound = replicateFront->listen(static_cast<quint16>(*port));
+        bound = replicateFront->listen(static_cast<quint16>(*port), tls);
     } else if (protocol == "openai") {
         openaiFront = std::make_unique<t2i::OpenAIFront>(driver, t2i::OpenAIFront::Options { apiKey });
-        bound = openaiFront->listen(static_cast<quint16>(*port));
+        bound = openaiFront->listen(static_cast<quint16>(*port), tls);
     } else {
         runpodFront = std::make_unique<t2i::RunPodFront>(
             driver, t2i::RunPodFront::Options { parser.value("endpoint"), apiKey });
-        bound = runpodFront->listen(static_cast<quint16>(*port));
+        bound = runpodFront->listen(static_cast<quint16>(*port), tls);
     }
     if (bound == 0) {
         std::fprintf(stderr, "t2ibench-emulator: cannot listen on 127.0.0.1:%u\n", *port);
@@ -154,15 +233,15 @@ int main(int argc, char** argv)
         });
     }
 
-    std::printf("listening on http://127.0.0.1:%u\n", unsigned { bound });
+    std::printf("listening on %s://127.0.0.1:%u\n", scheme, unsigned { bound });
     std::fflush(stdout); // scripts and tests wait for this line
-    std::fprintf(stderr, "t2ibench-emulator: profile %s (%s), %s at http://127.0.0.1:%u%s\n", profile.name.c_str(),
+    std::fprintf(stderr, "t2ibench-emulator: profile %s (%s), %s at %s://127.0.0.1:%u%s\n", profile.name.c_str(),
         profile.source.c_str(),
         protocol == "openai"          ? "OpenAI Images API"
             : protocol == "replicate" ? "Replicate API"
             : protocol == "fal"       ? "fal queue API"
                                       : "RunPod API",
-        unsigned { bound },
+        scheme, unsigned { bound },
         protocol == "openai"          ? "/v1/images/generations"
             : protocol == "replicate" ? "/v1/predictions"
             : protocol == "fal"       ? "/<owner>/<app>"

@@ -3,6 +3,10 @@
 #include "config/configcheck.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 
@@ -17,7 +21,7 @@ namespace {
 
 const std::vector<std::string_view> kCommonKeys = { "id", "type", "base_url", "api_key_env", "api_key_keyring",
     "timeout_s", "pricing", "launch", "poll_interval_ms", "cold_threshold_ms", "http_version", "rate_limits",
-    "max_answer_mb", "answer_memory_mb", "image_backlog_mb" };
+    "max_answer_mb", "answer_memory_mb", "image_backlog_mb", "ca_file" };
 
 // Each type's own keys, as the spec's table lists them.
 const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKeys()
@@ -126,6 +130,46 @@ void validateRateLimits(Checker& check, const json& p, const std::string& path)
         check.number(limit, at, "window_s", 0, true, "must be a window in seconds > 0");
         check.integer(limit, at, "concurrent", 0, 100000000, "must be a whole number of requests in flight >= 0");
     }
+}
+
+// ca_file: the PEM file of CA certificates the provider's server is verified against, instead of
+// the system's (docs/configuration.md). Read now, so that a wrong path is an error before a run
+// starts rather than a TLS failure of every request. Relative to the config's folder, as
+// prompts.file is (configDir() is the folder of the file the checker reads).
+void validateCaFile(Checker& check, const json& p, const std::string& path)
+{
+    const auto file = check.string(
+        p, path, "ca_file", "must be the path of a PEM file of CA certificates (relative to the config's folder)");
+    if (!file)
+        return;
+    namespace fs = std::filesystem;
+    const fs::path folder = fs::path(check.file()).parent_path();
+    const fs::path resolved = (folder.empty() ? fs::path(".") : folder) / *file; // an absolute file stays as it is
+    const std::string named = "\"" + *file + "\"" + (resolved.string() == *file ? "" : " (" + resolved.string() + ")");
+    const std::string at = child(path, "ca_file");
+    std::error_code ec;
+    // Only a regular file is read: a device or a pipe must not hang the check.
+    if (!fs::is_regular_file(resolved, ec)) {
+        check.error(at, "cannot read " + named + ": " + (fs::exists(resolved, ec) ? "not a file" : "no such file"));
+        return;
+    }
+    constexpr std::uintmax_t kMaxBytes = 16 << 20; // the system's whole CA bundle is about 200 KB
+    const std::uintmax_t size = fs::file_size(resolved, ec);
+    if (ec || size > kMaxBytes) {
+        check.error(at,
+            ec ? "cannot read " + named + ": " + ec.message()
+               : named + " is larger than a file of CA certificates would be (over 16 MiB)");
+        return;
+    }
+    errno = 0;
+    std::ifstream in(resolved, std::ios::binary);
+    std::string text(std::size_t(size), '\0');
+    if (!in.is_open() || !in.read(text.data(), std::streamsize(size))) {
+        check.error(at, "cannot read " + named + ": " + std::strerror(errno ? errno : EIO));
+        return;
+    }
+    if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+        check.error(at, named + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
 }
 
 void validatePricing(Checker& check, const json& pricing, const std::string& path)
@@ -524,6 +568,7 @@ std::vector<ProviderConfig> validateProviders(
         check.integer(p, path, "answer_memory_mb", 1, 1048576, "must be a whole number of MiB between 1 and 1048576");
         check.integer(p, path, "image_backlog_mb", 0, 1048576, "must be a whole number of MiB between 0 and 1048576");
         validateRateLimits(check, p, path);
+        validateCaFile(check, p, path);
         providers.push_back(std::move(provider));
     }
     return providers;

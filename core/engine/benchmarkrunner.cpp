@@ -339,6 +339,10 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     settings.transport.httpVersion = provider.settings.value("http_version", std::string("1.1"));
     settings.transport.maxAnswerBytes = provider.settings.value("max_answer_mb", std::int64_t(64)) << 20;
     settings.transport.maxBufferedAnswerBytes = provider.settings.value("answer_memory_mb", std::int64_t(128)) << 20;
+    if (provider.settings.contains("ca_file")) // relative to the config's folder, as the validator read it
+        settings.transport.caFile
+            = (std::filesystem::path(configDir(m_config)) / provider.settings.at("ca_file").get<std::string>())
+                  .string();
     settings.imageBacklogBytes = std::size_t(provider.settings.value("image_backlog_mb", std::int64_t(256))) << 20;
     // The platform's request budget: its documented limits, as the config adjusts them; kept with
     // the run so a reader knows what pace the client held itself to.

@@ -310,6 +310,10 @@ struct HttpTransport::Impl {
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, curlHttpVersion(options.httpVersion));
         curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, options.verifyTls ? 1L : 0L);
+        if (!options.caFile.empty()) { // only this file: Debian's libcurl also reads /etc/ssl/certs (CAPATH)
+            curl_easy_setopt(easy, CURLOPT_CAINFO, options.caFile.c_str());
+            curl_easy_setopt(easy, CURLOPT_CAPATH, static_cast<const char*>(nullptr));
+        }
         curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
         curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L); // Modal's long calls answer 303 to a result URL
         curl_easy_setopt(easy, CURLOPT_USERAGENT, "t2ibench/" T2I_VERSION);

@@ -22,6 +22,10 @@ struct TransportOptions {
     // and set-up included.
     long maxIdleConnections = 2048;
     bool verifyTls = true;
+    // A PEM file of the CA certificates the server's certificate is verified against, in place
+    // of the system's (both libcurl defaults: its CA bundle and its CA folder); empty: the
+    // system's. Verification stays on either way. Config: a provider's ca_file, docs/configuration.md.
+    std::string caFile;
     // The largest answer body taken, in bytes (0: no cap). A bigger one is cut off and answered as
     // a transport error that names the cap: one runaway answer must not take the client's memory
     // (config: a provider's max_answer_mb, docs/configuration.md).

@@ -36,8 +36,9 @@ public:
     FalFront(PlatformDriver& driver, Options options, QObject* parent = nullptr);
     ~FalFront() override;
 
-    // Listens on 127.0.0.1:port (0: a free port); returns the port, or 0 on failure.
-    quint16 listen(quint16 port = 0);
+    // Listens on 127.0.0.1:port (0: a free port), over TLS with tls when given (--tls); returns
+    // the port, or 0 on failure.
+    quint16 listen(quint16 port = 0, const std::optional<QSslConfiguration>& tls = std::nullopt);
     // Sync requests whose answer is held.
     int heldRequests() const { return m_held; }
 
@@ -65,7 +66,7 @@ private:
     Egress& m_egress;
     ShardedHttpServer m_server;
     RateLimiter m_limits;
-    std::string m_base; // "http://127.0.0.1:port"
+    std::string m_base; // "http://127.0.0.1:port" (https with --tls)
     std::unordered_map<std::string, fal::Request> m_requests;
     std::unordered_map<std::string, std::vector<std::shared_ptr<Waiter>>> m_waiters;
     int m_held = 0;

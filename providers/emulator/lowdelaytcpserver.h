@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -30,6 +32,24 @@ protected:
         socket->setSocketDescriptor(descriptor);
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         addPendingConnection(socket);
+    }
+};
+
+// The same for --tls (docs/emulator.md). QSslServer takes each connection itself (it wraps it
+// in a QSslSocket and hands it on once the handshake is done), so the socket option is set when
+// the client's hello has arrived, before any answer is written, instead of in incomingConnection.
+class LowDelaySslServer final : public QSslServer {
+public:
+    explicit LowDelaySslServer(const QSslConfiguration& configuration)
+    {
+        setSslConfiguration(configuration);
+        setListenBacklogSize(65535);
+        setMaxPendingConnections(1 << 30);
+        // Qt drops a connection whose handshake takes over 5 s by default; one thread does every
+        // handshake, so a burst of thousands of connects would lose the last ones queued.
+        setHandshakeTimeout(60000);
+        connect(this, &QSslServer::startedEncryptionHandshake, this,
+            [](QSslSocket* socket) { socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); });
     }
 };
 

@@ -62,9 +62,9 @@ OpenAIFront::OpenAIFront(PlatformDriver& driver, Options options, QObject* paren
 
 OpenAIFront::~OpenAIFront() = default;
 
-quint16 OpenAIFront::listen(quint16 port)
+quint16 OpenAIFront::listen(quint16 port, const std::optional<QSslConfiguration>& tls)
 {
-    m_port = m_server.listen(port); // thousands of clients may connect at once
+    m_port = m_server.listen(port, tls); // thousands of clients may connect at once
     return m_port;
 }
 
@@ -166,7 +166,7 @@ void OpenAIFront::answer(const std::shared_ptr<Waiter>& waiter, const JobTruth* 
     std::string text;
     int status = 200;
     if (truth->status == JobStatus::Completed) {
-        const std::string base = "http://127.0.0.1:" + std::to_string(m_port);
+        const std::string base = std::string(m_server.scheme()) + "://127.0.0.1:" + std::to_string(m_port);
         const ImageSettings& settings = m_driver.profile().images;
         const json body = openai::generated(
             *truth, waiter->url, waiter->inputTokens, base, QDateTime::currentSecsSinceEpoch(), settings.format);

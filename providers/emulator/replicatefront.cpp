@@ -73,11 +73,11 @@ ReplicateFront::ReplicateFront(PlatformDriver& driver, Options options, QObject*
 
 ReplicateFront::~ReplicateFront() = default;
 
-quint16 ReplicateFront::listen(quint16 port)
+quint16 ReplicateFront::listen(quint16 port, const std::optional<QSslConfiguration>& tls)
 {
-    const quint16 bound = m_server.listen(port); // thousands of clients may connect at once
+    const quint16 bound = m_server.listen(port, tls); // thousands of clients may connect at once
     if (bound)
-        m_base = "http://127.0.0.1:" + std::to_string(bound);
+        m_base = std::string(m_server.scheme()) + "://127.0.0.1:" + std::to_string(bound);
     return bound;
 }
 

@@ -37,8 +37,9 @@ public:
     ReplicateFront(PlatformDriver& driver, Options options, QObject* parent = nullptr);
     ~ReplicateFront() override;
 
-    // Listens on 127.0.0.1:port (0: a free port); returns the port, or 0 on failure.
-    quint16 listen(quint16 port = 0);
+    // Listens on 127.0.0.1:port (0: a free port), over TLS with tls when given (--tls); returns
+    // the port, or 0 on failure.
+    quint16 listen(quint16 port = 0, const std::optional<QSslConfiguration>& tls = std::nullopt);
     // Create requests whose answer is parked (Prefer: wait).
     int heldRequests() const { return m_held; }
 
@@ -68,7 +69,7 @@ private:
     ShardedHttpServer m_server;
     RateLimiter m_limits;
     int64_t m_epochMs = 0; // wall time of the platform's time 0
-    std::string m_base; // "http://127.0.0.1:port"
+    std::string m_base; // "http://127.0.0.1:port" (https with --tls)
     std::unordered_map<std::string, replicate::Prediction> m_predictions;
     std::unordered_map<std::string, std::vector<std::shared_ptr<Waiter>>> m_waiters;
     int m_held = 0;

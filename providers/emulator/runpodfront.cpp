@@ -50,9 +50,9 @@ RunPodFront::RunPodFront(PlatformDriver& driver, Options options, QObject* paren
 
 RunPodFront::~RunPodFront() = default;
 
-quint16 RunPodFront::listen(quint16 port)
+quint16 RunPodFront::listen(quint16 port, const std::optional<QSslConfiguration>& tls)
 {
-    return m_server.listen(port); // thousands of clients may connect at once: see ShardedHttpServer
+    return m_server.listen(port, tls); // thousands of clients may connect at once: see ShardedHttpServer
 }
 
 int RunPodFront::heldRequests() const

@@ -37,8 +37,9 @@ public:
     RunPodFront(PlatformDriver& driver, Options options, QObject* parent = nullptr);
     ~RunPodFront() override;
 
-    // Listens on 127.0.0.1:port (0: a free port); returns the port, or 0 on failure.
-    quint16 listen(quint16 port = 0);
+    // Listens on 127.0.0.1:port (0: a free port), over TLS with tls when given (--tls); returns
+    // the port, or 0 on failure.
+    quint16 listen(quint16 port = 0, const std::optional<QSslConfiguration>& tls = std::nullopt);
     // Requests whose answer is parked (/runsync, /status-sync).
     int heldRequests() const;
 

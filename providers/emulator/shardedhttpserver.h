@@ -5,9 +5,11 @@
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QSslConfiguration>
 
 #include <array>
 #include <memory>
+#include <optional>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -43,14 +45,16 @@ public:
             shard->setMissingHandler(handler);
     }
 
-    // Listens on 127.0.0.1:port (0: a free one); returns the port, 0 on failure.
-    quint16 listen(quint16 port)
+    // Listens on 127.0.0.1:port (0: a free one); returns the port, 0 on failure. With tls, every
+    // connection is served over TLS with that configuration, and none in cleartext.
+    quint16 listen(quint16 port, const std::optional<QSslConfiguration>& tls = std::nullopt)
     {
+        m_tls = tls.has_value();
         for (auto& shard : m_shards) {
             const int fd = listeningSocket(port);
             if (fd < 0)
                 return 0;
-            auto* tcp = new LowDelayTcpServer;
+            QTcpServer* tcp = tls ? static_cast<QTcpServer*>(new LowDelaySslServer(*tls)) : new LowDelayTcpServer;
             if (!tcp->setSocketDescriptor(fd)) {
                 ::close(fd);
                 delete tcp;
@@ -61,6 +65,8 @@ public:
         }
         return port;
     }
+    // What the fronts write into the URLs they hand out: "https" once listening over TLS.
+    const char* scheme() const { return m_tls ? "https" : "http"; }
 
 private:
     static int listeningSocket(quint16 port)
@@ -84,6 +90,7 @@ private:
     }
 
     std::array<std::unique_ptr<QHttpServer>, 16> m_shards;
+    bool m_tls = false;
 };
 
 } // namespace t2i

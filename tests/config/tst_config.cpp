@@ -49,6 +49,8 @@ private slots:
     void examplesParse();
     void quickstartHasWhatTheReadmePromises();
     void promptFileIsCheckedOnLoad();
+    void caFileIsReadRelativeToTheConfig_data();
+    void caFileIsReadRelativeToTheConfig();
 };
 
 void TestConfig::specExampleParses()
@@ -369,6 +371,65 @@ void TestConfig::promptFileIsCheckedOnLoad()
     result = loadConfig(path.toStdString());
     QVERIFY2(result.config, test::describeErrors(result).constData());
     QCOMPARE(configDir(*result.config), dir.filePath("configs").toStdString());
+}
+
+void TestConfig::caFileIsReadRelativeToTheConfig_data()
+{
+    // The config is configs/run.json in a fresh folder; {dir} is that folder. file/content: what is
+    // written there first ("" content: nothing written).
+    QTest::addColumn<QString>("caFile");
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("error"); // "" when accepted
+    const QByteArray pem = "-----BEGIN CERTIFICATE-----\nMIIBwDCCAWagAwIBAgIU\n-----END CERTIFICATE-----\n";
+    QTest::newRow("a file next to the config is accepted") << "ca.pem"
+                                                           << "configs/ca.pem" << pem << "";
+    QTest::newRow("a file in a folder beside it is accepted") << "certs/ca.pem"
+                                                              << "configs/certs/ca.pem" << pem << "";
+    QTest::newRow("an absolute path is taken as it is") << "{dir}/elsewhere.pem"
+                                                        << "elsewhere.pem" << pem << "";
+    QTest::newRow("relative to the config's folder, not the working directory")
+        << "ca.pem"
+        << "ca.pem" << pem << "cannot read \"ca.pem\" ({dir}/configs/ca.pem): no such file";
+    QTest::newRow("a folder is refused") << "certs"
+                                         << "configs/certs/ca.pem" << pem
+                                         << "cannot read \"certs\" ({dir}/configs/certs): not a file";
+    QTest::newRow("a file without a PEM certificate is refused")
+        << "ca.der"
+        << "configs/ca.der" << QByteArray("\x30\x82\x01\xc0", 4)
+        << "\"ca.der\" ({dir}/configs/ca.der) holds no PEM certificate";
+    QTest::newRow("a private key is no certificate")
+        << "key.pem"
+        << "configs/key.pem" << QByteArray("-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n")
+        << "holds no PEM certificate";
+}
+
+void TestConfig::caFileIsReadRelativeToTheConfig()
+{
+    QFETCH(QString, caFile);
+    QFETCH(QString, file);
+    QFETCH(QByteArray, content);
+    QFETCH(QString, error);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString base = QDir(dir.path()).canonicalPath();
+    QVERIFY(QDir(base).mkpath("configs") && QDir(base).mkpath(QFileInfo(base + "/" + file).path()));
+    QVERIFY(test::writeFile(base + "/" + file, content.toStdString()));
+    json doc = test::specDocument();
+    doc["providers"][1]["ca_file"] = QString(caFile).replace("{dir}", base).toStdString();
+    const QString path = base + "/configs/run.json";
+    QVERIFY(test::writeFile(path, doc.dump(2)));
+
+    const ConfigResult result = loadConfig(path.toStdString());
+    if (error.isEmpty()) {
+        QVERIFY2(result.config, test::describeErrors(result).constData());
+        return;
+    }
+    QVERIFY(!result.config);
+    QCOMPARE(result.errors.size(), std::size_t(1));
+    QCOMPARE(result.errors[0].path, std::string("providers[1].ca_file"));
+    QVERIFY2(QString::fromStdString(result.errors[0].message).contains(QString(error).replace("{dir}", base)),
+        result.errors[0].format().c_str());
 }
 
 QTEST_APPLESS_MAIN(TestConfig)

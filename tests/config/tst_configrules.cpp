@@ -130,6 +130,16 @@ void TestConfigRules::refused_data()
     row("runpod auth_scheme token is refused", "/providers/1/auth_scheme", "\"token\"", "providers[1].auth_scheme",
         "one of");
     row("http_version 3 is refused", "/providers/1/http_version", "\"3\"", "providers[1].http_version", "one of");
+    row("ca_file not a string is refused", "/providers/1/ca_file", "true", "providers[1].ca_file",
+        "must be the path of a PEM file of CA certificates");
+    row("empty ca_file is refused", "/providers/1/ca_file", "\"\"", "providers[1].ca_file",
+        "must be the path of a PEM file of CA certificates");
+    row("missing ca_file names the file", "/providers/1/ca_file", "\"/nonexistent/t2ibench-ca.pem\"",
+        "providers[1].ca_file", "cannot read \"/nonexistent/t2ibench-ca.pem\": no such file");
+    row("ca_file naming a folder is refused", "/providers/1/ca_file", "\"/\"", "providers[1].ca_file",
+        "cannot read \"/\": not a file");
+    row("misspelt ca_file is named with a suggestion", "/providers/1/ca_fiel", "\"ca.pem\"", "providers[1].ca_fiel",
+        "did you mean \"ca_file\"?");
 
     // Providers: each type's own keys.
     row("emulated without profile", "/providers/0/profile", "-", "providers[0].profile", "required");

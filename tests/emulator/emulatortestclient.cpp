@@ -25,21 +25,34 @@ TestClient::TestClient(quint16 port, QByteArray authorization)
 {
 }
 
-HttpResult TestClient::get(const QString& path, int timeoutMs)
+QNetworkRequest TestClient::makeRequest(const QString& path) const
 {
-    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
+    QNetworkRequest request(
+        QUrl(QStringLiteral("%1://127.0.0.1:%2%3").arg(m_tls ? "https" : "http").arg(m_port).arg(path)));
+    if (m_tls)
+        request.setSslConfiguration(*m_tls);
     if (!m_authorization.isEmpty())
         request.setRawHeader("Authorization", m_authorization);
-    return wait(m_manager.get(request), timeoutMs);
+    return request;
+}
+
+HttpResult TestClient::get(const QString& path, int timeoutMs)
+{
+    return wait(m_manager.get(makeRequest(path)), timeoutMs);
 }
 
 HttpResult TestClient::post(const QString& path, const QByteArray& body, int timeoutMs)
 {
-    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
-    if (!m_authorization.isEmpty())
-        request.setRawHeader("Authorization", m_authorization);
-    return wait(m_manager.post(request, body), timeoutMs);
+    QNetworkRequest r = makeRequest(path);
+    r.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+    return wait(m_manager.post(r, body), timeoutMs);
+}
+
+void TestClient::useHttps(const QList<QSslCertificate>& trusted)
+{
+    m_tls = QSslConfiguration::defaultConfiguration();
+    if (!trusted.isEmpty())
+        m_tls->setCaCertificates(trusted); // replaces the system's CAs
 }
 
 HttpResult TestClient::wait(QNetworkReply* reply, int timeoutMs)
@@ -53,6 +66,7 @@ HttpResult TestClient::wait(QNetworkReply* reply, int timeoutMs)
     if (!reply->isFinished())
         return result;
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.networkError = reply->error();
     result.body = reply->readAll();
     result.headers = reply->rawHeaderPairs();
     result.json = nlohmann::json::parse(result.body.toStdString(), nullptr, false);

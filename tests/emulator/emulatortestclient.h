@@ -4,14 +4,18 @@
 #include <QByteArray>
 #include <QList>
 #include <QNetworkAccessManager>
+#include <QNetworkRequest>
 #include <QObject>
 #include <QPair>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QTcpSocket>
 
 #include <nlohmann/json.hpp>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 // QCOMPARE cannot take nlohmann::json (its overloads make the conversions ambiguous).
@@ -26,6 +30,7 @@ struct HttpResult {
     QByteArray body;
     nlohmann::json json; // discarded if the body is not JSON
     QList<QPair<QByteArray, QByteArray>> headers;
+    int networkError = 0; // QNetworkReply::NetworkError: SslHandshakeFailedError when verification failed
     QByteArray header(const QByteArray& name) const;
 };
 
@@ -36,10 +41,14 @@ public:
     explicit TestClient(quint16 port, QByteArray authorization = "Bearer test-key");
     HttpResult get(const QString& path, int timeoutMs = 30000);
     HttpResult post(const QString& path, const QByteArray& body, int timeoutMs = 30000);
+    // Speaks HTTPS from now on, trusting only these certificates; none: Qt's default (the system's CAs).
+    void useHttps(const QList<QSslCertificate>& trusted = {});
 
 private:
     HttpResult wait(class QNetworkReply* reply, int timeoutMs);
+    QNetworkRequest makeRequest(const QString& path) const;
     QNetworkAccessManager m_manager;
+    std::optional<QSslConfiguration> m_tls;
     quint16 m_port;
     QByteArray m_authorization;
 };
