@@ -29,8 +29,8 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>>& typeKey
     static const std::map<std::string, std::vector<std::string_view>, std::less<>> keys = {
         // An emulated platform speaks a real protocol, so it takes that protocol's own keys too.
         { "emulated",
-            { "profile", "protocol", "seed", "truth", "time_scale", "endpoint_id", "mode", "runsync_wait_ms", "poll",
-                "status_sync_wait_ms", "input_format", "image_format", "model", "response_format", "deployment",
+            { "profile", "protocol", "seed", "truth", "time_scale", "tls", "endpoint_id", "mode", "runsync_wait_ms",
+                "poll", "status_sync_wait_ms", "input_format", "image_format", "model", "response_format", "deployment",
                 "version", "wait_s", "app" } },
         { "runpod",
             { "endpoint_id", "mode", "runsync_wait_ms", "auth_scheme", "poll", "status_sync_wait_ms", "input_format",
@@ -352,6 +352,8 @@ void validateTypeKeys(Checker& check, const json& p, const std::string& path, co
         check.integer(p, path, "seed", 0, std::numeric_limits<long long>::max(), "must be an integer >= 0");
         check.string(p, path, "truth", "must be a file path for the ground-truth JSON lines");
         check.number(p, path, "time_scale", 0, true, "must be a positive number");
+        if (p.contains("tls") && !p["tls"].is_boolean())
+            check.error(path + ".tls", "must be true (serve HTTPS with a certificate the emulator makes) or false");
         check.string(p, path, "endpoint_id");
         // "mode" is the spoken protocol's: fal's queue|sync, else RunPod's run|runsync.
         const bool fal = p.contains("protocol") && p["protocol"] == "fal";

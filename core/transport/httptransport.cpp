@@ -309,7 +309,9 @@ struct HttpTransport::Impl {
         curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, onHeader);
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, curlHttpVersion(options.httpVersion));
-        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, options.verifyTls ? 1L : 0L);
+        // Verified always: there is no switch to turn it off, only ca_file for a self-signed one.
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
         if (!options.caFile.empty()) { // only this file: Debian's libcurl also reads /etc/ssl/certs (CAPATH)
             curl_easy_setopt(easy, CURLOPT_CAINFO, options.caFile.c_str());
             curl_easy_setopt(easy, CURLOPT_CAPATH, static_cast<const char*>(nullptr));

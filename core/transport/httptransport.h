@@ -21,7 +21,6 @@ struct TransportOptions {
     // connection is closed as it finishes and the next one opens another, the platform's accept
     // and set-up included.
     long maxIdleConnections = 2048;
-    bool verifyTls = true;
     // A PEM file of the CA certificates the server's certificate is verified against, in place
     // of the system's (both libcurl defaults: its CA bundle and its CA folder); empty: the
     // system's. Verification stays on either way. Config: a provider's ca_file, docs/configuration.md.

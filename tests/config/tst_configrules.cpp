@@ -57,6 +57,9 @@ void TestConfigRules::refused_data()
     row("missing version names version", "/version", "-", "version", "required; must be 1");
     row("name with a slash names name", "/name", "\"a/b\"", "name", "hold no '/'");
     row("empty name names name", "/name", "\"\"", "name", "must be a non-empty string");
+    row("client as a string names client", "/client", "\"eu\"", "client", "object");
+    row("empty client region names it", "/client", R"({"region": ""})", "client.region", "non-empty string");
+    row("unknown client key is named", "/client", R"({"city": "Oslo"})", "client.city", "unknown key for client");
     row("unknown top-level key is named with a suggestion", "/nmae", "\"x\"", "nmae",
         "unknown key for the configuration; did you mean \"name\"?");
     row("unknown top-level key lists the known keys", "/extra", "1", "extra", "(known: \"version\", \"name\"");
@@ -150,6 +153,7 @@ void TestConfigRules::refused_data()
     row("emulated time_scale 0", "/providers/0/time_scale", "0", "providers[0].time_scale",
         "must be a positive number");
     row("emulated truth empty", "/providers/0/truth", "\"\"", "providers[0].truth", "file path");
+    row("emulated tls as a string", "/providers/0/tls", "\"yes\"", "providers[0].tls", "must be true");
     row("runpod without endpoint_id", "/providers/1/endpoint_id", "-", "providers[1].endpoint_id",
         "required; the RunPod endpoint id");
     row("runpod mode async", "/providers/1/mode", "\"async\"", "providers[1].mode",

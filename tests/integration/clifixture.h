@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -105,6 +107,22 @@ inline std::string instantRunConfig(
                 { "steps", { { { "kind", "closed" }, { "concurrency", 2 }, { "requests", 6 } } } } } },
     };
     return config.dump(2);
+}
+
+// Starts `t2ibench-emulator --tls` on the instant profile, speaking `protocol`, with the
+// certificate it makes written to caPath; returns its port (from its first line), or 0.
+inline quint16 startEmulatorTls(QProcess& process, const QString& protocol, const QString& caPath)
+{
+    process.start(binDir() + "/t2ibench-emulator",
+        { "--profile", "instant", "--protocol", protocol, "--seed", "3", "--tls", "--tls-ca-out", caPath });
+    if (!process.waitForStarted(10000))
+        return 0;
+    QSignalSpy output(&process, &QProcess::readyReadStandardOutput);
+    while (!process.canReadLine() && process.state() == QProcess::Running)
+        output.wait(10000);
+    static const QRegularExpression first(QStringLiteral("^listening on https://127\\.0\\.0\\.1:(\\d+)\\n$"));
+    const auto match = first.match(QString::fromUtf8(process.readLine()));
+    return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
 }
 
 // The emulator's ground truth: job id -> its line (the ledger line is kept apart).

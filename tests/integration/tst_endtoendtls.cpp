@@ -4,30 +4,8 @@
 // through, image downloads included; without it every request fails verification.
 #include "clifixture.h"
 
-#include <QRegularExpression>
-#include <QSignalSpy>
-
 using namespace t2itest;
 using nlohmann::json;
-
-namespace {
-
-// Starts the emulator over TLS and reads its first line; returns the port, or 0.
-quint16 startTls(QProcess& process, const QString& protocol, const QString& caPath)
-{
-    process.start(binDir() + "/t2ibench-emulator",
-        { "--profile", "instant", "--protocol", protocol, "--seed", "3", "--tls", "--tls-ca-out", caPath });
-    if (!process.waitForStarted(10000))
-        return 0;
-    QSignalSpy output(&process, &QProcess::readyReadStandardOutput);
-    while (!process.canReadLine() && process.state() == QProcess::Running)
-        output.wait(10000);
-    static const QRegularExpression first(QStringLiteral("^listening on https://127\\.0\\.0\\.1:(\\d+)\\n$"));
-    const auto match = first.match(QString::fromUtf8(process.readLine()));
-    return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
-}
-
-} // namespace
 
 class TestEndToEndTls : public QObject {
     Q_OBJECT
@@ -58,7 +36,7 @@ private slots:
         QVERIFY(dir.isValid());
         QVERIFY(QDir(dir.path()).mkpath("certs"));
         QProcess emulator;
-        const quint16 port = startTls(emulator, protocol, dir.filePath("certs/emulator-ca.pem"));
+        const quint16 port = startEmulatorTls(emulator, protocol, dir.filePath("certs/emulator-ca.pem"));
         QVERIFY(port != 0);
 
         json p

@@ -29,8 +29,7 @@ std::string configFor(const std::string& baseUrl, int requests)
                 { "images", 1 } } } },
         { "prompts", { { "set", "default" }, { "seed", 1 } } },
         { "workload",
-            { { "timeout_s", 20 }, { "poll_interval_ms", 50 }, { "health_interval_s", 0.1 },
-                { "warmup_requests", 0 },
+            { { "timeout_s", 20 }, { "poll_interval_ms", 50 }, { "health_interval_s", 0.1 }, { "warmup_requests", 0 },
                 { "steps", { { { "kind", "closed" }, { "concurrency", 2 }, { "requests", requests } } } } } },
     };
     return config.dump(2);
