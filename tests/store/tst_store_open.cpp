@@ -55,6 +55,21 @@ const std::string dropVersion6 = [] {
     return sql;
 }();
 
+// A library holding one run of one full record, taken back to an older schema by `downgradeSql`
+// and opened again (which migrates it); returns the record as written.
+RequestRecord reopenedAfterDowngrade(const std::string& path, const std::string& downgradeSql)
+{
+    const RequestRecord written = makeFullRecord(0);
+    {
+        auto store = Store::open(path);
+        store->createRun(makeRun("r1", RunStatus::Completed));
+        const std::array records { written };
+        store->insertRecords("r1", records);
+    }
+    RawDb(path).exec(downgradeSql);
+    return written;
+}
+
 // What a record read from such a library says of the network: nothing known.
 void forgetNetwork(RequestRecord& r)
 {
@@ -195,15 +210,9 @@ void TestStoreOpen::openExistingReadsALibrary()
 void TestStoreOpen::aVersion4LibraryKeepsItsRecords()
 {
     QTemporaryDir dir;
-    RequestRecord want = makeFullRecord(0);
-    {
-        auto store = Store::open(dbIn(dir));
-        store->createRun(makeRun("r1", RunStatus::Completed));
-        const std::array records { want };
-        store->insertRecords("r1", records);
-    }
     // Back to version 4 as it was released: the columns v5 and v6 added are not there.
-    RawDb(dbIn(dir)).exec(dropVersion6 + "ALTER TABLE requests DROP COLUMN header_bytes; PRAGMA user_version = 4");
+    RequestRecord want = reopenedAfterDowngrade(
+        dbIn(dir), dropVersion6 + "ALTER TABLE requests DROP COLUMN header_bytes; PRAGMA user_version = 4");
     auto store = Store::open(dbIn(dir));
     QCOMPARE(RawDb(dbIn(dir)).scalar("PRAGMA user_version"), std::to_string(Store::schemaVersion()));
     const auto got = store->records("r1");
@@ -221,14 +230,7 @@ void TestStoreOpen::aVersion4LibraryKeepsItsRecords()
 void TestStoreOpen::aVersion5LibraryKeepsItsRecords()
 {
     QTemporaryDir dir;
-    RequestRecord want = makeFullRecord(0);
-    {
-        auto store = Store::open(dbIn(dir));
-        store->createRun(makeRun("r1", RunStatus::Completed));
-        const std::array records { want };
-        store->insertRecords("r1", records);
-    }
-    RawDb(dbIn(dir)).exec(dropVersion6 + "PRAGMA user_version = 5");
+    RequestRecord want = reopenedAfterDowngrade(dbIn(dir), dropVersion6 + "PRAGMA user_version = 5");
     auto store = Store::open(dbIn(dir));
     QCOMPARE(RawDb(dbIn(dir)).scalar("PRAGMA user_version"), std::to_string(Store::schemaVersion()));
     const auto got = store->records("r1");
