@@ -171,7 +171,12 @@ void printShow(std::ostream& out, const RunReport& report)
     if (environment.is_object() && environment.contains("client") && environment["client"].is_object()) {
         const nlohmann::json& c = environment["client"];
         const double cpu = c.value("cpu_s", 0.0), wall = c.value("wall_s", 0.0);
-        out << "\nclient: " << fixed(cpu, 1) << " s CPU over " << fixed(wall, 1) << " s ("
+        // Where it ran first: latency between regions is the first thing asked about.
+        const std::string host = c.contains("host") && c["host"].is_string() ? c["host"].get<std::string>() : "";
+        const std::string region
+            = c.contains("region") && c["region"].is_string() ? c["region"].get<std::string>() : "";
+        out << "\nclient: " << (host.empty() ? "" : "on " + host + (region.empty() ? "" : " (" + region + ")") + ", ")
+            << fixed(cpu, 1) << " s CPU over " << fixed(wall, 1) << " s ("
             << fixed(wall > 0 ? 100.0 * cpu / wall : 0.0, 0) << "% of a core), peak memory "
             << fixed(c.value("peak_rss_mib", 0.0), 0) << " MiB\n";
         // Images that waited for their check in the temporary file (image_backlog_mb).
@@ -186,6 +191,22 @@ void printShow(std::ostream& out, const RunReport& report)
                                    + " could not be written there and stayed in memory"
                                                              : std::string())
                     << '\n';
+        }
+    }
+    // The addresses each host the run called resolved to (docs/measurement.md, "Network phases").
+    if (environment.is_object() && environment.contains("network") && environment["network"].is_object()) {
+        const nlohmann::json addresses = environment["network"].value("addresses", nlohmann::json::object());
+        if (addresses.is_object() && !addresses.empty()) {
+            out << "addresses:";
+            for (const auto& [host, ips] : addresses.items()) {
+                out << ' ' << host << " ->";
+                if (ips.is_array())
+                    for (const auto& ip : ips)
+                        if (ip.is_string())
+                            out << ' ' << ip.get<std::string>();
+                out << ';';
+            }
+            out << '\n';
         }
     }
     for (const std::string& note : measurementNotes(report.run, report.summary))

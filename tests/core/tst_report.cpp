@@ -117,6 +117,39 @@ private slots:
         QCOMPARE(show["cold_starts"].get<int>(), 1);
     }
 
+    // docs/measurement.md, "Network phases": show says where the client ran and what each host
+    // the run called resolved to; a run recorded before says neither and shows no empty line.
+    void showSaysWhereTheClientRanAndWhatHostsResolvedTo_data()
+    {
+        QTest::addColumn<QString>("environment");
+        QTest::addColumn<QStringList>("expected"); // each in the text
+        QTest::addColumn<QString>("absent");
+        QTest::newRow("host, region and addresses")
+            << R"({"client": {"host": "bench-1", "region": "eu-west-1", "cpu_s": 1, "wall_s": 2},
+                   "network": {"addresses": {"api.runpod.ai": ["104.18.1.1", "104.18.2.2"]}}})"
+            << QStringList { "client: on bench-1 (eu-west-1), 1.0 s CPU",
+                   "addresses: api.runpod.ai -> 104.18.1.1 104.18.2.2;" }
+            << QString();
+        QTest::newRow("no region given") << R"({"client": {"host": "bench-1", "cpu_s": 1, "wall_s": 2}})"
+                                         << QStringList { "client: on bench-1, 1.0 s CPU" } << "addresses:";
+        QTest::newRow("a run recorded before: no host")
+            << R"({"client": {"cpu_s": 1, "wall_s": 2}})" << QStringList { "client: 1.0 s CPU" } << "addresses:";
+    }
+    void showSaysWhereTheClientRanAndWhatHostsResolvedTo()
+    {
+        QFETCH(QString, environment);
+        QFETCH(QStringList, expected);
+        QFETCH(QString, absent);
+        RunInfo run = runInfo("r1");
+        run.environmentJson = json::parse(environment.toStdString()).dump();
+        std::ostringstream text;
+        printShow(text, makeReport(run, fixture()));
+        for (const QString& part : expected)
+            QVERIFY2(text.str().find(part.toStdString()) != std::string::npos, text.str().c_str());
+        if (!absent.isEmpty())
+            QVERIFY2(text.str().find(absent.toStdString()) == std::string::npos, text.str().c_str());
+    }
+
     void compareJsonHasDifferencesAgainstTheFirst()
     {
         const auto records = fixture();
