@@ -3,6 +3,7 @@
 
 #include "config/config.h"
 #include "engine/adapter.h"
+#include "engine/adaptercontext.h"
 #include "engine/runengine.h"
 #include "model/run.h"
 
@@ -16,26 +17,6 @@
 #include <vector>
 
 namespace t2i {
-
-// Where an adapter sends its requests and with which key (the key lives only in memory).
-struct AdapterContext {
-    // A constructor, not an aggregate: { baseUrl, apiKey, pollIntervalMs } keeps working as
-    // members are added.
-    AdapterContext(std::string base = {}, std::string key = {}, int pollMs = 250)
-        : baseUrl(std::move(base))
-        , apiKey(std::move(key))
-        , pollIntervalMs(pollMs)
-    {
-    }
-    std::string baseUrl;
-    std::string apiKey;
-    int pollIntervalMs = 250;
-    // The provider's other "<name>_env" keys (e.g. SageMaker's secret_key_env) -> the value of the
-    // variable each names: memory only, redacted from messages like apiKey.
-    std::map<std::string, std::string> secrets;
-};
-
-using AdapterFactory = std::function<std::unique_ptr<Adapter>(const ProviderConfig&, const AdapterContext&)>;
 
 // Reads the key a provider's api_key_keyring names from the OS keyring. nullopt, with *error
 // saying which entry and what failed, when it cannot. The programs inject one (app/secrets):

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "engine/adapter.h"
-#include "engine/benchmarkrunner.h"
+#include "engine/adaptercontext.h"
 
 #include <memory>
 #include <string>

@@ -3,7 +3,7 @@
 
 #include "apppayload/apppayload.h"
 #include "engine/adapter.h"
-#include "engine/benchmarkrunner.h"
+#include "engine/adaptercontext.h"
 #include "util/sigv4.h"
 
 #include <nlohmann/json.hpp>

@@ -9,7 +9,7 @@
 #pragma once
 
 #include "engine/adapter.h"
-#include "engine/benchmarkrunner.h"
+#include "engine/adaptercontext.h"
 
 #include <nlohmann/json.hpp>
 

@@ -4,6 +4,7 @@
 // failure mode is classified, a bad key is refused the way AWS refuses it (and reported without
 // the secret), and a cancelled run sends nothing SageMaker does not have.
 #include "adapterharness.h"
+#include "engine/benchmarkrunner.h" // secretsFromEnvironment, redact: what the runner does with secrets
 #include "fakeserver.h"
 #include "registry/registry.h"
 #include "sagemaker/sagemakeradapter.h"
