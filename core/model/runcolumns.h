@@ -14,6 +14,21 @@
 
 namespace t2i {
 
+// A phase summed over the calls a request keeps in full: the submit, the final and (with
+// `downloads`) the downloads (docs/measurement.md, "Network phases"); NaN without a submit call
+// (no call measured, or a run stored before schema v6).
+inline double keptCallsPhaseMs(const RequestRecord& r, double CallPhases::*phase, bool downloads = true)
+{
+    if (!r.submitNet)
+        return std::numeric_limits<double>::quiet_NaN();
+    double sum = (*r.submitNet).*phase;
+    if (r.finalNet)
+        sum += (*r.finalNet).*phase;
+    if (downloads && r.downloadNet)
+        sum += (*r.downloadNet).*phase;
+    return sum;
+}
+
 // A run's requests as parallel numeric columns: what charts, the comparison statistics and
 // the cost model read, without the strings of RequestRecord (job ids, messages, hashes).
 // About 100 bytes a request against ~500 for a RequestRecord, so two runs of 1,000,000
@@ -69,6 +84,9 @@ struct RunColumns {
     // Appends another slice of the same run (rows after these), mapping its step kinds and
     // workers onto this one's.
     void append(RunColumns&& next);
+    // The network columns of one more row, from a record's calls: the one definition of them,
+    // which Store::runColumns uses too (core/store/storecolumns.cpp).
+    void appendNetwork(const RequestRecord& r);
     // Row i as a RequestRecord with every field these columns hold (job id, messages, provider
     // status, hash and prompt are not among them), for code that takes records (the cost model).
     RequestRecord record(std::size_t i) const;
@@ -220,20 +238,7 @@ inline void RunColumns::append(const RequestRecord& r)
     polls.push_back(r.polls);
     throttledPolls.push_back(r.throttledPolls);
     images.push_back(r.images);
-    // As Store::runColumns computes them in SQL (core/store/storecolumns.cpp): keep in step.
-    const auto sum = [](const std::optional<CallPhases>& submit, const std::optional<CallPhases>& other,
-                         const std::optional<CallPhases>& third, double CallPhases::*part) {
-        return submit ? (*submit).*part + (other ? (*other).*part : 0) + (third ? (*third).*part : 0) : kUnknown;
-    };
-    netDnsMs.push_back(sum(r.submitNet, r.finalNet, r.downloadNet, &CallPhases::dnsMs));
-    netConnectMs.push_back(sum(r.submitNet, r.finalNet, r.downloadNet, &CallPhases::connectMs));
-    netTlsMs.push_back(sum(r.submitNet, r.finalNet, r.downloadNet, &CallPhases::tlsMs));
-    netTransferMs.push_back(sum(r.submitNet, r.finalNet, std::nullopt, &CallPhases::transferMs));
-    downloadSetupMs.push_back(r.downloadNet ? r.downloadNet->setupMs() : kUnknown);
-    firstByteBeyondMs.push_back(r.firstByteBeyondPlatformMs().value_or(kUnknown));
-    calls.push_back(r.calls);
-    newConnections.push_back(r.newConnections);
-    tlsHandshakes.push_back(r.tlsHandshakes);
+    appendNetwork(r);
     width.push_back(r.width.value_or(0));
     height.push_back(r.height.value_or(0));
     bytes.push_back(r.bytes);
@@ -243,6 +248,19 @@ inline void RunColumns::append(const RequestRecord& r)
     if (!r.reportedUsage.empty())
         reportedUsage.emplace_back(seq.size() - 1, r.reportedUsage);
     costColumns = true;
+}
+
+inline void RunColumns::appendNetwork(const RequestRecord& r)
+{
+    netDnsMs.push_back(keptCallsPhaseMs(r, &CallPhases::dnsMs));
+    netConnectMs.push_back(keptCallsPhaseMs(r, &CallPhases::connectMs));
+    netTlsMs.push_back(keptCallsPhaseMs(r, &CallPhases::tlsMs));
+    netTransferMs.push_back(keptCallsPhaseMs(r, &CallPhases::transferMs, false)); // a download's is in downloadMs
+    downloadSetupMs.push_back(r.downloadNet ? r.downloadNet->setupMs() : kUnknown);
+    firstByteBeyondMs.push_back(r.firstByteBeyondPlatformMs().value_or(kUnknown));
+    calls.push_back(r.calls);
+    newConnections.push_back(r.newConnections);
+    tlsHandshakes.push_back(r.tlsHandshakes);
 }
 
 inline RequestRecord RunColumns::record(std::size_t i) const

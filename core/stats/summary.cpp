@@ -2,6 +2,8 @@
 // A run's headline numbers from its request records. What counts as measured, how throughput
 // and the scaling-curve points are defined, and why: docs/statistics.md.
 #include "summary.h"
+
+#include "model/runcolumns.h"
 #include "sortdoubles.h"
 
 #include <algorithm>
@@ -209,11 +211,9 @@ RunSummary summarize(std::span<const RequestRecord> records, LatencySamples* lat
         network.addMeasured(r.calls, r.newConnections, r.tlsHandshakes);
         if (r.ok) {
             okRecords.push_back(&r);
-            std::optional<double> tls;
-            if (r.submitNet) // as RunColumns::netTlsMs sums it
-                tls = r.submitNet->tlsMs + (r.finalNet ? r.finalNet->tlsMs : 0)
-                    + (r.downloadNet ? r.downloadNet->tlsMs : 0);
-            network.addOk(tls, r.firstByteBeyondPlatformMs());
+            const double tls = keptCallsPhaseMs(r, &CallPhases::tlsMs); // RunColumns::netTlsMs
+            network.addOk(
+                RunColumns::known(tls) ? std::optional<double>(tls) : std::nullopt, r.firstByteBeyondPlatformMs());
             s.images += static_cast<std::size_t>(std::max(0, r.images));
         } else {
             ++s.errorsByClass[errorKey(r.errorClass)];

@@ -24,13 +24,10 @@ constexpr std::string_view kChartColumns
       "CASE cold WHEN 'warm' THEN 1 WHEN 'cold' THEN 2 ELSE 0 END, "
       "intended_ms, sent_ms, started_ms, finished_ms, done_ms, queue_ms, exec_ms, download_ms, "
       "platform_ms, detection_lag_ms, polls, throttled_polls, images, "
-      // The network parts as RunColumns::append(const RequestRecord&) computes them: keep in step.
-      "submit_dns_ms + ifnull(final_dns_ms, 0) + ifnull(download_dns_ms, 0), "
-      "submit_connect_ms + ifnull(final_connect_ms, 0) + ifnull(download_connect_ms, 0), "
-      "submit_tls_ms + ifnull(final_tls_ms, 0) + ifnull(download_tls_ms, 0), "
-      "submit_transfer_ms + ifnull(final_transfer_ms, 0), "
-      "download_dns_ms + download_connect_ms + download_tls_ms, "
-      "CASE WHEN final_ttfb_ms IS NOT NULL THEN final_ttfb_ms ELSE submit_ttfb_ms - platform_ms END, "
+      // The network's, as stored: RunColumns::appendNetwork derives what the charts read.
+      "submit_dns_ms, submit_connect_ms, submit_tls_ms, submit_ttfb_ms, submit_transfer_ms, "
+      "final_dns_ms, final_connect_ms, final_tls_ms, final_ttfb_ms, final_transfer_ms, "
+      "download_dns_ms, download_connect_ms, download_tls_ms, download_ttfb_ms, download_transfer_ms, "
       "calls, new_connections, tls_handshakes";
 constexpr std::string_view kCostColumns
     = "width, height, bytes, header_bytes, worker_id, reported_cost_usd, reported_usage";
@@ -50,6 +47,19 @@ std::string_view textOf(sqlite3_stmt* st, int column)
 double realOrUnknown(sqlite3_stmt* st, int column)
 {
     return sqlite3_column_type(st, column) == SQLITE_NULL ? RunColumns::kUnknown : sqlite3_column_double(st, column);
+}
+
+// A call's five phase columns from column c on (c moves past them); nullopt when the call was
+// not there (they are NULL together).
+std::optional<CallPhases> phasesAt(sqlite3_stmt* st, int& c)
+{
+    const int first = c;
+    c += 5;
+    if (sqlite3_column_type(st, first) == SQLITE_NULL)
+        return std::nullopt;
+    return CallPhases { sqlite3_column_double(st, first), sqlite3_column_double(st, first + 1),
+        sqlite3_column_double(st, first + 2), sqlite3_column_double(st, first + 3),
+        sqlite3_column_double(st, first + 4) };
 }
 
 // Maps a text column to a small index, remembering the last value: consecutive rows almost
@@ -147,6 +157,7 @@ RunColumns Store::runColumns(const std::string& runId, bool withCost, std::int64
     Interner<std::uint8_t> kinds;
     Interner<std::uint8_t> errors;
     CostColumnReader cost(out);
+    RequestRecord network; // one row's calls, reused from row to row
     int rc;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
         int c = 0;
@@ -182,12 +193,14 @@ RunColumns Store::runColumns(const std::string& runId, bool withCost, std::int64
         out.polls.push_back(sqlite3_column_int(raw, c++));
         out.throttledPolls.push_back(sqlite3_column_int(raw, c++));
         out.images.push_back(sqlite3_column_int(raw, c++));
-        for (auto* part : { &out.netDnsMs, &out.netConnectMs, &out.netTlsMs, &out.netTransferMs, &out.downloadSetupMs,
-                 &out.firstByteBeyondMs })
-            part->push_back(realOrUnknown(raw, c++));
-        out.calls.push_back(sqlite3_column_int(raw, c++));
-        out.newConnections.push_back(sqlite3_column_int(raw, c++));
-        out.tlsHandshakes.push_back(sqlite3_column_int(raw, c++));
+        network.platformMs
+            = RunColumns::known(out.platformMs.back()) ? std::optional(out.platformMs.back()) : std::nullopt;
+        for (auto* call : { &network.submitNet, &network.finalNet, &network.downloadNet })
+            *call = phasesAt(raw, c);
+        network.calls = sqlite3_column_int(raw, c++);
+        network.newConnections = sqlite3_column_int(raw, c++);
+        network.tlsHandshakes = sqlite3_column_int(raw, c++);
+        out.appendNetwork(network);
         if (withCost)
             cost.read(raw, c);
     }

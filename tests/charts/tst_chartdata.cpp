@@ -230,7 +230,7 @@ void TestChartData::storeColumnsReadBackEveryField()
     QCOMPARE(read.calls, expected.calls);
     QCOMPARE(read.newConnections, expected.newConnections);
     QCOMPARE(read.tlsHandshakes, expected.tlsHandshakes);
-    // The network parts are computed in SQL on the way in and in C++ from records: the same.
+    // The network parts, derived from the stored calls and from the records: the same.
     const std::vector<double> RunColumns::*timeColumns[] = { &RunColumns::intendedMs, &RunColumns::sentMs,
         &RunColumns::startedMs, &RunColumns::finishedMs, &RunColumns::doneMs, &RunColumns::queueMs, &RunColumns::execMs,
         &RunColumns::downloadMs, &RunColumns::platformMs, &RunColumns::detectionLagMs, &RunColumns::netDnsMs,
