@@ -30,38 +30,22 @@ std::string envOr(const char* name, const std::string& fallback)
 
 // The built-in platform for an "emulated" provider: started on a free port, stopped (and its
 // ledger written) when this object goes away.
+// Removes the file when the run is done with it.
+struct RemoveFile {
+    void operator()(const std::string* path) const
+    {
+        std::error_code ignored;
+        std::filesystem::remove(*path, ignored);
+        delete path;
+    }
+};
+
 struct EmulatorInstance {
     ChildProcess process;
     std::string baseUrl;
     // Over HTTPS (the provider's `tls`): the certificate the emulator made, which the run trusts
-    // and nothing else; removed when the run ends.
-    std::string caFile;
-    EmulatorInstance(ChildProcess p, std::string url, std::string ca)
-        : process(std::move(p))
-        , baseUrl(std::move(url))
-        , caFile(std::move(ca))
-    {
-    }
-    EmulatorInstance(EmulatorInstance&& other) noexcept
-        : process(std::move(other.process))
-        , baseUrl(std::move(other.baseUrl))
-        , caFile(std::exchange(other.caFile, {}))
-    {
-    }
-    EmulatorInstance& operator=(EmulatorInstance&& other) noexcept
-    {
-        std::swap(process, other.process);
-        std::swap(baseUrl, other.baseUrl);
-        std::swap(caFile, other.caFile); // the other removes ours
-        return *this;
-    }
-    ~EmulatorInstance()
-    {
-        if (!caFile.empty()) {
-            std::error_code ignored;
-            std::filesystem::remove(caFile, ignored);
-        }
-    }
+    // and nothing else; removed when the run ends. Null over plain HTTP.
+    std::unique_ptr<const std::string, RemoveFile> caFile;
 };
 
 std::optional<EmulatorInstance> startEmulator(
@@ -81,10 +65,11 @@ std::optional<EmulatorInstance> startEmulator(
     }
     if (provider.settings.contains("time_scale"))
         argv.insert(argv.end(), { "--time-scale", std::to_string(provider.settings["time_scale"].get<double>()) });
-    std::string caFile;
+    std::unique_ptr<const std::string, RemoveFile> caFile;
     if (provider.settings.value("tls", false)) {
-        caFile = (std::filesystem::temp_directory_path() / ("t2ibench-emulator-" + randomToken() + ".pem")).string();
-        argv.insert(argv.end(), { "--tls", "--tls-ca-out", caFile });
+        caFile.reset(new std::string(
+            (std::filesystem::temp_directory_path() / ("t2ibench-emulator-" + randomToken() + ".pem")).string()));
+        argv.insert(argv.end(), { "--tls", "--tls-ca-out", *caFile });
     }
     auto process = ChildProcess::start(argv, { "T2IBENCH_EMULATOR_KEY=" + apiKey }, error);
     if (!process)
@@ -99,7 +84,7 @@ std::optional<EmulatorInstance> startEmulator(
     const std::string apiRoot = protocol == "fal"         ? ""
         : protocol == "openai" || protocol == "replicate" ? "/v1"
                                                           : "/v2";
-    return EmulatorInstance(std::move(*process), line->substr(prefix.size()) + apiRoot, std::move(caFile));
+    return EmulatorInstance { std::move(*process), line->substr(prefix.size()) + apiRoot, std::move(caFile) };
 }
 
 std::string keyringEntry(const ProviderConfig& provider)
@@ -377,8 +362,8 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
         settings.transport.caFile
             = (std::filesystem::path(configDir(m_config)) / provider.settings.at("ca_file").get<std::string>())
                   .string();
-    if (emulator && !emulator->caFile.empty())
-        settings.transport.caFile = emulator->caFile; // the certificate it made, and no other
+    if (emulator && emulator->caFile)
+        settings.transport.caFile = *emulator->caFile; // the certificate it made, and no other
     settings.imageBacklogBytes = std::size_t(provider.settings.value("image_backlog_mb", std::int64_t(256))) << 20;
     // The platform's request budget: its documented limits, as the config adjusts them; kept with
     // the run so a reader knows what pace the client held itself to.

@@ -48,9 +48,8 @@ CallPhases phasesFromCurlTimes(const CurlTimes& t, bool newConnection)
 void readCallNetwork(CURL* easy, HttpResponse::Network& out)
 {
     CurlTimes t;
-    curl_off_t value = 0;
-    const auto read = [easy, &value](CURLINFO info) {
-        value = 0;
+    const auto read = [easy](CURLINFO info) {
+        curl_off_t value = 0;
         curl_easy_getinfo(easy, info, &value);
         return std::int64_t(std::max<curl_off_t>(0, value));
     };
