@@ -5,4 +5,5 @@ target_sources(t2i_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/providervalidator.cpp
     ${CMAKE_CURRENT_LIST_DIR}/hostedvalidator.cpp
     ${CMAKE_CURRENT_LIST_DIR}/workloadvalidator.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/prompts.cpp)
+    ${CMAKE_CURRENT_LIST_DIR}/prompts.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/providerdescriptor.cpp)

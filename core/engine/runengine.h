@@ -51,6 +51,10 @@ struct EngineProgress {
     std::int64_t polls = 0; // status polls sent so far
     std::int64_t throttledPolls = 0; // of which answered 429
     std::string phase; // e.g. "closed c=8 (step 2)"
+    // Spend against the run's budget (docs/cost.md): what the jobs submitted so far commit at
+    // the pricing's worst case, less what finished jobs turned out to cost. -1: no price known.
+    double committedUsd = -1;
+    double budgetUsd = 0; // the cap; 0: none
 };
 
 struct EngineCallbacks {
