@@ -14,7 +14,8 @@ struct RunReport;
 namespace t2i::cli {
 
 // Exit codes (docs/cli.md).
-enum Exit { Success = 0, Failure = 1, BadUsage = 2, Cancelled = 130 };
+// ThresholdsBreached (k6's code): every run finished, and one missed a threshold of its configuration.
+enum Exit { Success = 0, Failure = 1, BadUsage = 2, ThresholdsBreached = 99, Cancelled = 130 };
 
 // The parsed command line: the command, its positional arguments and its --flags.
 struct Args {
@@ -29,6 +30,7 @@ struct Args {
     std::string shape; // --shape steady|diurnal|bursty
     std::string p95Ms; // --p95-ms X
     std::string dedicated; // --dedicated REF|USD_PER_HOUR: the dedicated instance compared against
+    std::string budgetUsd; // run: --budget-usd X, the most each run may spend (overrides budget_usd)
 };
 
 std::string defaultDatabasePath(); // $XDG_DATA_HOME/t2ibench/library.db

@@ -8,8 +8,10 @@
 #include "store/store.h"
 #include "transport/httptransport.h"
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <pthread.h>
@@ -23,6 +25,16 @@ std::string seconds(double ms)
 {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, ms >= 0 ? "%.0f s" : "?", ms / 1000.0);
+    return buffer;
+}
+
+// "  committed $0.42 of $1.00" with a budget (docs/cost.md, "Budget"), else nothing.
+std::string budgetText(const EngineProgress& e)
+{
+    if (e.budgetUsd <= 0 || e.committedUsd < 0)
+        return {};
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "  committed $%.4g of $%.4g", e.committedUsd, e.budgetUsd);
     return buffer;
 }
 
@@ -44,7 +56,7 @@ public:
             = "[" + std::to_string(p.runIndex + 1) + "/" + std::to_string(p.runCount) + "] " + p.runName;
         const std::string body = e.phase + "  " + seconds(e.elapsedMs) + "  sent " + std::to_string(e.sent) + "  ok "
             + std::to_string(e.ok) + "  errors " + std::to_string(e.errors) + "  in flight "
-            + std::to_string(e.inFlight) + "  ETA " + seconds(e.etaMs);
+            + std::to_string(e.inFlight) + "  ETA " + seconds(e.etaMs) + budgetText(e);
         if (m_terminal) {
             const double total = e.elapsedMs + std::max(0.0, e.etaMs);
             const int filled = total > 0 ? int(20.0 * e.elapsedMs / total) : 0;
@@ -112,6 +124,16 @@ private:
     std::atomic<bool> m_cancelled { false };
 };
 
+// --budget-usd's value: a finite number > 0, the whole text.
+std::optional<double> budgetFlag(const std::string& text)
+{
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value) || value <= 0)
+        return std::nullopt;
+    return value;
+}
+
 } // namespace
 
 int runCommand(const Args& args)
@@ -120,12 +142,20 @@ int runCommand(const Args& args)
         std::cerr << "t2ibench-cli: run takes one CONFIG file\n";
         return BadUsage;
     }
-    const ConfigResult loaded = loadConfig(args.positional.front(), providerCatalog());
+    ConfigResult loaded = loadConfig(args.positional.front(), providerCatalog());
     if (!loaded.config) {
         for (const ConfigError& error : loaded.errors)
             std::cerr << error.format() << '\n';
         std::cerr << "t2ibench-cli: the configuration was refused; nothing was run or written\n";
         return BadUsage;
+    }
+    if (!args.budgetUsd.empty()) { // overrides the configuration's budget_usd, for each of its runs
+        const auto budget = budgetFlag(args.budgetUsd);
+        if (!budget) {
+            std::cerr << "t2ibench-cli: --budget-usd must be a number > 0 (USD), not \"" << args.budgetUsd << "\"\n";
+            return BadUsage;
+        }
+        loaded.config->budgetUsd = *budget;
     }
     BenchmarkRunner runner(*loaded.config, args.db, makeAdapter);
     runner.setSecretResolver(keyringSecretResolver()); // api_key_keyring, read in preflight()
@@ -154,9 +184,10 @@ int runCommand(const Args& args)
     }
     printer.finish();
 
+    // A run its budget stopped ended as asked: it counts as done, like a completed one.
     bool allCompleted = !outcomes.empty();
     for (const RunOutcome& outcome : outcomes)
-        allCompleted = allCompleted && outcome.status == RunStatus::Completed;
+        allCompleted = allCompleted && (outcome.status == RunStatus::Completed || outcome.status == RunStatus::Stopped);
     if (args.json) {
         nlohmann::json ids = nlohmann::json::array();
         for (const RunOutcome& outcome : outcomes)
@@ -167,9 +198,19 @@ int runCommand(const Args& args)
             std::cout << outcome.runId << "  " << toString(outcome.status) << "  " << outcome.name
                       << (outcome.message.empty() ? "" : "  (" + outcome.message + ")") << '\n';
     }
+    // Which thresholds each run missed, and by how much (its verdict is stored with it too).
+    bool breached = false;
+    for (const RunOutcome& outcome : outcomes)
+        for (const ThresholdVerdict& verdict : outcome.thresholds)
+            if (!verdict.passed) {
+                breached = true;
+                std::cerr << "t2ibench-cli: " << outcome.runId << ": threshold " << thresholdText(verdict) << '\n';
+            }
     if (cancelled)
         return Cancelled;
-    return allCompleted ? Success : Failure;
+    if (!allCompleted)
+        return Failure;
+    return breached ? ThresholdsBreached : Success;
 }
 
 } // namespace t2i::cli

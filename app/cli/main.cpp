@@ -10,7 +10,9 @@ namespace {
 constexpr const char* kUsage = R"(usage: t2ibench-cli COMMAND [options]
 
 commands:
-  run CONFIG [--db FILE] [--json]          run every provider x variant of a configuration
+  run CONFIG [--db FILE] [--json] [--budget-usd X]
+                                           run every provider x variant of a configuration
+                                           (--budget-usd: the most each run may spend)
   runs [--db FILE] [--json]                list the runs in the library
   show RUN [--db FILE] [--json]            one run's summary (RUN: an id or a unique prefix)
   compare RUN RUN... [--db FILE] [--json]  runs side by side, with the significance of differences
@@ -27,7 +29,7 @@ commands:
 The library defaults to $XDG_DATA_HOME/t2ibench/library.db (~/.local/share/t2ibench/library.db).
 Only `run` creates a library; the other commands refuse one that does not exist (exit 2).
 Exit codes: 0 success, 1 failure, 2 bad usage or configuration (no library at --db included),
-130 cancelled.
+99 a run missed a threshold of its configuration, 130 cancelled.
 )";
 
 int usageError(const std::string& message)
@@ -76,6 +78,9 @@ int main(int argc, char** argv)
         } else if (arg == "--p95-ms") {
             if (!value(args.p95Ms))
                 return usageError("--p95-ms needs a latency target in ms");
+        } else if (arg == "--budget-usd") {
+            if (!value(args.budgetUsd))
+                return usageError("--budget-usd needs the most each run may spend, in USD");
         } else if (arg == "--dedicated") {
             if (!value(args.dedicated))
                 return usageError("--dedicated needs a catalog entry or a price per hour in USD");

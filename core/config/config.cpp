@@ -332,6 +332,18 @@ nlohmann::json toJson(const ProviderConfig& provider)
     return j;
 }
 
+nlohmann::json toJson(const Thresholds& thresholds)
+{
+    json out = json::object();
+    const std::pair<const char*, const std::optional<double>*> keys[]
+        = { { "p95_ms", &thresholds.p95Ms }, { "p99_ms", &thresholds.p99Ms }, { "error_rate", &thresholds.errorRate },
+              { "cost_per_1000_usd", &thresholds.costPer1000Usd } };
+    for (const auto& [key, value] : keys)
+        if (*value)
+            out[key] = **value;
+    return out;
+}
+
 nlohmann::json toJson(const RunConfig& config)
 {
     json providers = json::array();
@@ -340,8 +352,13 @@ nlohmann::json toJson(const RunConfig& config)
     json variants = json::array();
     for (const VariantConfig& v : config.variants)
         variants.push_back(toJson(v));
-    return { { "version", config.version }, { "name", config.name }, { "providers", providers },
+    json out = { { "version", config.version }, { "name", config.name }, { "providers", providers },
         { "variants", variants }, { "prompts", toJson(config.prompts) }, { "workload", toJson(config.workload) } };
+    if (config.budgetUsd)
+        out["budget_usd"] = *config.budgetUsd;
+    if (!config.thresholds.empty())
+        out["thresholds"] = toJson(config.thresholds);
+    return out;
 }
 
 } // namespace t2i

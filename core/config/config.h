@@ -79,11 +79,26 @@ struct ClientConfig {
     std::string region; // "eu-west-1", "Frankfurt", ...; "" when not given
 };
 
+// Limits a run must stay within to pass (docs/configuration.md, "thresholds"): judged at its end
+// against the summary `show` prints; `t2ibench-cli run` exits 99 when any is breached.
+struct Thresholds {
+    std::optional<double> p95Ms; // latency p95 of the measured successful requests, at most
+    std::optional<double> p99Ms;
+    std::optional<double> errorRate; // 0..1, at most
+    std::optional<double> costPer1000Usd; // the cost model's USD per 1,000 images, at most
+    bool empty() const { return !p95Ms && !p99Ms && !errorRate && !costPer1000Usd; }
+    bool operator==(const Thresholds&) const = default;
+};
+
 struct RunConfig {
     int version = 1;
     std::string name;
     std::string path; // the file it was read from
     ClientConfig client;
+    // The most each run of the configuration may spend, in USD (docs/cost.md, "Budget");
+    // `t2ibench-cli run --budget-usd X` overrides it.
+    std::optional<double> budgetUsd;
+    Thresholds thresholds;
     std::vector<ProviderConfig> providers;
     std::vector<VariantConfig> variants;
     PromptConfig prompts;
@@ -122,6 +137,7 @@ nlohmann::json toJson(const WorkloadStep& step);
 nlohmann::json toJson(const WorkloadConfig& workload);
 nlohmann::json toJson(const PromptConfig& prompts);
 nlohmann::json toJson(const ProviderConfig& provider); // its settings: the object as configured
+nlohmann::json toJson(const Thresholds& thresholds); // only the keys that are set
 nlohmann::json toJson(const RunConfig& config); // a whole version-1 file (path is not stored)
 
 // The folder a configuration's relative paths (prompts.file, ...) are resolved against.

@@ -91,6 +91,7 @@ std::vector<ProviderConfig> validateProviders(Checker& check, const json& docume
 std::vector<VariantConfig> validateVariants(Checker& check, const json& document);
 PromptConfig validatePrompts(Checker& check, const json& document);
 WorkloadConfig validateWorkload(Checker& check, const json& document);
+Thresholds validateThresholds(Checker& check, const json& document);
 // Walks the whole document for secrets written in place of api_key_env.
 void checkSecrets(Checker& check, const json& value, const std::string& path, bool inHeaders = false);
 

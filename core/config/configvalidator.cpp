@@ -131,6 +131,31 @@ PromptConfig validatePrompts(Checker& check, const json& document)
     return prompts;
 }
 
+// "thresholds": {"p95_ms": X, "p99_ms": X, "error_rate": 0..1, "cost_per_1000_usd": X}, any subset.
+Thresholds validateThresholds(Checker& check, const json& document)
+{
+    Thresholds thresholds;
+    const json* t = check.object(document, "", "thresholds");
+    if (!t)
+        return thresholds;
+    const std::string path = "thresholds";
+    check.checkKeys(*t, path, { "p95_ms", "p99_ms", "error_rate", "cost_per_1000_usd" }, "thresholds");
+    if (auto v = check.number(*t, path, "p95_ms", 0, true, "must be a latency in ms > 0"))
+        thresholds.p95Ms = *v;
+    if (auto v = check.number(*t, path, "p99_ms", 0, true, "must be a latency in ms > 0"))
+        thresholds.p99Ms = *v;
+    if (auto v = check.number(*t, path, "error_rate", 0, false, "must be a fraction between 0 and 1")) {
+        if (*v > 1)
+            check.error(child(path, "error_rate"),
+                "must be a fraction between 0 and 1 (got " + describe((*t)["error_rate"]) + ")");
+        else
+            thresholds.errorRate = *v;
+    }
+    if (auto v = check.number(*t, path, "cost_per_1000_usd", 0, true, "must be a number > 0 (USD per 1,000 images)"))
+        thresholds.costPer1000Usd = *v;
+    return thresholds;
+}
+
 } // namespace configcheck
 
 ConfigResult validateConfig(const nlohmann::json& document, const std::string& file, const ProviderCatalog& catalog)
@@ -145,7 +170,8 @@ ConfigResult validateConfig(const nlohmann::json& document, const std::string& f
     }
     checkSecrets(check, document, "");
     check.checkKeys(document, "",
-        { "version", "name", "description", "client", "providers", "variants", "prompts", "workload" },
+        { "version", "name", "description", "client", "providers", "variants", "prompts", "workload", "budget_usd",
+            "thresholds" },
         "the configuration");
 
     RunConfig config;
@@ -170,6 +196,11 @@ ConfigResult validateConfig(const nlohmann::json& document, const std::string& f
             config.client.region = *region;
         }
     }
+
+    if (auto budget = check.number(document, "", "budget_usd", 0, true,
+            "must be a number > 0: the most each run may spend, in USD (docs/cost.md, \"Budget\")"))
+        config.budgetUsd = *budget;
+    config.thresholds = validateThresholds(check, document);
 
     config.providers = validateProviders(check, document, catalog);
     for (ProviderConfig& provider : config.providers)

@@ -1,5 +1,6 @@
 target_sources(t2i_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/billing.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/budgetpricing.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pricingcatalog.cpp
     ${CMAKE_CURRENT_LIST_DIR}/projection.cpp
     ${CMAKE_CURRENT_LIST_DIR}/runcost.cpp

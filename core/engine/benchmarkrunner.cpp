@@ -3,6 +3,7 @@
 
 #include "engine/gpusampler.h"
 #include "engine/localserver.h"
+#include "engine/runlimits.h"
 #include "store/recordwriter.h"
 #include "store/store.h"
 #include "util/childprocess.h"
@@ -219,6 +220,8 @@ std::vector<std::string> BenchmarkRunner::preflight() const
         if (provider.settings.contains("launch"))
             if (const std::string problem = launchProgramProblem(provider, configDir(m_config)); !problem.empty())
                 problems.push_back(where + ".launch.command[0]: " + problem);
+        for (std::string& problem : limitProblems(m_config, provider, where))
+            problems.push_back(std::move(problem));
         // An adapter may refuse its settings by throwing (e.g. a ComfyUI workflow that cannot be
         // read): that is a configuration problem, reported before anything runs.
         try {
@@ -293,17 +296,14 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     run.providerId = provider.id;
     run.providerType = provider.type;
     run.variantId = variant.id;
-    run.configJson = json {
-        { "provider", toJson(provider) }, { "variant", toJson(variant) }, { "prompts", toJson(m_config.prompts) },
-        { "workload", toJson(m_config.workload) }
-    }.dump();
+    run.configJson = runConfigJson(m_config, provider, variant).dump();
     json environment = environmentJson(m_config);
     run.environmentJson = environment.dump();
     run.created = isoNowUtc();
     run.status = RunStatus::Running;
     store->createRun(run);
 
-    RunOutcome outcome { run.id, run.name, RunStatus::Failed, {} };
+    RunOutcome outcome { run.id, run.name, RunStatus::Failed, {}, {} };
     auto finish = [&](RunStatus status, std::string message, double durationMs) {
         run.status = status;
         run.message = message;
@@ -373,6 +373,13 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
         limits[limit.operation] = { { "requests", limit.requests }, { "window_s", limit.windowMs / 1000.0 },
             { "concurrent", limit.concurrent } };
     environment["rate_limits"] = limits;
+    run.environmentJson = environment.dump();
+    // The budget (docs/cost.md, "Budget"): priced here, kept by the engine.
+    std::string budgetError;
+    const auto budget = engineBudgetFor(m_config, run, settings.timeoutMs, environment, &budgetError);
+    if (!budget)
+        return finish(RunStatus::Failed, budgetError, 0);
+    settings.budget = *budget;
     run.environmentJson = environment.dump();
 
     RecordWriter writer(m_dbPath, run.id);
@@ -519,9 +526,21 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
         emulator->process.stop();
     if (!writer.error().empty())
         return finish(RunStatus::Failed, "writing records failed: " + writer.error(), result.durationMs);
+    // The thresholds are judged on what the run measured, as `show` summarizes it, and the
+    // verdict is kept with the run (docs/configuration.md, "thresholds").
+    if (result.outcome == EngineOutcome::Completed || result.outcome == EngineOutcome::Stopped) {
+        run.durationMs = result.durationMs; // the cost model's keep-warm and instance time
+        outcome.thresholds = judgeRun(m_config.thresholds, *store, run);
+        if (!outcome.thresholds.empty()) {
+            environment["thresholds"] = thresholdsJson(outcome.thresholds);
+            run.environmentJson = environment.dump();
+        }
+    }
     switch (result.outcome) {
     case EngineOutcome::Completed:
         return finish(RunStatus::Completed, {}, result.durationMs);
+    case EngineOutcome::Stopped:
+        return finish(RunStatus::Stopped, result.message, result.durationMs);
     case EngineOutcome::Cancelled:
         return finish(RunStatus::Cancelled, result.message, result.durationMs);
     default:

@@ -6,6 +6,7 @@
 #include "engine/adaptercontext.h"
 #include "engine/runengine.h"
 #include "model/run.h"
+#include "report/thresholds.h"
 
 #include <atomic>
 #include <functional>
@@ -35,6 +36,9 @@ struct RunOutcome {
     std::string name;
     RunStatus status = RunStatus::Failed;
     std::string message;
+    // The configuration's thresholds judged at the end of a completed or stopped run (empty
+    // when it sets none): what `run` prints and exits 99 for.
+    std::vector<ThresholdVerdict> thresholds;
 };
 
 // Runs every provider x variant pair of a configuration, one run after another: each gets its

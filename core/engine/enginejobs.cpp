@@ -24,6 +24,8 @@ double queuedSince(const InFlight& job)
 
 void RunEngine::Impl::issue(double intendedMs, bool afterScaleToZero)
 {
+    if (!admittedByCap())
+        return;
     const Phase& p = phase();
     auto job = std::make_unique<InFlight>();
     const std::int64_t seq = nextSeq++;
@@ -536,6 +538,17 @@ void RunEngine::Impl::finishPlatformPart(InFlight& job)
         }
     }
     r.cold = coldTracker.classify(r, job.afterScaleToZero);
+    if (spend.active()) {
+        // Over for the platform: what the cost model makes of its record replaces its worst case
+        // now, not once its images are checked (which may take a while). Delivered images count
+        // as billed whatever the check says: the platform made them.
+        RequestRecord settled = r;
+        if (settled.errorClass == ErrorClass::None) {
+            settled.ok = true;
+            settled.images = std::max(1, int(state.images.size()));
+        }
+        spend.settle(std::move(settled));
+    }
 }
 
 void RunEngine::Impl::emit(RequestRecord& r)

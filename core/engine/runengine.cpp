@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <sys/prctl.h>
 #include <thread>
 
@@ -56,11 +57,13 @@ void RunEngine::Impl::startPhase()
 bool RunEngine::Impl::mayIssueClosed() const
 {
     const Phase& p = phases[phaseIndex];
-    return !phaseStopIssuing && !cancelling && (!p.maxRequests || phaseIssued < *p.maxRequests);
+    return !phaseStopIssuing && !cancelling && !capReached && (!p.maxRequests || phaseIssued < *p.maxRequests);
 }
 
 void RunEngine::Impl::scheduleNextArrival()
 {
+    if (capReached)
+        return;
     const std::optional<double> offset = phase().schedule->next();
     if (!offset) {
         phaseStopIssuing = true;
@@ -141,7 +144,13 @@ void RunEngine::Impl::onJobFinishedInPhase()
 
 void RunEngine::Impl::maybeAdvancePhase()
 {
-    if (cancelling || phaseInFlight > 0)
+    if (cancelling)
+        return;
+    if (capReached) { // no further phase: the run ends with the last job it let in
+        finished = finished || inFlight.empty();
+        return;
+    }
+    if (phaseInFlight > 0)
         return;
     const Phase& p = phase();
     const bool closedDone = !p.schedule && p.kind != StepKind::ColdProbe && !mayIssueClosed();
@@ -181,6 +190,7 @@ void RunEngine::Impl::sampleHealth()
         if (sample) {
             sample->tMs = response.sentMs; // when the platform was asked, the moment it describes
             coldTracker.noteHealth(*sample);
+            spend.noteSample(*sample); // workers the platform bills that no finished job shows yet
             if (callbacks.workerSample)
                 callbacks.workerSample(*sample);
         }
@@ -208,6 +218,53 @@ void RunEngine::Impl::beginCancel()
     }
 }
 
+// The next job may go only while what is committed and its own worst case stay within the cap.
+bool RunEngine::Impl::admittedByCap()
+{
+    if (capReached)
+        return false;
+    if (spend.admit(clock.nowMs()))
+        return true;
+    stopAtCap();
+    return false;
+}
+
+// Nothing more is issued. What the platform still holds in its queue is cancelled (as a cancel
+// does: it has cost nothing yet and would otherwise run and bill); running jobs finish, since
+// they are already committed, and the run ends with the last of them (maybeAdvancePhase).
+void RunEngine::Impl::stopAtCap()
+{
+    capReached = true;
+    capReachedMs = clock.nowMs();
+    const double committed = spend.committedUsd(capReachedMs);
+    std::vector<std::int64_t> queued;
+    for (const auto& [seq, job] : inFlight)
+        if (!job->sent || job->state.phase == JobPhase::Queued)
+            queued.push_back(seq);
+    for (std::int64_t seq : queued) {
+        InFlight& job = *inFlight.at(seq);
+        if (job.inTransit) { // its answer will find the job gone: give its slots back now
+            budget.release(job.lastRequest.operation);
+            if (job.lastWasPoll && !job.lastHeld)
+                --pollsInFlight;
+        }
+        ++pendingCancels;
+        sendCancel(job.state, settings.cancelGraceMs, [this] { --pendingCancels; });
+        job.record.ok = false;
+        job.record.errorClass = ErrorClass::Cancelled;
+        job.record.errorMessage = "cancelled while queued: the run's budget was reached";
+        job.record.finishedMs = clock.nowMs();
+        complete(seq);
+    }
+    char text[320];
+    std::snprintf(text, sizeof text,
+        "budget: $%.6g committed + $%.6g for the next job would pass the $%.6g cap; stopped after submitting %lld jobs "
+        "(%zu cancelled while queued)",
+        committed, spend.jobWorstCaseUsd(), spend.capUsd(), static_cast<long long>(nextSeq), queued.size());
+    capMessage = text;
+    finished = finished || inFlight.empty();
+}
+
 void RunEngine::Impl::reportProgress(bool force)
 {
     const double now = clock.nowMs();
@@ -223,6 +280,10 @@ void RunEngine::Impl::reportProgress(bool force)
     progress.inFlight = std::int64_t(inFlight.size());
     progress.polls = pollsSent;
     progress.throttledPolls = throttledPolls;
+    if (spend.active()) {
+        progress.committedUsd = spend.committedUsd(now);
+        progress.budgetUsd = spend.capUsd();
+    }
     if (phaseIndex < phases.size()) {
         progress.phase = phases[phaseIndex].label();
         double remaining = std::max(0.0, phases[phaseIndex].plannedMs - (now - phaseStartMs));
@@ -275,7 +336,9 @@ EngineResult RunEngine::Impl::run()
         if (cancelling && checking.empty()
             && (pendingCancels == 0 || clock.nowMs() - cancelStartedMs > settings.cancelGraceMs))
             break;
-        if (finished && checking.empty())
+        // A budget stop waits, like a cancel, for the cancels of the jobs that were still queued.
+        if (finished && checking.empty()
+            && (!capReached || pendingCancels == 0 || clock.nowMs() - capReachedMs > settings.cancelGraceMs))
             break;
         while (!timers.empty() && timers.top().atMs <= clock.nowMs()) {
             auto fire = timers.top().fire;
@@ -313,9 +376,13 @@ EngineResult RunEngine::Impl::run()
     result.answerMemoryPeakBytes = answers.peakBytes;
     result.answersPaused = answers.pausedAnswers;
     result.remoteAddresses = remotes.byHost();
-    result.outcome = cancelling ? EngineOutcome::Cancelled : EngineOutcome::Completed;
+    result.outcome = cancelling ? EngineOutcome::Cancelled
+        : capReached            ? EngineOutcome::Stopped
+                                : EngineOutcome::Completed;
     if (cancelling)
         result.message = "cancelled by the user";
+    else if (capReached)
+        result.message = capMessage;
     return result;
 }
 

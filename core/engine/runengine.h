@@ -9,11 +9,22 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace t2i {
+
+// The run's budget (docs/cost.md, "Budget"): the runner prices it (core/cost/budgetpricing.h),
+// the engine only adds up. capUsd 0: no budget.
+struct EngineBudget {
+    double capUsd = 0;
+    double jobWorstCaseUsd = 0; // committed for each job when it is submitted
+    // What the finished jobs cost by the cost model, for a run nowMs long.
+    std::function<double(std::span<const RequestRecord> finished, std::span<const WorkerSample> samples, double nowMs)>
+        spentUsd;
+};
 
 struct EngineSettings {
     WorkloadConfig workload;
@@ -37,6 +48,7 @@ struct EngineSettings {
     // wait in a temporary file (core/engine/imagechecker.h). Config: image_backlog_mb.
     std::size_t imageBacklogBytes = std::size_t(256) << 20;
     TransportOptions transport;
+    EngineBudget budget;
 };
 
 // What the engine reports while it runs (throttled to progressIntervalMs).
@@ -51,8 +63,9 @@ struct EngineProgress {
     std::int64_t polls = 0; // status polls sent so far
     std::int64_t throttledPolls = 0; // of which answered 429
     std::string phase; // e.g. "closed c=8 (step 2)"
-    // Spend against the run's budget (docs/cost.md): what the jobs submitted so far commit at
-    // the pricing's worst case, less what finished jobs turned out to cost. -1: no price known.
+    // Spend against the run's budget (docs/cost.md, "Budget"): what the finished jobs cost by the
+    // cost model + the pricing's worst case for each job still open. -1: the run has no budget
+    // (spend is tracked only against one).
     double committedUsd = -1;
     double budgetUsd = 0; // the cap; 0: none
 };
@@ -63,7 +76,9 @@ struct EngineCallbacks {
     std::function<void(const EngineProgress&)> progress;
 };
 
-enum class EngineOutcome { Completed, Cancelled, Failed };
+// Stopped: the budget would not admit the next job; what was submitted finished (or was cancelled
+// while still queued on the platform) and the run ended early, on purpose.
+enum class EngineOutcome { Completed, Cancelled, Failed, Stopped };
 
 struct EngineResult {
     EngineOutcome outcome = EngineOutcome::Completed;

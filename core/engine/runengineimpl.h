@@ -12,6 +12,7 @@
 #include "engine/remoteaddresses.h"
 #include "engine/requestbudget.h"
 #include "engine/runengine.h"
+#include "engine/spendcap.h"
 
 #include <atomic>
 #include <deque>
@@ -89,6 +90,12 @@ struct RunEngine::Impl {
     std::optional<double> budgetWakeMs; // when a waiting send or poll could go
     std::atomic<bool> cancelRequested { false };
     bool cancelling = false;
+    SpendCap spend { settings.budget };
+    // The budget would not admit the next job: nothing more is issued, what was queued on the
+    // platform was cancelled, and the run ends when the jobs already running have finished.
+    bool capReached = false;
+    double capReachedMs = 0;
+    std::string capMessage;
     bool finished = false;
     std::size_t pendingCancels = 0;
     std::optional<double> healthInFlightSince;
@@ -124,6 +131,8 @@ struct RunEngine::Impl {
     void maybeAdvancePhase();
     void sampleHealth();
     void beginCancel();
+    bool admittedByCap();
+    void stopAtCap();
     void reportProgress(bool force);
     double nextWakeMs();
     EngineResult run();

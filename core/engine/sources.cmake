@@ -12,4 +12,6 @@ target_sources(t2i_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/remoteaddresses.cpp
     ${CMAKE_CURRENT_LIST_DIR}/requestbudget.cpp
     ${CMAKE_CURRENT_LIST_DIR}/runengine.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/runlimits.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/spendcap.cpp
     ${CMAKE_CURRENT_LIST_DIR}/spillfile.cpp)

@@ -6,13 +6,14 @@
 
 namespace t2i {
 namespace {
-constexpr std::array<std::pair<RunStatus, std::string_view>, 6> kNames { {
+constexpr std::array<std::pair<RunStatus, std::string_view>, 7> kNames { {
     { RunStatus::Created, "created" },
     { RunStatus::Running, "running" },
     { RunStatus::Completed, "completed" },
     { RunStatus::Cancelled, "cancelled" },
     { RunStatus::Failed, "failed" },
     { RunStatus::Interrupted, "interrupted" },
+    { RunStatus::Stopped, "stopped" },
 } };
 } // namespace
 

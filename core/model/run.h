@@ -7,9 +7,10 @@
 
 namespace t2i {
 
-// created -> running -> completed / cancelled / failed; a run left "running" by a process that
-// died is marked interrupted when the database is next opened.
-enum class RunStatus { Created, Running, Completed, Cancelled, Failed, Interrupted };
+// created -> running -> completed / stopped / cancelled / failed; a run left "running" by a
+// process that died is marked interrupted when the database is next opened. Stopped: the run
+// ended itself early, on purpose (its budget: docs/cost.md, "Budget"); message says why.
+enum class RunStatus { Created, Running, Completed, Cancelled, Failed, Interrupted, Stopped };
 
 std::string_view toString(RunStatus status);
 std::optional<RunStatus> runStatusFromString(std::string_view text);
@@ -27,7 +28,7 @@ struct RunInfo {
     std::string created; // ISO 8601 UTC wall clock; labels only, never used for durations
     std::string finished; // ISO 8601 UTC, empty while running
     double durationMs = 0; // monotonic length of the run
-    std::string message; // why it failed or was cancelled
+    std::string message; // why it failed, was cancelled or stopped ("budget: ...")
 };
 
 // One sample of the platform's own worker and queue counters (e.g. RunPod /health).

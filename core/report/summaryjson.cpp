@@ -3,6 +3,7 @@
 
 #include "charts/significance.h"
 #include "cost/runcostfor.h"
+#include "report/thresholds.h"
 
 #include <cmath>
 
@@ -153,6 +154,11 @@ json showJson(const RunReport& report)
     // The client's own CPU and memory over the workload (null for runs recorded before they were kept).
     const json environment = json::parse(run.environmentJson, nullptr, false);
     show["client"] = environment.is_object() ? environment.value("client", json()) : json();
+    // The limits the run was held to, as stored with it: its budget (cap and the worst case each
+    // job committed) and its thresholds' verdict. Null when the configuration set none.
+    show["budget"] = environment.is_object() ? environment.value("budget", json()) : json();
+    const std::vector<ThresholdVerdict> verdicts = storedThresholds(run);
+    show["thresholds"] = verdicts.empty() ? json() : thresholdsJson(verdicts);
     addCostJson(show, report);
     return show;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runreport.h"
 
+#include "report/thresholds.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -144,6 +146,23 @@ std::vector<std::vector<std::string>> summaryRows(std::span<const RunReport> rep
     return rows;
 }
 
+// The budget the run was held to and its thresholds' verdict, as stored with it.
+void printLimits(std::ostream& out, const RunInfo& run, const nlohmann::json& environment)
+{
+    if (environment.is_object() && environment.contains("budget") && environment["budget"].is_object()) {
+        const nlohmann::json& b = environment["budget"];
+        out << "\nbudget: " << usd(b.value("cap_usd", 0.0)) << " cap, each job committed at "
+            << usd(b.value("job_worst_case_usd", 0.0)) << " (" << b.value("worst_case_basis", std::string()) << ")"
+            << (run.status == RunStatus::Stopped ? "; the run stopped at it" : "") << '\n';
+    }
+    const std::vector<ThresholdVerdict> verdicts = storedThresholds(run);
+    if (verdicts.empty())
+        return;
+    out << "\nthresholds: " << (allPassed(verdicts) ? "all passed" : "BREACHED") << '\n';
+    for (const ThresholdVerdict& verdict : verdicts)
+        out << "  " << (verdict.passed ? "pass  " : "FAIL  ") << thresholdText(verdict) << '\n';
+}
+
 } // namespace
 
 void printShow(std::ostream& out, const RunReport& report)
@@ -211,6 +230,7 @@ void printShow(std::ostream& out, const RunReport& report)
     }
     for (const std::string& note : measurementNotes(report.run, report.summary))
         out << "\nwarning: " << note << '\n';
+    printLimits(out, report.run, environment);
     if (!report.run.message.empty())
         out << "\nnote: " << report.run.message << '\n';
 }

@@ -158,9 +158,44 @@ ALTER TABLE requests ADD COLUMN new_connections INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE requests ADD COLUMN tls_handshakes INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 7: a run may end "stopped" (its budget ran out: docs/cost.md, "Budget"). SQLite cannot
+// change a CHECK constraint in place, so `runs` is rebuilt with the same columns in the same
+// order (SQLite's documented procedure for schema changes ALTER TABLE cannot make). Safe because
+// migrate() runs before the connection turns foreign keys on (Store::finishOpen): dropping the old
+// table does not cascade to `requests`, whose REFERENCES runs (id) names the rebuilt table by name.
+constexpr std::string_view kV7StoppedStatus = R"sql(
+CREATE TABLE runs_v7 (
+    id               TEXT PRIMARY KEY NOT NULL,
+    name             TEXT NOT NULL DEFAULT '',
+    status           TEXT NOT NULL CHECK (status IN
+                         ('created', 'running', 'completed', 'cancelled', 'failed', 'interrupted', 'stopped')),
+    provider_id      TEXT NOT NULL DEFAULT '',
+    provider_type    TEXT NOT NULL DEFAULT '',
+    variant_id       TEXT NOT NULL DEFAULT '',
+    config_json      TEXT NOT NULL DEFAULT '',
+    environment_json TEXT NOT NULL DEFAULT '',
+    created          TEXT NOT NULL,
+    finished         TEXT,
+    duration_ms      REAL NOT NULL DEFAULT 0,
+    message          TEXT NOT NULL DEFAULT '',
+    owner_pid        INTEGER,
+    owner_host       TEXT,
+    heartbeat        INTEGER,
+    tags             TEXT NOT NULL DEFAULT '',
+    notes            TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO runs_v7 (id, name, status, provider_id, provider_type, variant_id, config_json, environment_json,
+                     created, finished, duration_ms, message, owner_pid, owner_host, heartbeat, tags, notes)
+    SELECT id, name, status, provider_id, provider_type, variant_id, config_json, environment_json,
+           created, finished, duration_ms, message, owner_pid, owner_host, heartbeat, tags, notes FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v7 RENAME TO runs;
+CREATE INDEX runs_status ON runs (status);
+)sql";
+
 constexpr std::array kMigrations { Migration { 1, kV1 }, Migration { 2, kV2GpuSamples },
     Migration { 3, kV3ReportedCost }, Migration { 4, kV4DetectionLag }, Migration { 5, kV5HeaderBytes },
-    Migration { 6, kV6NetworkPhases } };
+    Migration { 6, kV6NetworkPhases }, Migration { 7, kV7StoppedStatus } };
 
 } // namespace
 

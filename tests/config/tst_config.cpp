@@ -280,6 +280,10 @@ void TestConfig::roundTrip_data()
     QTest::newRow("provider timeout and extension keys")
         << "/providers/0"
         << R"({"id":"e","type":"emulated","profile":"steady","timeout_s":12.5,"x-note":"n"})";
+    QTest::newRow("a budget") << "/budget_usd"
+                              << "0.75";
+    QTest::newRow("thresholds") << "/thresholds"
+                                << R"({"p95_ms":1500,"error_rate":0,"cost_per_1000_usd":4.5})";
 }
 
 void TestConfig::roundTrip()
@@ -299,6 +303,8 @@ void TestConfig::roundTrip()
     QCOMPARE(b.prompts, a.prompts);
     QCOMPARE(b.workload, a.workload);
     QCOMPARE(b.name, a.name);
+    QCOMPARE(b.budgetUsd, a.budgetUsd);
+    QVERIFY(b.thresholds == a.thresholds);
     QCOMPARE(b.providers.size(), a.providers.size());
     for (std::size_t i = 0; i < a.providers.size(); ++i) {
         QCOMPARE(b.providers[i].settings.dump(), a.providers[i].settings.dump());

@@ -65,6 +65,25 @@ void TestConfigRules::refused_data()
     row("unknown top-level key lists the known keys", "/extra", "1", "extra", "(known: \"version\", \"name\"");
     row("secret at the top level is refused", "/token", "\"abc\"", "token", "must not hold a secret; use api_key_env");
 
+    // The budget and the thresholds.
+    row("budget_usd 0 is refused", "/budget_usd", "0", "budget_usd", "must be a number > 0");
+    row("negative budget_usd is refused", "/budget_usd", "-5", "budget_usd", "must be a number > 0");
+    row("budget_usd as a string is refused", "/budget_usd", "\"10\"", "budget_usd", "the most each run may spend");
+    row("misspelt budget key is named with a suggestion", "/budget_ud", "5", "budget_ud",
+        "did you mean \"budget_usd\"?");
+    row("thresholds as a list is refused", "/thresholds", "[1]", "thresholds", "must be an object");
+    row("unknown threshold is named with a suggestion", "/thresholds", R"({"p95ms": 2000})", "thresholds.p95ms",
+        "unknown key for thresholds; did you mean \"p95_ms\"?");
+    row("p95_ms 0 is refused", "/thresholds", R"({"p95_ms": 0})", "thresholds.p95_ms", "latency in ms > 0");
+    row("p99_ms as a string is refused", "/thresholds", R"({"p99_ms": "2s"})", "thresholds.p99_ms",
+        "latency in ms > 0");
+    row("error_rate above 1 is refused", "/thresholds", R"({"error_rate": 5})", "thresholds.error_rate",
+        "between 0 and 1 (got 5)");
+    row("negative error_rate is refused", "/thresholds", R"({"error_rate": -0.1})", "thresholds.error_rate",
+        "between 0 and 1");
+    row("cost_per_1000_usd 0 is refused", "/thresholds", R"({"cost_per_1000_usd": 0})", "thresholds.cost_per_1000_usd",
+        "must be a number > 0");
+
     // Providers: common keys.
     row("missing providers names providers", "/providers", "-", "providers", "required");
     row("empty providers names providers", "/providers", "[]", "providers", "must be a non-empty list");
@@ -352,6 +371,11 @@ void TestConfigRules::accepted_data()
     ok("x- keys are extensions", "/x-owner", "\"team-a\"");
     ok("_comment keys are notes", "/workload/steps/1/_comment", "\"sweep\"");
     ok("description is allowed", "/description", "\"nightly\"");
+    ok("a budget in USD", "/budget_usd", "2.5");
+    ok("every threshold", "/thresholds",
+        R"({"p95_ms": 2000, "p99_ms": 4000.5, "error_rate": 0.01, "cost_per_1000_usd": 12})");
+    ok("any subset of thresholds", "/thresholds", R"({"p95_ms": 2000})");
+    ok("an error rate of 0 allows no error", "/thresholds", R"({"error_rate": 0})");
     ok("closed concurrency as one number", "/workload/steps/1/concurrency", "4");
     ok("closed length as requests", "/workload/steps/1", R"({"kind":"closed","concurrency":2,"requests":20})");
     ok("ramp going down", "/workload/steps/4", R"({"kind":"ramp","from":8,"to":1,"requests":30})");

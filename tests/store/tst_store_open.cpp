@@ -96,6 +96,7 @@ private slots:
     void openExistingReadsALibrary();
     void aVersion4LibraryKeepsItsRecords();
     void aVersion5LibraryKeepsItsRecords();
+    void aVersion6LibraryTakesStoppedRuns();
     void runningRunsOnOpen_data();
     void runningRunsOnOpen();
 };
@@ -241,6 +242,42 @@ void TestStoreOpen::aVersion5LibraryKeepsItsRecords()
     QVERIFY(!RunColumns::known(columns.netDnsMs[0]));
     QVERIFY(!RunColumns::known(columns.firstByteBeyondMs[0]));
     QCOMPARE(columns.calls, std::vector<std::int32_t>({ 0 }));
+}
+
+// Schema v7 rebuilt `runs` so a run may be "stopped" (its budget ran out): a library written
+// before, whose CHECK refuses that status, keeps every run and record through the rebuild (no
+// cascade from the dropped table) and then takes the new status.
+void TestStoreOpen::aVersion6LibraryTakesStoppedRuns()
+{
+    QTemporaryDir dir;
+    const std::string downgrade = R"sql(
+        CREATE TABLE runs_v6 (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL CHECK (status IN
+                ('created', 'running', 'completed', 'cancelled', 'failed', 'interrupted')),
+            provider_id TEXT NOT NULL DEFAULT '', provider_type TEXT NOT NULL DEFAULT '',
+            variant_id TEXT NOT NULL DEFAULT '', config_json TEXT NOT NULL DEFAULT '',
+            environment_json TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, finished TEXT,
+            duration_ms REAL NOT NULL DEFAULT 0, message TEXT NOT NULL DEFAULT '', owner_pid INTEGER,
+            owner_host TEXT, heartbeat INTEGER, tags TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '');
+        INSERT INTO runs_v6 SELECT * FROM runs;
+        DROP TABLE runs;
+        ALTER TABLE runs_v6 RENAME TO runs;
+        CREATE INDEX runs_status ON runs (status);
+        PRAGMA user_version = 6;)sql";
+    const RequestRecord want = reopenedAfterDowngrade(dbIn(dir), downgrade);
+    QVERIFY(RawDb(dbIn(dir)).scalar("SELECT sql FROM sqlite_master WHERE name = 'runs'").find("'stopped'")
+        == std::string::npos);
+    auto store = Store::open(dbIn(dir));
+    QCOMPARE(RawDb(dbIn(dir)).scalar("PRAGMA user_version"), std::to_string(Store::schemaVersion()));
+    const auto got = store->records("r1");
+    QCOMPARE(got.size(), std::size_t(1));
+    compareRecords(got[0], want);
+    RunInfo run = store->listRuns().at(0);
+    run.status = RunStatus::Stopped;
+    run.message = "budget: $0.05 cap reached";
+    store->updateRun(run);
+    QVERIFY(Store::open(dbIn(dir))->listRuns().at(0).status == RunStatus::Stopped);
+    QCOMPARE(RawDb(dbIn(dir)).scalar("SELECT count(*) FROM requests"), std::string("1"));
 }
 
 void TestStoreOpen::openingTwiceIsIdempotent()

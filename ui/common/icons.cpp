@@ -70,7 +70,9 @@ QColor statusColor(const QString& status)
         return QColor(0xc9, 0x4a, 0x4a);
     if (status == QLatin1String("running"))
         return QColor(0x3a, 0x7b, 0xd5);
-    if (status == QLatin1String("cancelled") || status == QLatin1String("interrupted"))
+    // Ended before its workload did: cancelled, interrupted, or stopped by its budget.
+    if (status == QLatin1String("cancelled") || status == QLatin1String("interrupted")
+        || status == QLatin1String("stopped"))
         return QColor(0xc9, 0x93, 0x2e);
     return QColor(0x8a, 0x8f, 0x98);
 }
