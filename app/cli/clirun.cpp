@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "clicommands.h"
+#include "clievents.h"
 
 #include "engine/benchmarkrunner.h"
 #include "keyringresolver.h"
@@ -120,11 +121,15 @@ int runCommand(const Args& args)
         std::cerr << "t2ibench-cli: run takes one CONFIG file\n";
         return BadUsage;
     }
-    const ConfigResult loaded = loadConfig(args.positional.front(), knownProviderTypes());
+    ConfigResult loaded = loadConfig(args.positional.front(), knownProviderTypes());
     if (!loaded.config) {
         for (const ConfigError& error : loaded.errors)
             std::cerr << error.format() << '\n';
         std::cerr << "t2ibench-cli: the configuration was refused; nothing was run or written\n";
+        return BadUsage;
+    }
+    if (const std::string unknown = filterRuns(*loaded.config, args.providers, args.variants); !unknown.empty()) {
+        std::cerr << "t2ibench-cli: " << unknown << "; nothing was run or written\n";
         return BadUsage;
     }
     BenchmarkRunner runner(*loaded.config, args.db, makeAdapter);
@@ -144,20 +149,37 @@ int runCommand(const Args& args)
         return Failure;
     }
     initHttpGlobally(); // before any thread starts (libcurl's rule)
-    ProgressPrinter printer(args.json);
+    ProgressPrinter printer(args.json || args.events);
     std::vector<RunOutcome> outcomes;
     bool cancelled = false;
+    std::unique_ptr<EventStream> events;
     {
         SignalWatcher watcher(runner);
-        outcomes = runner.runAll([&printer](const RunnerProgress& p) { printer(p); });
-        cancelled = watcher.cancelled();
+        // Both after the watcher: their threads inherit its blocked signals.
+        std::optional<StdinWatcher> stdinWatcher;
+        if (args.cancelOnStdinClose)
+            stdinWatcher.emplace(runner);
+        if (args.events) {
+            events = std::make_unique<EventStream>(stdout);
+            events->plan(runner.plannedRuns(), std::nullopt);
+            runner.setObserver(events->observer());
+        }
+        outcomes = runner.runAll([&](const RunnerProgress& p) { events ? events->progress(p) : printer(p); });
+        cancelled = watcher.cancelled() || (stdinWatcher && stdinWatcher->cancelled());
     }
     printer.finish();
+    const auto exitCode = [&](int code) {
+        if (events)
+            events->done(code); // the stream's last line
+        return code;
+    };
 
     bool allCompleted = !outcomes.empty();
     for (const RunOutcome& outcome : outcomes)
         allCompleted = allCompleted && outcome.status == RunStatus::Completed;
-    if (args.json) {
+    if (events) {
+        // stdout carries the events only; run_end has said what each run became.
+    } else if (args.json) {
         nlohmann::json ids = nlohmann::json::array();
         for (const RunOutcome& outcome : outcomes)
             ids.push_back(outcome.runId);
@@ -168,8 +190,8 @@ int runCommand(const Args& args)
                       << (outcome.message.empty() ? "" : "  (" + outcome.message + ")") << '\n';
     }
     if (cancelled)
-        return Cancelled;
-    return allCompleted ? Success : Failure;
+        return exitCode(Cancelled);
+    return exitCode(allCompleted ? Success : Failure);
 }
 
 } // namespace t2i::cli

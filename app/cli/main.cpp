@@ -11,6 +11,9 @@ constexpr const char* kUsage = R"(usage: t2ibench-cli COMMAND [options]
 
 commands:
   run CONFIG [--db FILE] [--json]          run every provider x variant of a configuration
+      [--providers ID,...] [--variants ID,...] [--events] [--cancel-on-stdin-close]
+                                           only the listed providers / variants; --events: JSON
+                                           lines on stdout as the run goes (docs/cli.md)
   runs [--db FILE] [--json]                list the runs in the library
   show RUN [--db FILE] [--json]            one run's summary (RUN: an id or a unique prefix)
   compare RUN RUN... [--db FILE] [--json]  runs side by side, with the significance of differences
@@ -58,6 +61,16 @@ int main(int argc, char** argv)
             return Success;
         } else if (arg == "--json") {
             args.json = true;
+        } else if (arg == "--events") {
+            args.events = true;
+        } else if (arg == "--cancel-on-stdin-close") {
+            args.cancelOnStdinClose = true;
+        } else if (arg == "--providers") {
+            if (!value(args.providers))
+                return usageError("--providers needs a comma list of provider ids");
+        } else if (arg == "--variants") {
+            if (!value(args.variants))
+                return usageError("--variants needs a comma list of variant ids");
         } else if (arg == "--db") {
             if (!value(args.db))
                 return usageError("--db needs a file");
