@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <poll.h>
 #include <set>
 #include <sstream>
@@ -71,8 +72,11 @@ std::string filterRuns(RunConfig& config, const std::string& providerIds, const 
 
 EventStream::EventStream(std::FILE* out)
     : m_out(out)
-    , m_writer([this] { writerLoop(); })
 {
+    // A reader that went away (the dashboard died) must not kill the run with SIGPIPE before it
+    // is cancelled and stored: writes then fail with EPIPE, and are dropped.
+    std::signal(SIGPIPE, SIG_IGN);
+    m_writer = std::thread([this] { writerLoop(); });
 }
 
 EventStream::~EventStream()

@@ -25,6 +25,19 @@ std::string twoProviderConfig(const std::string& truthPath)
     return config.dump();
 }
 
+std::size_t recordCount(const QString& db)
+{
+    if (!QFile::exists(db))
+        return 0;
+    try {
+        auto store = t2i::Store::open(db.toStdString());
+        const auto runs = store->listRuns();
+        return runs.empty() ? 0 : store->records(runs.front().id).size();
+    } catch (const t2i::StoreError&) {
+        return 0;
+    }
+}
+
 std::vector<json> parseLines(const QByteArray& out)
 {
     std::vector<json> events;
@@ -178,6 +191,32 @@ private slots:
         const auto records = store->records(runs.front().id);
         QVERIFY(!records.empty());
         QCOMPARE(streamed, records.size());
+    }
+
+    void aReaderThatGoesAwayLeavesACancelledRunNotADeadOne()
+    {
+        // As when the dashboard dies: nobody reads stdout any more (here `head` stops after three
+        // lines, so the CLI's next writes meet a closed pipe) and stdin reaches end of file.
+        const QString db = m_dir.filePath("gone.db");
+        const QString config = m_dir.filePath("gone.json");
+        json c = json::parse(twoProviderConfig(m_dir.filePath("gone-truth.jsonl").toStdString()));
+        c["workload"]["warmup_requests"] = 0;
+        c["workload"]["steps"] = json::array({ { { "kind", "closed" }, { "concurrency", 4 }, { "duration_s", 120 } } });
+        writeFile(config, c.dump());
+        QProcess pipeline;
+        pipeline.start("sh",
+            { "-c", "\"$0\" \"$@\" | head -n 3 >/dev/null", cliPath(), "run", config, "--db", db, "--events",
+                "--cancel-on-stdin-close", "--providers", "slow" });
+        QVERIFY(pipeline.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(recordCount(db) >= 4, 60000); // well after head has gone
+        pipeline.closeWriteChannel();
+        QVERIFY(pipeline.waitForFinished(60000));
+        auto store = t2i::Store::open(db.toStdString());
+        const auto runs = store->listRuns();
+        QCOMPARE(runs.size(), std::size_t(1));
+        // A CLI killed by SIGPIPE would have left the run "running" (then "interrupted").
+        QCOMPARE(std::string(t2i::toString(runs.front().status)), std::string("cancelled"));
+        QVERIFY(store->records(runs.front().id).size() >= 4);
     }
 };
 
