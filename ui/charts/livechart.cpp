@@ -72,8 +72,12 @@ void LiveChart::setData(const std::vector<QVector<QPointF>>& lines, const QVecto
         }
         m_marks->replace(marks);
     }
-    m_x->setRange(0, niceCeiling(maxX));
-    m_y->setRange(0, niceCeiling(maxY * 1.05));
+    const double xEnd = niceCeiling(maxX), yEnd = niceCeiling(maxY * 1.05);
+    m_x->setRange(0, xEnd);
+    m_y->setRange(0, yEnd);
+    // Whole numbers once a tick step is 1 or more (a fifth of the range): "5,000", not "5,000.0".
+    m_x->setLabelFormat(xEnd >= 5 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
+    m_y->setLabelFormat(yEnd >= 5 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
 }
 
 int LiveChart::pointCount() const
