@@ -3,6 +3,9 @@
 // counts and rolling percentiles to the page; Cancel stops it and the run is in the library,
 // cancelled, with its records; closing the window while a launch runs asks, cancels and waits.
 #include "app/mainwindow.h"
+#include "detail/rundetailpage.h"
+#include "library/runlibrary.h"
+#include "library/runstablemodel.h"
 #include "run/livepage.h"
 #include "run/liverunmodel.h"
 #include "run/runprocess.h"
@@ -46,6 +49,28 @@ QString writeLongConfig(const QTemporaryDir& dir, const QString& name)
         { "workload",
             { { "timeout_s", 60 }, { "poll_interval_ms", 100 }, { "warmup_requests", 0 }, { "health_interval_s", 1 },
                 { "steps", { { { "kind", "closed" }, { "concurrency", 4 }, { "duration_s", 300 } } } } } },
+    };
+    const QString path = dir.filePath(name + ".json");
+    QFile file(path);
+    if (file.open(QIODevice::WriteOnly))
+        file.write(QByteArray::fromStdString(config.dump(2)));
+    return path;
+}
+
+// A launch of a few seconds on the emulator's "instant" profile.
+QString writeShortConfig(const QTemporaryDir& dir, const QString& name)
+{
+    const json config = {
+        { "version", 1 },
+        { "name", name.toStdString() },
+        { "providers", { { { "id", "instant" }, { "type", "emulated" }, { "profile", "instant" }, { "seed", 3 } } } },
+        { "variants",
+            { { { "id", "v256" }, { "model", "sdxl" }, { "precision", "fp16" }, { "width", 256 }, { "height", 256 },
+                { "steps", 20 }, { "guidance", 7.0 }, { "images", 1 } } } },
+        { "prompts", { { "set", "default" }, { "seed", 42 } } },
+        { "workload",
+            { { "timeout_s", 60 }, { "poll_interval_ms", 50 }, { "warmup_requests", 1 },
+                { "steps", { { { "kind", "closed" }, { "concurrency", 2 }, { "requests", 6 } } } } } },
     };
     const QString path = dir.filePath(name + ".json");
     QFile file(path);
@@ -135,6 +160,38 @@ private slots:
         QCOMPARE(refused.count(), 1);
         page.cancel();
         QVERIFY(finished.wait(90000));
+    }
+
+    void aRunThatEndsShowsInTheLibraryAndOpensInRunDetail()
+    {
+        const QString db = m_dir.filePath("ends.db");
+        const QString config = writeShortConfig(m_dir, "ends");
+        MainWindow window;
+        window.livePage()->setCliProgram(binDir() + "/t2ibench-cli");
+        QSignalSpy finished(window.livePage(), &LivePage::launchFinished);
+        QVERIFY(window.livePage()->start(config, {}, {}, std::nullopt, db)); // makes the library
+        QVERIFY(finished.wait(90000));
+        QCOMPARE(finished.takeFirst().at(0).toInt(), 0);
+
+        window.openDatabase(db);
+        QTRY_COMPARE_WITH_TIMEOUT(window.library()->model()->rowCount(), 1, 30000);
+        QSignalSpy listed(window.library(), &RunLibrary::listed);
+        QVERIFY(window.livePage()->start(config, {}, {}, std::nullopt, db));
+        QVERIFY(finished.wait(90000));
+        QCOMPARE(finished.takeFirst().at(0).toInt(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(listed.count() > 0, 30000); // the run's end reloaded the library
+        QTRY_COMPARE_WITH_TIMEOUT(window.library()->model()->rowCount(), 2, 30000);
+
+        // "Open in Run Detail" opens the run that just ended.
+        const QString runId = window.livePage()->model()->snapshot(0).runId;
+        QPushButton* open = nullptr;
+        for (QPushButton* button : window.livePage()->findChildren<QPushButton*>())
+            if (button->text() == QStringLiteral("Open in Run Detail"))
+                open = button;
+        QVERIFY(open && open->isEnabled());
+        open->click();
+        QTRY_COMPARE(window.currentPage(), MainWindow::RunView);
+        QCOMPARE(window.detailPage()->runId(), runId);
     }
 
     void closingTheWindowDuringALaunchCancelsItAndWaitsForIt()
