@@ -151,6 +151,12 @@ LivePage::LivePage(QWidget* parent)
 
 LivePage::~LivePage() = default;
 
+void LivePage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    refreshShown();
+}
+
 bool LivePage::start(const QString& configPath, const QStringList& providers, const QStringList& variants,
     std::optional<double> budgetUsd, const QString& dbPath)
 {
@@ -256,6 +262,10 @@ void LivePage::refreshShown()
             p.committedUsd >= 0 ? tr("%1 committed · no budget").arg(style::usd(p.committedUsd)) : tr("no budget"));
     }
     m_openRun->setEnabled(s.ended() && !s.runId.isEmpty());
+    // The charts are the costly part of an update: a page nobody sees skips them, and catches up
+    // when it is shown (showEvent).
+    if (!isVisible())
+        return;
     m_latencyChart->setData({ s.p50Series, s.p95Series }, s.coldMarks);
     m_throughputChart->setData({ s.throughputSeries });
     m_workersChart->setData({ s.workersSeries, s.queueSeries, s.inFlightSeries });

@@ -52,6 +52,9 @@ signals:
     void openRunRequested(const QString& runId);
     void errorOccurred(const QString& message);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void showRun(int index);
     void refreshPlan();
