@@ -79,7 +79,7 @@ private slots:
         std::string runId;
         std::size_t requests = 0, ok = 0;
         std::set<std::int64_t> seqs;
-        int progress = 0, ends = 0;
+        int progress = 0, ends = 0, workers = 0;
         bool started = false;
         for (const json& event : events) {
             const std::string kind = event["event"];
@@ -103,6 +103,11 @@ private slots:
                 for (const char* key : { "elapsed_ms", "eta_ms", "sent", "done", "ok", "errors", "in_flight", "phase",
                          "committed_usd", "budget_usd" })
                     QVERIFY2(event.contains(key), key);
+            } else if (kind == "workers") {
+                ++workers;
+                for (const char* key :
+                    { "index", "t_ms", "ready", "running", "idle", "initializing", "in_queue", "in_progress" })
+                    QVERIFY2(event.contains(key), key);
             } else if (kind == "run_end") {
                 ++ends;
                 QCOMPARE(event["run_id"].get<std::string>(), runId);
@@ -110,6 +115,7 @@ private slots:
             }
         }
         QVERIFY(progress >= 1);
+        QVERIFY(workers >= 1); // the health sample taken as the run starts
         QCOMPARE(ends, 1);
 
         auto store = t2i::Store::open(db.toStdString());
