@@ -31,6 +31,11 @@ struct Args {
     std::string p95Ms; // --p95-ms X
     std::string dedicated; // --dedicated REF|USD_PER_HOUR: the dedicated instance compared against
     std::string budgetUsd; // run: --budget-usd X, the most each run may spend (overrides budget_usd)
+    // run: the live stream and the filters (clievents.cpp)
+    bool events = false; // --events: JSON lines on stdout instead of the progress line
+    bool cancelOnStdinClose = false; // --cancel-on-stdin-close: a parent that goes away cancels the run
+    std::string providers; // --providers ID,...: only these providers of the configuration
+    std::string variants; // --variants ID,...
 };
 
 std::string defaultDatabasePath(); // $XDG_DATA_HOME/t2ibench/library.db

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "clicommands.h"
+#include "clievents.h"
 
 #include "engine/benchmarkrunner.h"
 #include "keyringresolver.h"
@@ -157,6 +158,10 @@ int runCommand(const Args& args)
         }
         loaded.config->budgetUsd = *budget;
     }
+    if (const std::string unknown = filterRuns(*loaded.config, args.providers, args.variants); !unknown.empty()) {
+        std::cerr << "t2ibench-cli: " << unknown << "; nothing was run or written\n";
+        return BadUsage;
+    }
     BenchmarkRunner runner(*loaded.config, args.db, makeAdapter);
     runner.setSecretResolver(keyringSecretResolver()); // api_key_keyring, read in preflight()
     if (const auto problems = runner.preflight(); !problems.empty()) {
@@ -174,21 +179,38 @@ int runCommand(const Args& args)
         return Failure;
     }
     initHttpGlobally(); // before any thread starts (libcurl's rule)
-    ProgressPrinter printer(args.json);
+    ProgressPrinter printer(args.json || args.events);
     std::vector<RunOutcome> outcomes;
     bool cancelled = false;
+    std::unique_ptr<EventStream> events;
     {
         SignalWatcher watcher(runner);
-        outcomes = runner.runAll([&printer](const RunnerProgress& p) { printer(p); });
-        cancelled = watcher.cancelled();
+        // Both after the watcher: their threads inherit its blocked signals.
+        std::optional<StdinWatcher> stdinWatcher;
+        if (args.cancelOnStdinClose)
+            stdinWatcher.emplace(runner);
+        if (args.events) {
+            events = std::make_unique<EventStream>(stdout);
+            events->plan(runner.plannedRuns(), loaded.config->budgetUsd);
+            runner.setObserver(events->observer());
+        }
+        outcomes = runner.runAll([&](const RunnerProgress& p) { events ? events->progress(p) : printer(p); });
+        cancelled = watcher.cancelled() || (stdinWatcher && stdinWatcher->cancelled());
     }
     printer.finish();
+    const auto exitCode = [&](int code) {
+        if (events)
+            events->done(code); // the stream's last line
+        return code;
+    };
 
     // A run its budget stopped ended as asked: it counts as done, like a completed one.
     bool allCompleted = !outcomes.empty();
     for (const RunOutcome& outcome : outcomes)
         allCompleted = allCompleted && (outcome.status == RunStatus::Completed || outcome.status == RunStatus::Stopped);
-    if (args.json) {
+    if (events) {
+        // stdout carries the events only; run_end has said what each run became.
+    } else if (args.json) {
         nlohmann::json ids = nlohmann::json::array();
         for (const RunOutcome& outcome : outcomes)
             ids.push_back(outcome.runId);
@@ -207,10 +229,10 @@ int runCommand(const Args& args)
                 std::cerr << "t2ibench-cli: " << outcome.runId << ": threshold " << thresholdText(verdict) << '\n';
             }
     if (cancelled)
-        return Cancelled;
+        return exitCode(Cancelled);
     if (!allCompleted)
-        return Failure;
-    return breached ? ThresholdsBreached : Success;
+        return exitCode(Failure);
+    return exitCode(breached ? ThresholdsBreached : Success);
 }
 
 } // namespace t2i::cli

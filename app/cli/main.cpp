@@ -11,8 +11,11 @@ constexpr const char* kUsage = R"(usage: t2ibench-cli COMMAND [options]
 
 commands:
   run CONFIG [--db FILE] [--json] [--budget-usd X]
-                                           run every provider x variant of a configuration
-                                           (--budget-usd: the most each run may spend)
+      [--providers ID,...] [--variants ID,...] [--events] [--cancel-on-stdin-close]
+                                           run every provider x variant of a configuration, or
+                                           only the listed providers / variants; --budget-usd: the
+                                           most each run may spend; --events: JSON lines on stdout
+                                           as the run goes (docs/cli.md)
   runs [--db FILE] [--json]                list the runs in the library
   show RUN [--db FILE] [--json]            one run's summary (RUN: an id or a unique prefix)
   compare RUN RUN... [--db FILE] [--json]  runs side by side, with the significance of differences
@@ -60,6 +63,16 @@ int main(int argc, char** argv)
             return Success;
         } else if (arg == "--json") {
             args.json = true;
+        } else if (arg == "--events") {
+            args.events = true;
+        } else if (arg == "--cancel-on-stdin-close") {
+            args.cancelOnStdinClose = true;
+        } else if (arg == "--providers") {
+            if (!value(args.providers))
+                return usageError("--providers needs a comma list of provider ids");
+        } else if (arg == "--variants") {
+            if (!value(args.variants))
+                return usageError("--variants needs a comma list of variant ids");
         } else if (arg == "--db") {
             if (!value(args.db))
                 return usageError("--db needs a file");

@@ -273,6 +273,16 @@ void BenchmarkRunner::cancel()
         m_engine->cancel();
 }
 
+std::vector<PlannedRun> BenchmarkRunner::plannedRuns() const
+{
+    std::vector<PlannedRun> plan;
+    for (const ProviderConfig& provider : m_config.providers)
+        for (const VariantConfig& variant : m_config.variants)
+            plan.push_back(
+                { plan.size(), m_config.name + "/" + provider.id + "/" + variant.id, provider.id, variant.id });
+    return plan;
+}
+
 std::vector<RunOutcome> BenchmarkRunner::runAll(const std::function<void(const RunnerProgress&)>& progress)
 {
     std::vector<RunOutcome> outcomes;
@@ -292,7 +302,7 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     auto store = Store::open(m_dbPath);
     RunInfo run;
     run.id = newRunId();
-    run.name = m_config.name + "/" + provider.id + "/" + variant.id;
+    run.name = m_config.name + "/" + provider.id + "/" + variant.id; // as plannedRuns() names it
     run.providerId = provider.id;
     run.providerType = provider.type;
     run.variantId = variant.id;
@@ -302,6 +312,8 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     run.created = isoNowUtc();
     run.status = RunStatus::Running;
     store->createRun(run);
+    if (m_observer.runStarted)
+        m_observer.runStarted(index, run.id, run.name);
 
     RunOutcome outcome { run.id, run.name, RunStatus::Failed, {}, {} };
     auto finish = [&](RunStatus status, std::string message, double durationMs) {
@@ -312,6 +324,8 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
         store->updateRun(run);
         outcome.status = status;
         outcome.message = std::move(message);
+        if (m_observer.runEnded)
+            m_observer.runEnded(index, outcome);
         return outcome;
     };
 
@@ -441,15 +455,22 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     EngineCallbacks callbacks;
     // The request whose image came first from a server this run launched paid its cold start.
     std::optional<RequestRecord> firstImage;
-    callbacks.record = [&writer, &apiKey, &context, &firstImage, launched = server != nullptr](RequestRecord record) {
-        record.errorMessage = redact(redact(std::move(record.errorMessage), apiKey), context.secrets);
-        if (launched && record.ok && !firstImage) {
-            record.cold = ColdLabel::Cold;
-            firstImage = record;
-        }
-        writer.push(std::move(record));
+    callbacks.record
+        = [this, index, &writer, &apiKey, &context, &firstImage, launched = server != nullptr](RequestRecord record) {
+              record.errorMessage = redact(redact(std::move(record.errorMessage), apiKey), context.secrets);
+              if (launched && record.ok && !firstImage) {
+                  record.cold = ColdLabel::Cold;
+                  firstImage = record;
+              }
+              if (m_observer.record)
+                  m_observer.record(index, record);
+              writer.push(std::move(record));
+          };
+    callbacks.workerSample = [this, index, &writer](const WorkerSample& sample) {
+        if (m_observer.workerSample)
+            m_observer.workerSample(index, sample);
+        writer.push(sample);
     };
-    callbacks.workerSample = [&writer](const WorkerSample& sample) { writer.push(sample); };
     callbacks.progress = [&](const EngineProgress& engineProgress) {
         if (progress)
             progress(RunnerProgress { index, count, run.name, engineProgress });

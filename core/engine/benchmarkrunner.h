@@ -41,6 +41,24 @@ struct RunOutcome {
     std::vector<ThresholdVerdict> thresholds;
 };
 
+// One run runAll() will make, in order: a provider x variant pair of the configuration.
+struct PlannedRun {
+    std::size_t index = 0;
+    std::string name; // "<config name>/<provider id>/<variant id>", as the library names the run
+    std::string providerId;
+    std::string variantId;
+};
+
+// What a watcher of the runs hears as they happen (the CLI's --events stream). Every call comes
+// on the thread that runs the engine, in the middle of its loop: a handler must be cheap (append
+// to a buffer and return), never block on I/O. Any member may be empty.
+struct RunnerObserver {
+    std::function<void(std::size_t index, const std::string& runId, const std::string& name)> runStarted;
+    std::function<void(std::size_t index, const RunOutcome& outcome)> runEnded; // after the run is stored
+    std::function<void(std::size_t index, const RequestRecord& record)> record; // as stored (redacted)
+    std::function<void(std::size_t index, const WorkerSample& sample)> workerSample;
+};
+
 // Runs every provider x variant pair of a configuration, one run after another: each gets its
 // run in the library, its records written by a writer thread, and, for an emulated provider,
 // its own built-in platform started on a free loopback port and stopped afterwards.
@@ -53,6 +71,8 @@ public:
     // missing emulator or launch command): the caller treats them like configuration errors
     // (nothing is written). Keys read from the keyring here are kept in memory for the runs.
     std::vector<std::string> preflight() const;
+    std::vector<PlannedRun> plannedRuns() const; // what runAll() runs, in its order
+    void setObserver(RunnerObserver observer) { m_observer = std::move(observer); } // before runAll()
     std::vector<RunOutcome> runAll(const std::function<void(const RunnerProgress&)>& progress);
     void cancel(); // any thread: stops the current run (cancelling its jobs) and skips the rest
 
@@ -67,6 +87,7 @@ private:
     mutable std::map<std::string, std::string> m_keyringKeys; // provider id -> key, memory only
     std::string m_dbPath;
     AdapterFactory m_factory;
+    RunnerObserver m_observer;
     std::atomic<bool> m_cancelled { false };
     std::mutex m_engineMutex;
     RunEngine* m_engine = nullptr; // the engine running now, for cancel()

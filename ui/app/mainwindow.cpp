@@ -10,6 +10,8 @@
 #include "library/librarypage.h"
 #include "library/runlibrary.h"
 #include "library/runstablemodel.h"
+#include "run/livepage.h"
+#include "run/runprocess.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -21,10 +23,12 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 
 namespace t2i::ui {
 namespace {
@@ -44,6 +48,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_libraryPage(new LibraryPage(m_library, this))
     , m_comparePage(new ComparePage(this))
     , m_detailPage(new RunDetailPage(this))
+    , m_livePage(new LivePage(this))
     , m_dbLabel(new QLabel(this))
     , m_message(new QLabel(this))
     , m_progress(new QProgressBar(this))
@@ -53,11 +58,14 @@ MainWindow::MainWindow(QWidget* parent)
     m_sidebar->addPage(lineIcon(IconKind::Library, ink), tr("Runs"), tr("The runs library (Ctrl+1)"));
     m_sidebar->addPage(lineIcon(IconKind::Compare, ink), tr("Compare"), tr("Runs side by side (Ctrl+2)"));
     m_sidebar->addPage(lineIcon(IconKind::RunDetail, ink), tr("Run"), tr("One run in detail (Ctrl+3)"));
+    m_sidebar->addPage(lineIcon(IconKind::Live, ink), tr("Live"), tr("The launch running now (Ctrl+4)"));
     m_pages->addWidget(m_libraryPage);
     m_pages->addWidget(m_comparePage);
     m_pages->addWidget(m_detailPage);
+    m_pages->addWidget(m_livePage);
     m_sidebar->setPageEnabled(CompareView, false);
     m_sidebar->setPageEnabled(RunView, false);
+    m_sidebar->setPageEnabled(LiveView, false);
     m_sidebar->setCurrentRow(LibraryView);
     connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
 
@@ -97,6 +105,18 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_comparePage->view(), &ComparisonView::progressChanged, m_progress, &QProgressBar::setValue);
     connect(m_detailPage, &RunDetailPage::errorOccurred, this, &MainWindow::showError);
     connect(m_detailPage, &RunDetailPage::loadingChanged, this, [this](bool busy) { setBusy(m_detailPage, busy); });
+    connect(m_livePage, &LivePage::started, this, [this] {
+        m_sidebar->setPageEnabled(LiveView, true);
+        showPage(LiveView);
+    });
+    // A stored run shows in the library as soon as it ends (its records are in the library already).
+    connect(m_livePage, &LivePage::runFinished, m_library, &RunLibrary::reload);
+    connect(m_livePage, &LivePage::openRunRequested, this, &MainWindow::openRun);
+    connect(m_livePage, &LivePage::errorOccurred, this, &MainWindow::showError);
+    connect(m_livePage, &LivePage::launchFinished, this, [this] {
+        if (m_closeWhenLaunchEnds)
+            close();
+    });
 
     buildMenus();
     buildStatusBar();
@@ -128,8 +148,8 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    const std::pair<Page, QString> pages[]
-        = { { LibraryView, tr("&Runs") }, { CompareView, tr("&Compare") }, { RunView, tr("R&un") } };
+    const std::pair<Page, QString> pages[] = { { LibraryView, tr("&Runs") }, { CompareView, tr("&Compare") },
+        { RunView, tr("R&un") }, { LiveView, tr("&Live") } };
     for (const auto& [page, label] : pages) {
         QAction* action = view->addAction(label, this, [this, page = page] { showPage(page); });
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(int(Qt::Key_1) + int(page))));
@@ -183,8 +203,38 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_livePage->isRunning() && !confirmCloseWhileRunning()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     event->accept();
+}
+
+bool MainWindow::confirmCloseWhileRunning()
+{
+    if (!m_closeWhenLaunchEnds) {
+        QMessageBox ask(QMessageBox::Question, tr("A run is in progress"),
+            tr("A launch is still running. Cancel it and quit? In-flight jobs are cancelled on the platform and "
+               "everything collected so far is kept."),
+            QMessageBox::NoButton, this);
+        QPushButton* quit = ask.addButton(tr("Cancel the Run and Quit"), QMessageBox::DestructiveRole);
+        ask.addButton(tr("Keep Running"), QMessageBox::RejectRole);
+        ask.setDefaultButton(quit);
+        ask.exec();
+        if (ask.clickedButton() != static_cast<QAbstractButton*>(quit))
+            return false;
+        m_closeWhenLaunchEnds = true;
+        m_livePage->cancel();
+        m_message->setText(tr("Cancelling the run; the window closes when it has stopped…"));
+        // The close waits for the child without blocking this thread; a child that does not
+        // stop in time is killed (its committed records stay; the run is marked interrupted).
+        QTimer::singleShot(m_closeWaitMs, this, [this] {
+            if (m_livePage->isRunning())
+                m_livePage->process()->kill();
+        });
+    }
+    return false; // launchFinished closes the window
 }
 
 void MainWindow::openDatabase(const QString& dbPath)

@@ -13,6 +13,7 @@ namespace t2i::ui {
 
 class ComparePage;
 class LibraryPage;
+class LivePage;
 class RunDetailPage;
 class RunLibrary;
 class Sidebar;
@@ -22,7 +23,7 @@ class Sidebar;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Page { LibraryView, CompareView, RunView };
+    enum Page { LibraryView, CompareView, RunView, LiveView };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -38,6 +39,9 @@ public:
     LibraryPage* libraryPage() const { return m_libraryPage; }
     ComparePage* comparePage() const { return m_comparePage; }
     RunDetailPage* detailPage() const { return m_detailPage; }
+    LivePage* livePage() const { return m_livePage; }
+    // How long closing the window waits for a cancelled launch to stop before it kills it.
+    void setCloseWait(int ms) { m_closeWaitMs = ms; }
 
     // $XDG_DATA_HOME/t2ibench/library.db, the CLI's default.
     static QString defaultDatabasePath();
@@ -54,6 +58,7 @@ private:
     void showError(const QString& message);
     void setBusy(const QObject* source, bool busy);
     void runPending();
+    bool confirmCloseWhileRunning(); // false: the close waits (or was called off)
 
     RunLibrary* m_library;
     Sidebar* m_sidebar;
@@ -61,12 +66,15 @@ private:
     LibraryPage* m_libraryPage;
     ComparePage* m_comparePage;
     RunDetailPage* m_detailPage;
+    LivePage* m_livePage;
     QLabel* m_dbLabel;
     QLabel* m_message;
     QProgressBar* m_progress;
     QStringList m_pendingCompare;
     QString m_pendingOpen;
     QSet<const QObject*> m_busy; // what is loading now: the library, the comparison
+    bool m_closeWhenLaunchEnds = false; // the user chose "Cancel the run and quit"
+    int m_closeWaitMs = 30000;
 };
 
 } // namespace t2i::ui

@@ -32,6 +32,8 @@ QByteArray shapes(IconKind kind)
         return "<path d='M3.5 12.5V4h8.5l9 9-8.5 8.5z'/><circle cx='8' cy='8.5' r='1.3'/>";
     case IconKind::Export:
         return "<path d='M12 15V3.5M7.5 8 12 3.5 16.5 8M5 13.5V20h14v-6.5'/>";
+    case IconKind::Live: // a pulse: a run as it happens
+        return "<path d='M2.5 12.5h4l2.5-6 4 12 3-8.5 1.5 2.5h4'/>";
     }
     return {};
 }
