@@ -29,6 +29,7 @@ struct Args {
     std::string shape; // --shape steady|diurnal|bursty
     std::string p95Ms; // --p95-ms X
     std::string dedicated; // --dedicated REF|USD_PER_HOUR: the dedicated instance compared against
+    std::string provider; // check: --provider ID
 };
 
 std::string defaultDatabasePath(); // $XDG_DATA_HOME/t2ibench/library.db
@@ -45,5 +46,6 @@ int compareCommand(const Args& args);
 int exportCommand(const Args& args);
 int costCommand(const Args& args); // clicost.cpp
 int reportCommand(const Args& args); // clireport.cpp: needs Qt (offscreen)
+int checkCommand(const Args& args); // clicheck.cpp: one request to one provider
 
 } // namespace t2i::cli
