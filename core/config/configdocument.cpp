@@ -25,8 +25,8 @@ ConfigDocument ConfigDocument::newDocument(const json& workload)
                 ? workload
                 : json { { "steps",
                     json::array({ { { "kind", "closed" }, { "concurrency", 1 }, { "requests", 5 } } }) } } } };
-    // A new document has nothing on disk: unsaved until its first save.
-    doc.m_saved = json();
+    // Nothing to lose yet: a new document becomes dirty with its first edit.
+    doc.m_saved = doc.m_document;
     return doc;
 }
 

@@ -19,7 +19,8 @@ namespace t2i {
 class ConfigDocument {
 public:
     // A new document: version 1, no provider, one SDXL variant, the default prompt set and the
-    // given workload (a template's object; empty: a one-step quick check).
+    // given workload (a template's object; empty: a one-step quick check). Not dirty: there is
+    // nothing to lose until it is edited.
     static ConfigDocument newDocument(const nlohmann::json& workload = {});
 
     // Replaces the document with the parsed text and marks it saved. False, with *error naming

@@ -17,7 +17,7 @@ class TestConfigDocument : public QObject {
 private slots:
     void everyShippedConfigRoundTripsEqual_data();
     void everyShippedConfigRoundTripsEqual();
-    void aNewDocumentIsUnsavedAndValidOnceItHasAProvider();
+    void aNewDocumentIsCleanAndValidOnceItHasAProvider();
     void editsChangeOnlyTheKeyTheyNameAndMakeTheDocumentDirty();
     void unknownAndExtensionKeysSurviveEdits();
     void addedAndDuplicatedEntriesGetFreeIds();
@@ -53,12 +53,13 @@ void TestConfigDocument::everyShippedConfigRoundTripsEqual()
     QCOMPARE(again.text(), doc.text());
 }
 
-void TestConfigDocument::aNewDocumentIsUnsavedAndValidOnceItHasAProvider()
+void TestConfigDocument::aNewDocumentIsCleanAndValidOnceItHasAProvider()
 {
     ConfigDocument doc = ConfigDocument::newDocument();
-    QVERIFY(doc.isDirty());
+    QVERIFY(!doc.isDirty()); // nothing to lose yet
     QVERIFY(!doc.validate("new.json").empty()); // no provider yet
     const int p = doc.addProvider("emulated");
+    QVERIFY(doc.isDirty());
     doc.setProviderValue(p, "profile", "steady");
     const auto errors = doc.validate("new.json");
     QVERIFY2(errors.empty(), errors.empty() ? "" : errors.front().format().c_str());

@@ -10,6 +10,9 @@
 #include "library/librarypage.h"
 #include "library/runlibrary.h"
 #include "library/runstablemodel.h"
+#include "registry/registry.h"
+#include "setup/launchpage.h"
+#include "setup/setuppage.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -44,6 +47,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_libraryPage(new LibraryPage(m_library, this))
     , m_comparePage(new ComparePage(this))
     , m_detailPage(new RunDetailPage(this))
+    , m_setupPage(new SetupPage(providerCatalog(), this))
+    , m_launchPage(new LaunchPage(this))
     , m_dbLabel(new QLabel(this))
     , m_message(new QLabel(this))
     , m_progress(new QProgressBar(this))
@@ -55,7 +60,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_sidebar->addPage(lineIcon(IconKind::RunDetail, ink), tr("Run"), tr("One run in detail (Ctrl+3)"));
     m_pages->addWidget(m_libraryPage);
     m_pages->addWidget(m_comparePage);
+    m_sidebar->addPage(lineIcon(IconKind::Notes, ink), tr("Setup"),
+        tr("Providers, variants, prompts and workload of a configuration (Ctrl+4)"));
+    m_sidebar->addPage(
+        lineIcon(IconKind::Refresh, ink), tr("Launch"), tr("What a run will take, and launching it (Ctrl+5)"));
     m_pages->addWidget(m_detailPage);
+    m_pages->addWidget(m_setupPage);
+    m_pages->addWidget(m_launchPage);
     m_sidebar->setPageEnabled(CompareView, false);
     m_sidebar->setPageEnabled(RunView, false);
     m_sidebar->setCurrentRow(LibraryView);
@@ -97,6 +108,14 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_comparePage->view(), &ComparisonView::progressChanged, m_progress, &QProgressBar::setValue);
     connect(m_detailPage, &RunDetailPage::errorOccurred, this, &MainWindow::showError);
     connect(m_detailPage, &RunDetailPage::loadingChanged, this, [this](bool busy) { setBusy(m_detailPage, busy); });
+    connect(m_setupPage, &SetupPage::documentChanged, this, [this] {
+        m_launchPage->setConfiguration(
+            m_setupPage->document().document(), m_setupPage->filePath(), !m_setupPage->isDirty());
+    });
+    connect(m_setupPage, &SetupPage::errorOccurred, this, &MainWindow::showError);
+    connect(m_setupPage, &SetupPage::message, m_message, &QLabel::setText);
+    m_launchPage->setConfiguration(
+        m_setupPage->document().document(), m_setupPage->filePath(), !m_setupPage->isDirty());
 
     buildMenus();
     buildStatusBar();
@@ -120,6 +139,10 @@ void MainWindow::buildMenus()
     QAction* exportReport = file->addAction(tr("&Export Report…"), m_comparePage, &ComparePage::exportReport);
     exportReport->setShortcut(Qt::CTRL | Qt::Key_E);
     exportReport->setEnabled(false);
+    file->addSeparator();
+    for (QAction* action : { m_setupPage->newAction(), m_setupPage->openAction(), m_setupPage->saveAction(),
+             m_setupPage->saveAsAction(), m_setupPage->importAction(), m_setupPage->exportAction() })
+        file->addAction(action);
     connect(m_pages, &QStackedWidget::currentChanged, exportReport, [this, exportReport](int page) {
         exportReport->setEnabled(page == CompareView && !m_comparePage->runIds().isEmpty());
     });
@@ -128,8 +151,8 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    const std::pair<Page, QString> pages[]
-        = { { LibraryView, tr("&Runs") }, { CompareView, tr("&Compare") }, { RunView, tr("R&un") } };
+    const std::pair<Page, QString> pages[] = { { LibraryView, tr("&Runs") }, { CompareView, tr("&Compare") },
+        { RunView, tr("R&un") }, { SetupView, tr("&Setup") }, { LaunchView, tr("&Launch") } };
     for (const auto& [page, label] : pages) {
         QAction* action = view->addAction(label, this, [this, page = page] { showPage(page); });
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(int(Qt::Key_1) + int(page))));
@@ -183,6 +206,11 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    // Unsaved changes to a configuration ask before being lost.
+    if (!m_setupPage->confirmDiscard()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     event->accept();
 }

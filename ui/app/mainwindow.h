@@ -13,7 +13,10 @@ namespace t2i::ui {
 
 class ComparePage;
 class LibraryPage;
+class LaunchPage;
 class RunDetailPage;
+class SetupPage;
+struct LaunchRequest;
 class RunLibrary;
 class Sidebar;
 
@@ -22,7 +25,7 @@ class Sidebar;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Page { LibraryView, CompareView, RunView };
+    enum Page { LibraryView, CompareView, RunView, SetupView, LaunchView };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -38,6 +41,8 @@ public:
     LibraryPage* libraryPage() const { return m_libraryPage; }
     ComparePage* comparePage() const { return m_comparePage; }
     RunDetailPage* detailPage() const { return m_detailPage; }
+    SetupPage* setupPage() const { return m_setupPage; }
+    LaunchPage* launchPage() const { return m_launchPage; }
 
     // $XDG_DATA_HOME/t2ibench/library.db, the CLI's default.
     static QString defaultDatabasePath();
@@ -61,6 +66,8 @@ private:
     LibraryPage* m_libraryPage;
     ComparePage* m_comparePage;
     RunDetailPage* m_detailPage;
+    SetupPage* m_setupPage;
+    LaunchPage* m_launchPage;
     QLabel* m_dbLabel;
     QLabel* m_message;
     QProgressBar* m_progress;
