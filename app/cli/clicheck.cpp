@@ -99,7 +99,7 @@ int checkCommand(const Args& args)
         std::cerr << "t2ibench-cli: check takes one CONFIG file and --provider ID\n";
         return BadUsage;
     }
-    const ConfigResult loaded = loadConfig(args.positional.front(), knownProviderTypes());
+    const ConfigResult loaded = loadConfig(args.positional.front(), providerCatalog());
     if (!loaded.config) {
         for (const ConfigError& error : loaded.errors)
             std::cerr << error.format() << '\n';

@@ -120,7 +120,7 @@ int runCommand(const Args& args)
         std::cerr << "t2ibench-cli: run takes one CONFIG file\n";
         return BadUsage;
     }
-    const ConfigResult loaded = loadConfig(args.positional.front(), knownProviderTypes());
+    const ConfigResult loaded = loadConfig(args.positional.front(), providerCatalog());
     if (!loaded.config) {
         for (const ConfigError& error : loaded.errors)
             std::cerr << error.format() << '\n';

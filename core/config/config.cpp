@@ -142,8 +142,7 @@ std::string parseErrorText(const json::parse_error& e)
     return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 
-ConfigResult parseAndValidate(
-    const std::string& text, const std::string& fileLabel, const std::vector<std::string>& supportedTypes)
+ConfigResult parseAndValidate(const std::string& text, const std::string& fileLabel, const ProviderCatalog& catalog)
 {
     DuplicateKeyFinder finder;
     json document;
@@ -172,7 +171,7 @@ ConfigResult parseAndValidate(
                 + std::to_string(kMaxDepth) });
         return result;
     }
-    ConfigResult result = validateConfig(document, fileLabel, supportedTypes);
+    ConfigResult result = validateConfig(document, fileLabel, catalog);
     const auto duplicates = finder.duplicates();
     std::vector<ConfigError> errors;
     for (const auto& [path, message] : duplicates)
@@ -194,22 +193,16 @@ ConfigResult internalError(const std::string& file, const std::exception& e)
 
 } // namespace
 
-ConfigResult parseConfig(
-    const std::string& text, const std::string& fileLabel, const std::vector<std::string>& supportedTypes)
+ConfigResult parseConfig(const std::string& text, const std::string& fileLabel, const ProviderCatalog& catalog)
 {
     try {
-        return parseAndValidate(text, fileLabel, supportedTypes);
+        return parseAndValidate(text, fileLabel, catalog);
     } catch (const std::exception& e) {
         return internalError(fileLabel, e);
     }
 }
 
-ConfigResult parseConfig(const std::string& text, const std::string& fileLabel)
-{
-    return parseConfig(text, fileLabel, {});
-}
-
-ConfigResult loadConfig(const std::string& path, const std::vector<std::string>& supportedTypes)
+ConfigResult loadConfig(const std::string& path, const ProviderCatalog& catalog)
 {
     try {
         ConfigResult result;
@@ -239,7 +232,7 @@ ConfigResult loadConfig(const std::string& path, const std::vector<std::string>&
                 { path, "", "cannot read the configuration: " + std::string(std::strerror(readErrno)) });
             return result;
         }
-        result = parseAndValidate(text, path, supportedTypes);
+        result = parseAndValidate(text, path, catalog);
         // Only a file has a folder for prompts.file, so the prompts are checked here, not in parseConfig.
         if (result.config) {
             std::string error;
@@ -253,11 +246,6 @@ ConfigResult loadConfig(const std::string& path, const std::vector<std::string>&
     } catch (const std::exception& e) {
         return internalError(path, e);
     }
-}
-
-ConfigResult loadConfig(const std::string& path)
-{
-    return loadConfig(path, {});
 }
 
 std::string configDir(const RunConfig& config)

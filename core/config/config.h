@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "config/providerdescriptor.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -104,21 +106,14 @@ struct ConfigResult {
     std::vector<ConfigError> errors; // every problem found, not just the first
 };
 
-// Every provider type the spec names, in the spec's order (emulated, runpod, replicate, ...).
-const std::vector<std::string>& specProviderTypes();
-
-// Reads and validates a configuration file. Never throws on bad input.
-ConfigResult loadConfig(const std::string& path);
-ConfigResult parseConfig(const std::string& text, const std::string& fileLabel);
-// As above, but a provider whose type is not in supportedTypes is refused ("... is not supported
-// by this build yet (supported: ...)"). An empty list accepts every type of the spec. loadConfig
-// also checks that the prompt set or file can be read.
-ConfigResult loadConfig(const std::string& path, const std::vector<std::string>& supportedTypes);
-ConfigResult parseConfig(
-    const std::string& text, const std::string& fileLabel, const std::vector<std::string>& supportedTypes);
+// Reads and validates a configuration file. Never throws on bad input. Each provider's type is
+// looked up in the catalog (the registry's providerCatalog(): core names no provider type); a
+// type outside it is refused, naming the catalog's types. loadConfig also checks that the prompt
+// set or file can be read.
+ConfigResult loadConfig(const std::string& path, const ProviderCatalog& catalog);
+ConfigResult parseConfig(const std::string& text, const std::string& fileLabel, const ProviderCatalog& catalog);
 // Validates an already parsed document; file only labels the errors and names the default run name.
-ConfigResult validateConfig(
-    const nlohmann::json& document, const std::string& file, const std::vector<std::string>& supportedTypes = {});
+ConfigResult validateConfig(const nlohmann::json& document, const std::string& file, const ProviderCatalog& catalog);
 
 // JSON of a step, a variant, ... as stored with each run (keys as in the spec): what toJson
 // writes, parseConfig reads back to the same values.

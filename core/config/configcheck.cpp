@@ -261,6 +261,12 @@ std::optional<std::string> Checker::string(
 std::optional<std::string> Checker::choice(
     const json& obj, const std::string& path, std::string_view key, std::initializer_list<std::string_view> choices)
 {
+    return choice(obj, path, key, std::vector<std::string>(choices.begin(), choices.end()));
+}
+
+std::optional<std::string> Checker::choice(
+    const json& obj, const std::string& path, std::string_view key, const std::vector<std::string>& choices)
+{
     const auto it = obj.find(key);
     if (it == obj.end())
         return std::nullopt;
@@ -269,8 +275,7 @@ std::optional<std::string> Checker::choice(
         if (std::find(choices.begin(), choices.end(), v) != choices.end())
             return v;
     }
-    const std::vector<std::string> names(choices.begin(), choices.end());
-    error(child(path, key), "must be one of " + joinQuoted(names, " or ") + " (got " + describe(*it) + ")");
+    error(child(path, key), "must be one of " + joinQuoted(choices, " or ") + " (got " + describe(*it) + ")");
     return std::nullopt;
 }
 

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Internal to core/config: the error collector the validators share, and the sections they
-// validate. Not part of the public interface (config.h is).
+// The error collector the validators share, and the sections they validate. core/config's
+// validators use it, and so do the provider types' validate hooks (providers/<type>/
+// <type>descriptor.cpp, with the shared checks of config/providerrules.h). Programs validate a
+// configuration through config.h, not through this.
 
 #include "config/config.h"
+#include "config/providerdescriptor.h"
 
 #include <nlohmann/json.hpp>
 
@@ -68,6 +71,8 @@ public:
         std::string_view message = "must be a non-empty string");
     std::optional<std::string> choice(const json& obj, const std::string& path, std::string_view key,
         std::initializer_list<std::string_view> choices);
+    std::optional<std::string> choice(
+        const json& obj, const std::string& path, std::string_view key, const std::vector<std::string>& choices);
     std::optional<std::string> envName(const json& obj, const std::string& path, std::string_view key);
     std::optional<std::string> url(const json& obj, const std::string& path, std::string_view key);
     // An object (returned) or an error.
@@ -81,8 +86,8 @@ private:
 };
 
 // Sections of the document, each validated on its own; they return what they could read.
-std::vector<ProviderConfig> validateProviders(
-    Checker& check, const json& document, const std::vector<std::string>& supportedTypes);
+// Each provider's type is looked up in the catalog: its descriptor says which keys it takes.
+std::vector<ProviderConfig> validateProviders(Checker& check, const json& document, const ProviderCatalog& catalog);
 std::vector<VariantConfig> validateVariants(Checker& check, const json& document);
 PromptConfig validatePrompts(Checker& check, const json& document);
 WorkloadConfig validateWorkload(Checker& check, const json& document);

@@ -206,9 +206,9 @@ std::vector<std::string> ConfigDocument::importFrom(const json& other)
     return renamed;
 }
 
-std::vector<ConfigError> ConfigDocument::validate(const std::string& file) const
+std::vector<ConfigError> ConfigDocument::validate(const std::string& file, const ProviderCatalog& catalog) const
 {
-    return validateConfig(m_document, file).errors;
+    return validateConfig(m_document, file, catalog).errors;
 }
 
 std::vector<WorkloadTemplate> workloadTemplates()

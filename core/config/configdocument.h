@@ -59,8 +59,9 @@ public:
     // already taken renamed as addProvider would name it. Returns what was renamed ("old -> new").
     std::vector<std::string> importFrom(const nlohmann::json& other);
 
-    // Every error validateConfig finds, labelled with file (paths as the CLI prints them).
-    std::vector<ConfigError> validate(const std::string& file) const;
+    // Every error validateConfig finds against the catalog (the registry's providerCatalog()),
+    // labelled with file (paths as the CLI prints them).
+    std::vector<ConfigError> validate(const std::string& file, const ProviderCatalog& catalog) const;
 
     // The id of a list entry the document does not hold yet: base, else base-2, base-3, ...
     std::string freeId(const std::string& list, const std::string& base) const;

@@ -133,16 +133,7 @@ PromptConfig validatePrompts(Checker& check, const json& document)
 
 } // namespace configcheck
 
-const std::vector<std::string>& specProviderTypes()
-{
-    static const std::vector<std::string> types
-        = { "emulated", "runpod", "replicate", "fal", "modal", "sagemaker", "hf_endpoint", "baseten", "openai",
-              "openai_compatible", "together", "stability", "comfyui", "a1111", "sdcpp", "http" };
-    return types;
-}
-
-ConfigResult validateConfig(
-    const nlohmann::json& document, const std::string& file, const std::vector<std::string>& supportedTypes)
+ConfigResult validateConfig(const nlohmann::json& document, const std::string& file, const ProviderCatalog& catalog)
 {
     Checker check(file);
     ConfigResult result;
@@ -180,7 +171,7 @@ ConfigResult validateConfig(
         }
     }
 
-    config.providers = validateProviders(check, document, supportedTypes);
+    config.providers = validateProviders(check, document, catalog);
     for (ProviderConfig& provider : config.providers)
         provider.configDir = configDir(config);
     config.variants = validateVariants(check, document);

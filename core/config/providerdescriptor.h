@@ -34,16 +34,25 @@ enum class SettingKind {
 };
 
 struct SettingSpec {
-    std::string key;
+    std::string key = {};
     SettingKind kind = SettingKind::String;
     bool required = false;
-    nlohmann::json defaultValue; // null: none written (the adapter's own default applies)
-    std::vector<std::string> allowed; // Choice
-    std::optional<double> min, max; // Integer, Number
-    std::string help; // one line, shown beside the field and in docs/providers.md
+    nlohmann::json defaultValue = nullptr; // null: none written (the adapter's own default applies)
+    std::vector<std::string> allowed = {}; // Choice
+    std::optional<double> min = std::nullopt, max = std::nullopt; // Integer, Number
+    std::string help = {}; // one line, shown beside the field and in docs/providers.md
     // Names where a secret is kept (an environment variable or a keyring entry): the setup page
     // offers the keyring for it. A config never holds a secret's value.
     bool secret = false;
+    // How the validator words a wrong value of this key (Integer, Number, String, Path, Boolean,
+    // List); empty: the kind's usual words. Kept per key so that moving a rule here from a
+    // hand-written check did not change what users read.
+    std::string message = {};
+    bool minExclusive = false; // Number: min itself is refused ("must be a positive number")
+    // The value's rule depends on other keys or is more than its kind (emulated's mode follows its
+    // protocol; http's url may be a path): the type's validate hook checks it, the generic check
+    // of its kind does not. `required` is still checked generically.
+    bool checkedByHook = false;
 };
 
 struct ProviderDescriptor {
@@ -57,6 +66,9 @@ struct ProviderDescriptor {
     // The platform's documented limits, as a config's rate_limits object (null: none known).
     nlohmann::json defaultRateLimits;
     std::string billingUnit; // what its price counts: "second", "image", "megapixel", "hour", "none"
+    // Common keys this type cannot do without (openai_compatible's base_url: a compatible server
+    // has no default address), each with the hint a missing one is reported with (its help).
+    std::vector<SettingSpec> requiredCommon;
 };
 
 // The keys every provider takes (id, type, base_url, api_key_env, timeout_s, pricing, ...).

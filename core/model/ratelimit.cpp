@@ -28,4 +28,15 @@ RateLimits mergeRateLimits(const RateLimits& defaults, const nlohmann::json& con
     return limits;
 }
 
+nlohmann::json rateLimitsJson(const RateLimits& limits)
+{
+    if (limits.empty())
+        return nullptr;
+    nlohmann::json out = nlohmann::json::object();
+    for (const RateLimit& limit : limits)
+        out[limit.operation] = { { "requests", limit.requests }, { "window_s", limit.windowMs / 1000.0 },
+            { "concurrent", limit.concurrent } };
+    return out;
+}
+
 } // namespace t2i

@@ -26,5 +26,8 @@ using RateLimits = std::vector<RateLimit>;
 // The limits a run uses: the provider type's defaults, with the config's `rate_limits` laid over
 // them operation by operation (a validated object, or false for none at all; null: defaults).
 RateLimits mergeRateLimits(const RateLimits& defaults, const nlohmann::json& configured);
+// The same limits written as a config's `rate_limits` object (what mergeRateLimits reads back):
+// how a provider type's descriptor states its platform's defaults without a second copy.
+nlohmann::json rateLimitsJson(const RateLimits& limits);
 
 } // namespace t2i

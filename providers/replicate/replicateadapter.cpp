@@ -123,7 +123,7 @@ std::vector<std::string> ReplicateAdapter::operations() const
     return { "create", "other" };
 }
 
-RateLimits ReplicateAdapter::defaultRateLimits() const
+RateLimits ReplicateAdapter::platformRateLimits()
 {
     return { { "create", 600, 60000, 0 }, { "other", 3000, 60000, 0 } };
 }

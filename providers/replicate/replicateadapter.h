@@ -30,7 +30,9 @@ public:
     HttpRequest submit(JobState& job) override;
     Action onResponse(JobState& job, const HttpResponse& response) override;
     std::optional<HttpRequest> cancel(const JobState& job) const override;
-    RateLimits defaultRateLimits() const override;
+    RateLimits defaultRateLimits() const override { return platformRateLimits(); }
+    // The platform's documented limits, also stated by the type's descriptor.
+    static RateLimits platformRateLimits();
     std::vector<std::string> operations() const override;
 
     // The JSON body of a create request (exposed for tests and the docs' examples).

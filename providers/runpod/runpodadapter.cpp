@@ -119,7 +119,7 @@ std::vector<std::string> RunPodAdapter::operations() const
     return { "run", "runsync", "status", "stream", "cancel", "health" };
 }
 
-RateLimits RunPodAdapter::defaultRateLimits() const
+RateLimits RunPodAdapter::platformRateLimits()
 {
     return { { "runsync", 2000, 10000, 400 }, { "run", 1000, 10000, 200 }, { "status", 2000, 10000, 0 },
         { "stream", 2000, 10000, 0 }, { "cancel", 100, 10000, 0 } };

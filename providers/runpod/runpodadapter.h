@@ -40,7 +40,9 @@ public:
     std::optional<HttpRequest> cancel(const JobState& job) const override;
     std::optional<HttpRequest> healthRequest() const override;
     std::optional<WorkerSample> parseHealth(const HttpResponse& response) const override;
-    RateLimits defaultRateLimits() const override;
+    RateLimits defaultRateLimits() const override { return platformRateLimits(); }
+    // The platform's documented limits, also stated by the type's descriptor.
+    static RateLimits platformRateLimits();
     std::vector<std::string> operations() const override;
 
 private:

@@ -1,2 +1,3 @@
 target_sources(t2i_providers PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/togetherdescriptor.cpp
     ${CMAKE_CURRENT_LIST_DIR}/togetheradapter.cpp)

@@ -4,6 +4,7 @@
 // Shared by the config test suites: the spec's example document and small helpers.
 
 #include "config/config.h"
+#include "registry/registry.h"
 
 #include <QByteArray>
 #include <QFile>

@@ -39,7 +39,7 @@ private slots:
     void duplicateKeysAreRefused();
     void unreadableFile_data();
     void unreadableFile();
-    void unsupportedTypeNamesWhatIsSupported();
+    void typeOutsideTheCatalogIsRefused();
     void validateConfigTakesAParsedDocument();
     void errorFormat();
     void stepKindNames();
@@ -55,7 +55,7 @@ private slots:
 
 void TestConfig::specExampleParses()
 {
-    const ConfigResult result = parseConfig(test::specExample(), "spec.json");
+    const ConfigResult result = parseConfig(test::specExample(), "spec.json", providerCatalog());
     QVERIFY2(result.config, test::describeErrors(result).constData());
     const RunConfig& c = *result.config;
     QCOMPARE(c.version, 1);
@@ -97,7 +97,7 @@ void TestConfig::defaultsApply()
 {
     const char* text = R"({"version":1,"providers":[{"id":"e","type":"emulated","profile":"steady"}],
         "variants":[{"id":"v","model":"m"}],"workload":{"steps":[{"kind":"cold_probe","idle_s":1}]}})";
-    const ConfigResult result = parseConfig(text, "defaults.json");
+    const ConfigResult result = parseConfig(text, "defaults.json", providerCatalog());
     QVERIFY2(result.config, test::describeErrors(result).constData());
     const RunConfig& c = *result.config;
     QCOMPARE(c.variants[0], VariantConfig({ "v", "m" }));
@@ -113,7 +113,7 @@ void TestConfig::nameDefaultsToFileStem()
 {
     json doc = test::specDocument();
     doc.erase("name");
-    const ConfigResult result = parseConfig(doc.dump(), "/some/where/nightly-sweep.json");
+    const ConfigResult result = parseConfig(doc.dump(), "/some/where/nightly-sweep.json", providerCatalog());
     QVERIFY2(result.config, test::describeErrors(result).constData());
     QCOMPARE(result.config->name, std::string("nightly-sweep"));
 }
@@ -127,7 +127,7 @@ void TestConfig::everyErrorIsReported()
     doc["prompts"]["order"] = "random";
     doc["workload"]["steps"][2]["rate"] = -4;
     doc["workload"]["steps"][4]["to"] = 0;
-    const ConfigResult result = parseConfig(doc.dump(), "many.json");
+    const ConfigResult result = parseConfig(doc.dump(), "many.json", providerCatalog());
     QVERIFY(!result.config);
     QVERIFY2(result.errors.size() == 6, test::describeErrors(result).constData());
     for (const char* path : { "version", "providers[1].id", "variants[0].width", "prompts.order",
@@ -156,7 +156,7 @@ void TestConfig::syntaxErrorGivesLineAndColumn()
 {
     QFETCH(QString, text);
     QFETCH(QString, where);
-    const ConfigResult result = parseConfig(text.toStdString(), "broken.json");
+    const ConfigResult result = parseConfig(text.toStdString(), "broken.json", providerCatalog());
     QVERIFY(!result.config);
     QCOMPARE(result.errors.size(), std::size_t(1));
     const QString formatted = QString::fromStdString(result.errors[0].format());
@@ -166,7 +166,7 @@ void TestConfig::syntaxErrorGivesLineAndColumn()
 
 void TestConfig::notAnObjectIsRefused()
 {
-    const ConfigResult result = parseConfig("[1, 2]", "list.json");
+    const ConfigResult result = parseConfig("[1, 2]", "list.json", providerCatalog());
     QVERIFY(!result.config);
     QCOMPARE(result.errors.size(), std::size_t(1));
     QVERIFY(QString::fromStdString(result.errors[0].message).contains("must be a JSON object"));
@@ -177,7 +177,7 @@ void TestConfig::duplicateKeysAreRefused()
     std::string text = test::specExample();
     text.replace(text.find("\"mode\": \"run\""), 13, "\"mode\": \"run\", \"mode\": \"runsync\"");
     text.replace(text.find("\"version\": 1"), 12, "\"version\": 1, \"version\": 1");
-    const ConfigResult result = parseConfig(text, "dup.json");
+    const ConfigResult result = parseConfig(text, "dup.json", providerCatalog());
     QVERIFY(!result.config);
     QVERIFY2(result.errors.size() == 2, test::describeErrors(result).constData());
     QVERIFY(errorAt(result, "version"));
@@ -212,37 +212,38 @@ void TestConfig::unreadableFile()
         QVERIFY(QFile::setPermissions(path, QFileDevice::WriteOwner));
         expected = "Permission denied";
     }
-    const ConfigResult result = loadConfig(path.toStdString());
+    const ConfigResult result = loadConfig(path.toStdString(), providerCatalog());
     QVERIFY(!result.config);
     QCOMPARE(result.errors.size(), std::size_t(1));
     QCOMPARE(QString::fromStdString(result.errors[0].file), path);
     QVERIFY2(QString::fromStdString(result.errors[0].format()).contains(expected), result.errors[0].format().c_str());
 }
 
-void TestConfig::unsupportedTypeNamesWhatIsSupported()
+void TestConfig::typeOutsideTheCatalogIsRefused()
 {
     json doc = test::specDocument();
     doc["providers"][1] = { { "id", "flux" }, { "type", "fal" }, { "app", "fal-ai/flux/dev" } };
-    const std::vector<std::string> supported = { "emulated", "runpod" };
-    const ConfigResult refused = parseConfig(doc.dump(), "fal.json", supported);
+    // A program that knows fewer types gives a smaller catalog: the others are unknown to it.
+    const ProviderCatalog few = { findProviderDescriptor("emulated"), findProviderDescriptor("runpod") };
+    const ConfigResult refused = parseConfig(doc.dump(), "fal.json", few);
     QVERIFY(!refused.config);
     QCOMPARE(refused.errors.size(), std::size_t(1));
     QCOMPARE(refused.errors[0].format(),
-        std::string(
-            "fal.json: providers[1].type: \"fal\" is not supported by this build yet (supported: emulated, runpod)"));
-    // Without a list every type of the spec is accepted.
-    QVERIFY(parseConfig(doc.dump(), "fal.json").config);
-    // A type this build has still passes with the list.
-    QVERIFY(parseConfig(test::specExample(), "spec.json", supported).config);
+        std::string("fal.json: providers[1].type: unknown type \"fal\" (known: \"emulated\", \"runpod\")"));
+    // The registry's catalog holds every type of this build.
+    QVERIFY(parseConfig(doc.dump(), "fal.json", providerCatalog()).config);
+    // A type the smaller catalog has still passes.
+    QVERIFY(parseConfig(test::specExample(), "spec.json", few).config);
 }
 
 void TestConfig::validateConfigTakesAParsedDocument()
 {
-    const ConfigResult result = validateConfig(test::specDocument(), "doc.json", { "emulated" });
+    const ProviderCatalog emulatedOnly = { findProviderDescriptor("emulated") };
+    const ConfigResult result = validateConfig(test::specDocument(), "doc.json", emulatedOnly);
     QVERIFY(!result.config);
     QCOMPARE(result.errors.size(), std::size_t(1));
     QCOMPARE(result.errors[0].path, std::string("providers[1].type"));
-    QVERIFY(validateConfig(test::specDocument(), "doc.json").config);
+    QVERIFY(validateConfig(test::specDocument(), "doc.json", providerCatalog()).config);
 }
 
 void TestConfig::errorFormat()
@@ -287,10 +288,10 @@ void TestConfig::roundTrip()
     QFETCH(QString, value);
     json doc = test::specDocument();
     doc[json::json_pointer(pointer.toStdString())] = json::parse(value.toStdString());
-    const ConfigResult first = parseConfig(doc.dump(), "first.json");
+    const ConfigResult first = parseConfig(doc.dump(), "first.json", providerCatalog());
     QVERIFY2(first.config, test::describeErrors(first).constData());
     const json written = toJson(*first.config);
-    const ConfigResult second = parseConfig(written.dump(2), "first.json");
+    const ConfigResult second = parseConfig(written.dump(2), "first.json", providerCatalog());
     QVERIFY2(second.config, (written.dump(2) + test::describeErrors(second).toStdString()).c_str());
     const RunConfig& a = *first.config;
     const RunConfig& b = *second.config;
@@ -309,7 +310,7 @@ void TestConfig::roundTrip()
     pieces["variants"] = json::array({ toJson(a.variants[0]) });
     pieces["prompts"] = toJson(a.prompts);
     pieces["workload"] = toJson(a.workload);
-    QVERIFY(parseConfig(pieces.dump(), "pieces.json").config);
+    QVERIFY(parseConfig(pieces.dump(), "pieces.json", providerCatalog()).config);
 }
 
 void TestConfig::examplesParse_data()
@@ -326,14 +327,15 @@ void TestConfig::examplesParse_data()
 void TestConfig::examplesParse()
 {
     QFETCH(QString, file);
-    const ConfigResult result = loadConfig(file.toStdString());
+    const ConfigResult result = loadConfig(file.toStdString(), providerCatalog());
     QVERIFY2(result.config, test::describeErrors(result).constData());
     QCOMPARE(result.config->name, QFileInfo(file).completeBaseName().toStdString());
 }
 
 void TestConfig::quickstartHasWhatTheReadmePromises()
 {
-    const ConfigResult result = loadConfig(T2I_SOURCE_DIR "/examples/quickstart.json", { "emulated" });
+    const ConfigResult result
+        = loadConfig(T2I_SOURCE_DIR "/examples/quickstart.json", { findProviderDescriptor("emulated") });
     QVERIFY2(result.config, test::describeErrors(result).constData());
     const RunConfig& c = *result.config;
     QCOMPARE(c.providers.size(), std::size_t(3));
@@ -360,7 +362,7 @@ void TestConfig::promptFileIsCheckedOnLoad()
     QVERIFY(test::writeFile(path, doc.dump(2)));
 
     // Relative to the config's folder, not to the working directory.
-    ConfigResult result = loadConfig(path.toStdString());
+    ConfigResult result = loadConfig(path.toStdString(), providerCatalog());
     QVERIFY(!result.config);
     QCOMPARE(result.errors.size(), std::size_t(1));
     QCOMPARE(result.errors[0].path, std::string("prompts.file"));
@@ -368,7 +370,7 @@ void TestConfig::promptFileIsCheckedOnLoad()
         QString::fromStdString(result.errors[0].message).contains("No such file"), result.errors[0].format().c_str());
 
     QVERIFY(test::writeFile(dir.filePath("configs/prompts/mine.txt"), "a red cube\n"));
-    result = loadConfig(path.toStdString());
+    result = loadConfig(path.toStdString(), providerCatalog());
     QVERIFY2(result.config, test::describeErrors(result).constData());
     QCOMPARE(configDir(*result.config), dir.filePath("configs").toStdString());
 }
@@ -420,7 +422,7 @@ void TestConfig::caFileIsReadRelativeToTheConfig()
     const QString path = base + "/configs/run.json";
     QVERIFY(test::writeFile(path, doc.dump(2)));
 
-    const ConfigResult result = loadConfig(path.toStdString());
+    const ConfigResult result = loadConfig(path.toStdString(), providerCatalog());
     if (error.isEmpty()) {
         QVERIFY2(result.config, test::describeErrors(result).constData());
         return;

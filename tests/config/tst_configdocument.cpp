@@ -6,6 +6,7 @@
 #include "jsoncompare.h"
 
 #include "config/configdocument.h"
+#include "registry/registry.h"
 
 #include <QTest>
 
@@ -57,11 +58,11 @@ void TestConfigDocument::aNewDocumentIsCleanAndValidOnceItHasAProvider()
 {
     ConfigDocument doc = ConfigDocument::newDocument();
     QVERIFY(!doc.isDirty()); // nothing to lose yet
-    QVERIFY(!doc.validate("new.json").empty()); // no provider yet
+    QVERIFY(!doc.validate("new.json", providerCatalog()).empty()); // no provider yet
     const int p = doc.addProvider("emulated");
     QVERIFY(doc.isDirty());
     doc.setProviderValue(p, "profile", "steady");
-    const auto errors = doc.validate("new.json");
+    const auto errors = doc.validate("new.json", providerCatalog());
     QVERIFY2(errors.empty(), errors.empty() ? "" : errors.front().format().c_str());
     doc.markSaved();
     QVERIFY(!doc.isDirty());
@@ -159,8 +160,8 @@ void TestConfigDocument::validationGivesTheCliErrorsAtTheirPaths()
         "workload": {"steps": [{"kind": "closed", "concurrency": 1, "requests": 1}]}})";
     ConfigDocument doc;
     QVERIFY(doc.setText(text, nullptr));
-    const auto errors = doc.validate("s.json");
-    const auto cli = parseConfig(text, "s.json").errors;
+    const auto errors = doc.validate("s.json", providerCatalog());
+    const auto cli = parseConfig(text, "s.json", providerCatalog()).errors;
     QCOMPARE(errors.size(), cli.size());
     for (std::size_t i = 0; i < errors.size(); ++i)
         QCOMPARE(errors[i].format(), cli[i].format());
@@ -213,7 +214,7 @@ void TestConfigDocument::everyWorkloadTemplateIsAValidWorkload()
     for (const auto& t : templates) {
         ConfigDocument doc = ConfigDocument::newDocument(t.workload);
         doc.setProviderValue(doc.addProvider("emulated"), "profile", "steady");
-        const auto errors = doc.validate(t.name + ".json");
+        const auto errors = doc.validate(t.name + ".json", providerCatalog());
         QVERIFY2(errors.empty(), errors.empty() ? "" : errors.front().format().c_str());
         QVERIFY2(t.workload.contains("_comment"), "each template says what it is for");
     }

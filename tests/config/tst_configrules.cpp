@@ -334,7 +334,7 @@ void TestConfigRules::refused()
     QFETCH(QString, message);
     QFETCH(int, count);
 
-    const ConfigResult result = parseConfig(mutated(pointer, value).dump(2), "rules.json");
+    const ConfigResult result = parseConfig(mutated(pointer, value).dump(2), "rules.json", providerCatalog());
     QVERIFY2(!result.config, "a config with an error must not be returned");
     QVERIFY2(int(result.errors.size()) == count, test::describeErrors(result).constData());
     const auto it = std::find_if(
@@ -401,7 +401,7 @@ void TestConfigRules::accepted()
 {
     QFETCH(QString, pointer);
     QFETCH(QString, value);
-    const ConfigResult result = parseConfig(mutated(pointer, value).dump(2), "accepted.json");
+    const ConfigResult result = parseConfig(mutated(pointer, value).dump(2), "accepted.json", providerCatalog());
     QVERIFY2(result.config && result.errors.empty(), test::describeErrors(result).constData());
 }
 

@@ -274,7 +274,7 @@ private slots:
             for (const json& p : e.document["providers"])
                 shown.insert(p["type"].get<std::string>());
         QStringList missing;
-        for (const std::string& type : specProviderTypes())
+        for (const std::string& type : knownProviderTypes())
             if (!shown.count(type))
                 missing << QString::fromStdString(type);
         QVERIFY2(missing.isEmpty(), qPrintable("docs/providers.md has no example for: " + missing.join(", ")));
@@ -362,7 +362,8 @@ private slots:
     void exampleIsAValidConfiguration()
     {
         QFETCH(QString, document);
-        const ConfigResult result = validateConfig(json::parse(document.toStdString()), "example.json");
+        const ConfigResult result
+            = validateConfig(json::parse(document.toStdString()), "example.json", providerCatalog());
         std::string all;
         for (const ConfigError& e : result.errors)
             all += e.format() + "\n";

@@ -36,7 +36,7 @@ RunConfig keyringConfig(const QString& dir)
             { { "timeout_s", 5 },
                 { "steps", { { { "kind", "closed" }, { "concurrency", 1 }, { "requests", 1 } } } } } },
     };
-    const ConfigResult parsed = parseConfig(config.dump(), (dir + "/keyring.json").toStdString(), knownProviderTypes());
+    const ConfigResult parsed = parseConfig(config.dump(), (dir + "/keyring.json").toStdString(), providerCatalog());
     if (!parsed.config)
         qFatal("%s", parsed.errors.front().format().c_str());
     return *parsed.config;

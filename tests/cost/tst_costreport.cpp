@@ -4,6 +4,7 @@
 // docs/cli.md, and a run with no price saying why.
 #include "config/config.h"
 #include "costfixtures.h"
+#include "registry/registry.h"
 #include "report/runreport.h"
 #include "store/store.h"
 
@@ -159,7 +160,7 @@ void TestCostReport::pricingKeysAreValidated()
                 { "pricing", json::parse(pricing.toStdString()) } } } },
         { "variants", { { { "id", "v" }, { "model", "sdxl" } } } },
         { "workload", { { "steps", { { { "kind", "closed" }, { "concurrency", 1 }, { "requests", 1 } } } } } } };
-    const ConfigResult result = validateConfig(document, "c.json");
+    const ConfigResult result = validateConfig(document, "c.json", providerCatalog());
     std::string all;
     for (const ConfigError& e : result.errors)
         all += e.format() + "\n";

@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "cost/launchestimate.h"
 #include "cost/pricingcatalog.h"
+#include "registry/registry.h"
 
 #include <QTest>
 
@@ -19,7 +20,7 @@ WorkloadConfig workloadOf(const char* stepsJson, int warmup = 0)
         { "providers", json::array({ { { "id", "p" }, { "type", "emulated" }, { "profile", "steady" } } }) },
         { "variants", json::array({ { { "id", "v" }, { "model", "m" } } }) },
         { "workload", { { "warmup_requests", warmup }, { "steps", json::parse(stepsJson) } } } };
-    const ConfigResult result = validateConfig(doc, "t.json");
+    const ConfigResult result = validateConfig(doc, "t.json", providerCatalog());
     if (!result.config)
         qFatal("bad test workload: %s", result.errors.front().format().c_str());
     return result.config->workload;

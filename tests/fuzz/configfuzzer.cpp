@@ -89,7 +89,7 @@ std::string checkConfig(const std::string& text)
 {
     t2i::ConfigResult result;
     try {
-        result = t2i::parseConfig(text, "fuzz.json", t2i::knownProviderTypes());
+        result = t2i::parseConfig(text, "fuzz.json", t2i::providerCatalog());
     } catch (const std::exception& e) {
         return std::string("parseConfig threw: ") + e.what();
     }
@@ -111,7 +111,7 @@ std::string checkConfig(const std::string& text)
     } catch (const std::exception& e) {
         return std::string("toJson of a valid configuration threw: ") + e.what();
     }
-    const t2i::ConfigResult reread = t2i::parseConfig(again, "again.json", t2i::knownProviderTypes());
+    const t2i::ConfigResult reread = t2i::parseConfig(again, "again.json", t2i::providerCatalog());
     if (!reread.config)
         return "toJson's text is refused: "
             + (reread.errors.empty() ? std::string("?") : excerpt(reread.errors.front().format()));

@@ -87,7 +87,7 @@ struct RunResult {
 RunResult runConfig(const json& config, const QString& db, std::chrono::milliseconds cancelAfter = {})
 {
     RunResult result;
-    const t2i::ConfigResult parsed = t2i::parseConfig(config.dump(), "launch.json", t2i::knownProviderTypes());
+    const t2i::ConfigResult parsed = t2i::parseConfig(config.dump(), "launch.json", t2i::providerCatalog());
     if (!parsed.config) {
         result.outcome.message = "config refused: " + parsed.errors.front().format();
         return result;

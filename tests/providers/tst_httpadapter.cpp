@@ -68,7 +68,7 @@ std::vector<std::string> validationErrors(const std::string& providerJson)
     json document = t2i::test::specDocument();
     document["providers"] = json::array({ json::parse(providerJson) });
     std::vector<std::string> out;
-    for (const ConfigError& e : validateConfig(document, "t.json").errors)
+    for (const ConfigError& e : validateConfig(document, "t.json", providerCatalog()).errors)
         out.push_back(e.format());
     return out;
 }
@@ -142,7 +142,7 @@ private slots:
 
     void thePlaceholderListMatchesTheValidator()
     {
-        // core/config keeps its own copy of the names (core cannot see providers/): each must be accepted there.
+        // The validator derives its names from this list: each must be accepted where job ids are.
         for (const std::string& name : httpPlaceholderNames()) {
             json provider = json::parse(kPlaceholderProbeProvider);
             provider["poll"]["url"] = "https://x.example/j/{{" + name + "}}";

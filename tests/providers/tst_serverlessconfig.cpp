@@ -2,6 +2,7 @@
 // The config validator on the modal, hf_endpoint and baseten keys: the documented examples are
 // accepted, and each mistake is refused with an error naming the key and saying what was wrong.
 #include "config/config.h"
+#include "registry/registry.h"
 
 #include <QtTest>
 #include <nlohmann/json.hpp>
@@ -28,7 +29,7 @@ json with(json base, const json& extra)
 
 std::string errorsOf(const json& provider)
 {
-    const ConfigResult result = validateConfig(documentWith(provider), "test.json");
+    const ConfigResult result = validateConfig(documentWith(provider), "test.json", providerCatalog());
     std::string out;
     for (const ConfigError& e : result.errors)
         out += e.path + ": " + e.message + "\n";

@@ -307,7 +307,7 @@ private slots:
         json document = t2i::test::specDocument();
         document["providers"] = json::array({ json::parse(row.first) });
         std::string all;
-        for (const ConfigError& e : validateConfig(document, "t.json").errors)
+        for (const ConfigError& e : validateConfig(document, "t.json", providerCatalog()).errors)
             all += e.format() + "\n";
         if (row.second.empty())
             QVERIFY2(all.empty(), all.c_str());

@@ -190,7 +190,7 @@ void TestSetupPage::aProviderOfEachTypeIsCreatedRefusedABadValueAndSaved()
     enter(baseUrl, "ftp://example.test");
     waitValidated(page);
     const auto expected
-        = errorsExactlyAt(validateConfig(page.document().document(), "untitled.json").errors, "providers[0].base_url");
+        = errorsExactlyAt(validateConfig(page.document().document(), "untitled.json", providerCatalog()).errors, "providers[0].base_url");
     QCOMPARE(expected.size(), std::size_t(1));
     QCOMPARE(baseUrl->errorText(), QString::fromStdString(expected.front().message));
     QVERIFY(!page.problemList()->findItems(QStringLiteral("providers[0].base_url"), Qt::MatchStartsWith).isEmpty());
@@ -204,7 +204,7 @@ void TestSetupPage::aProviderOfEachTypeIsCreatedRefusedABadValueAndSaved()
     QString error;
     QVERIFY2(page.saveAs(path, &error), qPrintable(error));
     QVERIFY(!page.isDirty());
-    const ConfigResult loaded = loadConfig(path.toStdString());
+    const ConfigResult loaded = loadConfig(path.toStdString(), providerCatalog());
     QVERIFY2(loaded.errors.empty(), qPrintable(errorLines(loaded.errors)));
     QCOMPARE(loaded.config->providers.front().type, type.toStdString());
 }

@@ -3,6 +3,7 @@
 
 #include "config/config.h"
 #include "cost/pricingcatalog.h"
+#include "registry/registry.h"
 #include "util/resources.h"
 
 #include <algorithm>
@@ -74,8 +75,15 @@ bool chosen(const std::vector<std::string>& ids, const std::string& id)
 LaunchEstimate estimateLaunch(const json& document, const std::string& configPath,
     const std::vector<std::string>& providerIds, const std::vector<std::string>& variantIds)
 {
+    return estimateLaunch(document, configPath, providerIds, variantIds, providerCatalog());
+}
+
+LaunchEstimate estimateLaunch(const json& document, const std::string& configPath,
+    const std::vector<std::string>& providerIds, const std::vector<std::string>& variantIds,
+    const ProviderCatalog& providers)
+{
     LaunchEstimate out;
-    const ConfigResult result = validateConfig(document, configPath.empty() ? "untitled.json" : configPath);
+    const ConfigResult result = validateConfig(document, configPath.empty() ? "untitled.json" : configPath, providers);
     if (!result.config) {
         out.error = result.errors.empty() ? "the configuration is not valid" : result.errors.front().format();
         return out;

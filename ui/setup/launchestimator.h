@@ -21,5 +21,9 @@ struct LaunchEstimate {
 };
 LaunchEstimate estimateLaunch(const nlohmann::json& document, const std::string& configPath,
     const std::vector<std::string>& providerIds, const std::vector<std::string>& variantIds);
+// The same against a given provider catalog (the registry's by default).
+LaunchEstimate estimateLaunch(const nlohmann::json& document, const std::string& configPath,
+    const std::vector<std::string>& providerIds, const std::vector<std::string>& variantIds,
+    const ProviderCatalog& catalog);
 
 } // namespace t2i::ui

@@ -216,7 +216,8 @@ void LaunchPage::startEstimate()
     }
     // The worker gets copies: the page may change while it reads the catalog and profiles.
     m_watcher.setFuture(QtConcurrent::run(
-        estimateLaunch, m_document, m_path.toStdString(), toStd(checkedProviders()), toStd(checkedVariants())));
+        [document = m_document, path = m_path.toStdString(), providers = toStd(checkedProviders()),
+            variants = toStd(checkedVariants())] { return estimateLaunch(document, path, providers, variants); }));
 }
 
 void LaunchPage::showEstimate()

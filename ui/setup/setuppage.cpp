@@ -522,7 +522,7 @@ void SetupPage::validateNow()
     m_debounce->stop();
     // The folder relative paths resolve against: the file's, as the CLI would run it.
     const std::string file = m_path.isEmpty() ? label().toStdString() : m_path.toStdString();
-    m_errors = m_doc.validate(file);
+    m_errors = m_doc.validate(file, m_catalog);
     m_generalForm->showErrors(m_errors);
     if (m_providers->currentRow() >= 0)
         m_providerForm->showErrors(m_errors);

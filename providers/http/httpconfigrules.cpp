@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
-// The own keys of the hosted image APIs (together, stability) and of the generic "http" provider
-// (docs/configuration.md): the templates and JSON pointers that describe any HTTP API, checked
-// before a run so that a typo is an error, not a failed run.
-#include "config/configcheck.h"
+// The generic "http" provider's own rules (docs/configuration.md; docs/providers.md, "http"): the
+// templates and JSON pointers that describe any HTTP API, checked before a run so that a typo is
+// an error, not a failed run. The type's descriptor (httpdescriptor.cpp) runs them as its hook.
+#include "http/httpconfigrules.h"
+
+#include "config/providerrules.h"
+#include "http/httptemplate.h"
 
 #include <algorithm>
 
 namespace t2i::configcheck {
 
-void validateHttpProvider(Checker& check, const json& p, const std::string& path);
-void validateTogetherKeys(Checker& check, const json& p, const std::string& path);
-void validateStabilityKeys(Checker& check, const json& p, const std::string& path);
-
 namespace {
 
-// The placeholders of providers/http/httptemplate.h (httpPlaceholderNames; a test keeps the two
-// lists equal), by where they may appear.
-const std::vector<std::string> kJobPlaceholders
-    = { "prompt", "seed", "width", "height", "steps", "guidance", "images", "model" };
+// The placeholders the adapter fills (httpPlaceholderNames), but the two whose place is
+// restricted: {{api_key}} (never in a body) and {{job_id}} (known only after the submit).
+std::vector<std::string> jobPlaceholders()
+{
+    std::vector<std::string> names = httpPlaceholderNames();
+    std::erase_if(names, [](const std::string& n) { return n == "api_key" || n == "job_id"; });
+    return names;
+}
 
 enum class Place { Body, Url, Header, JobUrl };
 
@@ -52,7 +55,7 @@ std::vector<std::string> placeholders(const std::string& text)
 // Every placeholder of text must be allowed in place; returns the names seen.
 std::vector<std::string> checkPlaceholders(Checker& check, const std::string& text, const std::string& at, Place place)
 {
-    std::vector<std::string> allowed = kJobPlaceholders;
+    std::vector<std::string> allowed = jobPlaceholders();
     if (place != Place::Body)
         allowed.push_back("api_key");
     if (place == Place::JobUrl || place == Place::Header)
@@ -92,17 +95,6 @@ std::string filledWithSamples(const std::string& text)
         at = close + 2;
     }
     return out + text.substr(at);
-}
-
-bool isJsonPointer(const std::string& pointer)
-{
-    try {
-        json::json_pointer parsed(pointer);
-        (void)parsed;
-        return true;
-    } catch (const json::exception&) {
-        return false;
-    }
 }
 
 void checkBodyValue(Checker& check, const json& value, const std::string& at)
@@ -206,11 +198,10 @@ void validateHttpProvider(Checker& check, const json& p, const std::string& path
     std::vector<std::string> keyUses; // every placeholder of the URLs and headers
     const auto use
         = [&](const std::vector<std::string>& names) { keyUses.insert(keyUses.end(), names.begin(), names.end()); };
-    if (check.require(p, path, "url", "the URL the request is sent to (or a path joined to base_url)"))
-        use(checkUrl(check, p, path, "url", Place::Url, hasBaseUrl));
-    check.choice(p, path, "method", { "GET", "POST", "PUT", "PATCH" });
+    // url is required and method a choice: the generic checks of their settings say so.
+    use(checkUrl(check, p, path, "url", Place::Url, hasBaseUrl));
     bool jsonContent = true;
-    if (const json* headers = check.object(p, path, "headers")) {
+    if (const json* headers = objectAt(p, "headers")) {
         for (const auto& [name, value] : headers->items()) {
             const std::string at = child(child(path, "headers"), name);
             if (!value.is_string()) {
@@ -228,7 +219,7 @@ void validateHttpProvider(Checker& check, const json& p, const std::string& path
     if (p.contains("body"))
         checkBody(check, p["body"], child(path, "body"), jsonContent);
 
-    const json* extract = check.object(p, path, "extract");
+    const json* extract = objectAt(p, "extract");
     if (extract) {
         const std::string at = child(path, "extract");
         check.checkKeys(*extract, at, kExtractKeys, "extract");
@@ -254,7 +245,7 @@ void validateHttpProvider(Checker& check, const json& p, const std::string& path
     const auto extracts = [&](const char* key) { return extract && extract->contains(key); };
 
     bool usesJobId = false;
-    if (const json* poll = check.object(p, path, "poll")) {
+    if (const json* poll = objectAt(p, "poll")) {
         const std::string at = child(path, "poll");
         check.checkKeys(
             *poll, at, { "url", "method", "interval_ms", "done_values", "failed_values", "result" }, "poll");
@@ -278,7 +269,7 @@ void validateHttpProvider(Checker& check, const json& p, const std::string& path
             usesJobId = usesJobId || usesName(*result, "url", "job_id");
         }
     }
-    if (const json* cancel = check.object(p, path, "cancel")) {
+    if (const json* cancel = objectAt(p, "cancel")) {
         const std::string at = child(path, "cancel");
         check.checkKeys(*cancel, at, { "url", "method" }, "cancel");
         if (check.require(*cancel, at, "url", "the URL that cancels a job, e.g. \"/jobs/{{job_id}}/cancel\""))
@@ -298,36 +289,6 @@ void validateHttpProvider(Checker& check, const json& p, const std::string& path
         check.error(child(path, "headers"),
             "api_key_env is set but no header or URL uses {{api_key}} (e.g. "
             "\"Authorization\": \"Bearer {{api_key}}\")");
-}
-
-void validateTogetherKeys(Checker& check, const json& p, const std::string& path)
-{
-    check.choice(p, path, "response_format", { "base64", "url" });
-    check.choice(p, path, "output_format", { "jpeg", "png" });
-    if (p.contains("send_guidance") && !p["send_guidance"].is_boolean())
-        check.error(child(path, "send_guidance"), "must be true or false");
-    if (auto pointer
-        = check.string(p, path, "exec_s_pointer", "must be a JSON pointer such as \"/timings/inference\"")) {
-        if (!isJsonPointer(*pointer))
-            check.error(child(path, "exec_s_pointer"),
-                "must be a JSON pointer such as \"/timings/inference\" (got \"" + *pointer + "\")");
-    }
-    if (p.contains("filtered_codes")) {
-        const json& codes = p["filtered_codes"];
-        if (!codes.is_array() || !std::all_of(codes.begin(), codes.end(), [](const json& c) { return c.is_string(); }))
-            check.error(child(path, "filtered_codes"),
-                "must be a list of error codes, e.g. [\"content_policy_violation\"] (got " + describe(codes) + ")");
-    }
-}
-
-void validateStabilityKeys(Checker& check, const json& p, const std::string& path)
-{
-    check.string(p, path, "model", "must name an sd3 model, e.g. \"sd3.5-large\"");
-    if (p.contains("model") && p.value("engine", std::string("core")) != "sd3")
-        check.error(child(path, "model"), "is used by engine \"sd3\" only");
-    check.choice(p, path, "accept", { "image", "json" });
-    check.choice(p, path, "output_format", { "png", "jpeg", "webp" });
-    check.choice(p, path, "aspect_ratio", { "16:9", "1:1", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21" });
 }
 
 } // namespace t2i::configcheck
