@@ -163,8 +163,9 @@ std::optional<CostEstimate> estimateCost(const Price& price, const CostOptions& 
                 + " instance(s) x " + seconds(durationS) + ": billed for the whole run, busy or idle";
         } else {
             const double busyS = requests * latencyMs / 1000.0;
-            out.usd
-                = requests * timeCost(latencyMs, price) + options.keepWarmWorkers * price.perSecondUsd() * durationS;
+            // Busy time as a whole: a worker is billed from boot to idle-out and rounded once, not
+            // each request rounded up to the billing increment.
+            out.usd = (busyS + options.keepWarmWorkers * durationS) * price.perSecondUsd();
             out.how = usd(price.perSecondUsd()) + " per second (" + label + ") x " + seconds(busyS)
                 + " busy; cold starts and idle time until workers scale down are not counted, so the bill will be "
                   "higher";

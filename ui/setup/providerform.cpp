@@ -30,7 +30,17 @@ const ProviderDescriptor* descriptorOf(const ProviderCatalog& catalog, const std
 
 std::vector<SettingSpec> providerSettings(const ProviderCatalog& catalog, const ProviderDescriptor* descriptor)
 {
-    std::vector<SettingSpec> out = commonProviderSettings();
+    // id and type, then the type's own keys (where its required ones are), then the rest of the
+    // keys every provider takes, which most providers leave at their defaults.
+    std::vector<SettingSpec> out;
+    for (const SettingSpec& spec : commonProviderSettings())
+        if (spec.key == "id" || spec.key == "type")
+            out.push_back(spec);
+    if (descriptor)
+        out.insert(out.end(), descriptor->settings.begin(), descriptor->settings.end());
+    for (const SettingSpec& spec : commonProviderSettings())
+        if (spec.key != "id" && spec.key != "type")
+            out.push_back(spec);
     for (SettingSpec& spec : out)
         if (spec.key == "type") {
             spec.allowed.clear();
@@ -45,7 +55,6 @@ std::vector<SettingSpec> providerSettings(const ProviderCatalog& catalog, const 
                     if (!needed.help.empty())
                         spec.help = needed.help;
                 }
-        out.insert(out.end(), descriptor->settings.begin(), descriptor->settings.end());
     }
     return out;
 }

@@ -57,6 +57,7 @@ SetupPage::SetupPage(const ProviderCatalog& catalog, QWidget* parent)
     : QWidget(parent)
     , m_catalog(catalog)
     , m_debounce(new QTimer(this))
+    , m_templateList(t2i::workloadTemplates())
     , m_title(new QLabel(this))
     , m_status(new QLabel(this))
     , m_tabs(new QTabWidget(this))
@@ -231,7 +232,7 @@ QWidget* SetupPage::buildWorkloadTab()
     auto* layout = new QVBoxLayout(tab);
     auto* row = new QHBoxLayout;
     row->addWidget(new QLabel(tr("Template"), tab));
-    for (const WorkloadTemplate& t : workloadTemplates()) {
+    for (const WorkloadTemplate& t : m_templateList) {
         m_templates->addItem(QString::fromStdString(t.name), QString::fromStdString(t.name));
         m_templates->setItemData(m_templates->count() - 1,
             QString::fromStdString(t.workload.value("_comment", std::string())), Qt::ToolTipRole);
@@ -325,7 +326,7 @@ void SetupPage::setUnsavedChangesPrompt(std::function<QMessageBox::StandardButto
 
 void SetupPage::newDocument()
 {
-    const auto templates = workloadTemplates();
+    const auto& templates = m_templateList;
     const auto quick
         = std::find_if(templates.begin(), templates.end(), [](const auto& t) { return t.name == "quick-check"; });
     m_doc = ConfigDocument::newDocument(quick != templates.end() ? quick->workload : json());
@@ -458,7 +459,7 @@ void SetupPage::selectVariant(int index)
 
 void SetupPage::applyWorkloadTemplate(const QString& name)
 {
-    for (const WorkloadTemplate& t : workloadTemplates())
+    for (const WorkloadTemplate& t : m_templateList)
         if (QString::fromStdString(t.name) == name) {
             m_doc.setValue({}, "workload", t.workload);
             m_workloadForm->setValues(t.workload);

@@ -120,6 +120,7 @@ private:
     QTimer* m_debounce;
     std::function<QMessageBox::StandardButton()> m_prompt;
     QString m_cliPath;
+    std::vector<WorkloadTemplate> m_templateList; // read once, when the page is made
 
     QLabel* m_title;
     QLabel* m_status;
