@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/configdocument.h"
 
+#include "config/configcheck.h"
 #include "util/resources.h"
 
 #include <algorithm>
@@ -209,6 +210,13 @@ std::vector<std::string> ConfigDocument::importFrom(const json& other)
 std::vector<ConfigError> ConfigDocument::validate(const std::string& file, const ProviderCatalog& catalog) const
 {
     return validateConfig(m_document, file, catalog).errors;
+}
+
+std::vector<ConfigError> ConfigDocument::secrets(const std::string& file) const
+{
+    configcheck::Checker check(file);
+    configcheck::checkSecrets(check, m_document, "");
+    return check.take();
 }
 
 std::vector<WorkloadTemplate> workloadTemplates()

@@ -63,6 +63,11 @@ public:
     // labelled with file (paths as the CLI prints them).
     std::vector<ConfigError> validate(const std::string& file, const ProviderCatalog& catalog) const;
 
+    // The values that look like a secret written in place of its variable's name (an api_key, a
+    // token, an "Authorization: Bearer ..." header), as the validator reports them. Saving
+    // refuses a document that has any: a configuration never holds a secret.
+    std::vector<ConfigError> secrets(const std::string& file) const;
+
     // The id of a list entry the document does not hold yet: base, else base-2, base-3, ...
     std::string freeId(const std::string& list, const std::string& base) const;
 

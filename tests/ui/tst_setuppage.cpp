@@ -131,6 +131,7 @@ private slots:
     void everyShippedConfigRoundTripsThroughThePage();
     void aKeyStoredInTheKeyringNeverReachesTheFile();
     void withoutAKeyringTheButtonSaysWhy();
+    void aSecretInAHandWrittenFileIsNeverSavedAgain();
     void keysTheFormDoesNotKnowAreShownReadOnlyAndKept();
     void unsavedChangesAskBeforeBeingLost();
     void importMergesProvidersAndVariants();
@@ -189,8 +190,8 @@ void TestSetupPage::aProviderOfEachTypeIsCreatedRefusedABadValueAndSaved()
     QVERIFY(baseUrl);
     enter(baseUrl, "ftp://example.test");
     waitValidated(page);
-    const auto expected
-        = errorsExactlyAt(validateConfig(page.document().document(), "untitled.json", providerCatalog()).errors, "providers[0].base_url");
+    const auto expected = errorsExactlyAt(
+        validateConfig(page.document().document(), "untitled.json", providerCatalog()).errors, "providers[0].base_url");
     QCOMPARE(expected.size(), std::size_t(1));
     QCOMPARE(baseUrl->errorText(), QString::fromStdString(expected.front().message));
     QVERIFY(!page.problemList()->findItems(QStringLiteral("providers[0].base_url"), Qt::MatchStartsWith).isEmpty());
@@ -347,6 +348,34 @@ void TestSetupPage::withoutAKeyringTheButtonSaysWhy()
     QCOMPARE(form->storeKeyButton()->toolTip(), reason);
     QVERIFY(!form->keyField()->isEnabled());
     QCOMPARE(form->keyStatus()->text(), reason);
+}
+
+void TestSetupPage::aSecretInAHandWrittenFileIsNeverSavedAgain()
+{
+    const QString path = m_dir.filePath(QStringLiteral("secret.json"));
+    const QByteArray original = R"({"version": 1, "providers": [{"id": "rp", "type": "runpod", "endpoint_id": "e",
+        "headers_note": "x", "api_key": "sk-t2i-test-secret-0123456789"}],
+        "variants": [{"id": "v", "model": "m"}], "workload": {"steps": [{"kind": "burst", "requests": 2}]}})";
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(original);
+    }
+    SetupPage page(providerCatalog());
+    QString error;
+    QVERIFY2(page.openFile(path, &error), qPrintable(error));
+    QVERIFY(!page.providerForm()->otherKeys()->toPlainText().isEmpty());
+    // The validator names it at its path, and neither Save, Save As nor Export writes it.
+    QVERIFY(!errorsExactlyAt(page.errors(), "providers[0].api_key").empty());
+    QVERIFY(!page.save(&error));
+    QVERIFY2(error.contains(QLatin1String("providers[0].api_key: must not hold a secret")), qPrintable(error));
+    const QString copy = m_dir.filePath(QStringLiteral("secret-copy.json"));
+    QVERIFY(!page.saveAs(copy, &error));
+    QVERIFY(!page.exportTo(copy, &error));
+    QVERIFY(!QFile::exists(copy));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), original); // the file is left as the user wrote it
 }
 
 void TestSetupPage::keysTheFormDoesNotKnowAreShownReadOnlyAndKept()

@@ -12,6 +12,7 @@ target_sources(t2i_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/providerform.cpp
     ${CMAKE_CURRENT_LIST_DIR}/setuppage.h
     ${CMAKE_CURRENT_LIST_DIR}/setuppage.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/setupfiles.cpp
     ${CMAKE_CURRENT_LIST_DIR}/launchestimator.h
     ${CMAKE_CURRENT_LIST_DIR}/launchestimator.cpp
     ${CMAKE_CURRENT_LIST_DIR}/launchpage.h
