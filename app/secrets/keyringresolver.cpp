@@ -177,9 +177,17 @@ void writeKeyringAsync(const KeyringEntry& entry, const std::string& secret, std
     QObject::connect(job, &QKeychain::Job::finished, [entry, done = std::move(done)](QKeychain::Job* finished) {
         if (finished->error() == QKeychain::NoError)
             done({});
-        else
+        else if (finished->error() == QKeychain::NoBackendAvailable)
             done("the keyring entry \"" + entry.text()
-                + "\" could not be written: " + finished->errorString().toStdString());
+                + "\" could not be written: no OS keyring is available (no secret service such as GNOME Keyring "
+                  "or KWallet on the D-Bus session bus: "
+                + finished->errorString().toStdString() + "); name an environment variable in api_key_env instead");
+        else
+            // E.g. "Unknown error" with no session bus at all: said with what to do instead.
+            done("the keyring entry \"" + entry.text()
+                + "\" could not be written: " + finished->errorString().toStdString()
+                + " (without a desktop keyring, as on a headless machine, name an environment variable in "
+                  "api_key_env instead)");
     });
     job->start();
 #else
