@@ -36,6 +36,7 @@ struct Args {
     bool cancelOnStdinClose = false; // --cancel-on-stdin-close: a parent that goes away cancels the run
     std::string providers; // --providers ID,...: only these providers of the configuration
     std::string variants; // --variants ID,...
+    std::string provider; // check: --provider ID
 };
 
 std::string defaultDatabasePath(); // $XDG_DATA_HOME/t2ibench/library.db
@@ -52,5 +53,6 @@ int compareCommand(const Args& args);
 int exportCommand(const Args& args);
 int costCommand(const Args& args); // clicost.cpp
 int reportCommand(const Args& args); // clireport.cpp: needs Qt (offscreen)
+int checkCommand(const Args& args); // clicheck.cpp: one request to one provider
 
 } // namespace t2i::cli

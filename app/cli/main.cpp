@@ -16,6 +16,8 @@ commands:
                                            only the listed providers / variants; --budget-usd: the
                                            most each run may spend; --events: JSON lines on stdout
                                            as the run goes (docs/cli.md)
+  check CONFIG --provider ID [--json]      one request to one provider (one image): does it
+                                           answer, and what came back, in words
   runs [--db FILE] [--json]                list the runs in the library
   show RUN [--db FILE] [--json]            one run's summary (RUN: an id or a unique prefix)
   compare RUN RUN... [--db FILE] [--json]  runs side by side, with the significance of differences
@@ -97,6 +99,9 @@ int main(int argc, char** argv)
         } else if (arg == "--dedicated") {
             if (!value(args.dedicated))
                 return usageError("--dedicated needs a catalog entry or a price per hour in USD");
+        } else if (arg == "--provider") {
+            if (!value(args.provider))
+                return usageError("--provider needs a provider id");
         } else if (arg.starts_with("--")) {
             return usageError("unknown option " + arg);
         } else if (args.command.empty()) {
@@ -109,7 +114,7 @@ int main(int argc, char** argv)
         args.db = defaultDatabasePath();
     const std::map<std::string, int (*)(const Args&)> commands { { "run", runCommand }, { "runs", runsCommand },
         { "show", showCommand }, { "compare", compareCommand }, { "export", exportCommand }, { "cost", costCommand },
-        { "report", reportCommand } };
+        { "report", reportCommand }, { "check", checkCommand } };
     if (args.command.empty())
         return usageError("no command given");
     const auto it = commands.find(args.command);

@@ -162,6 +162,50 @@ std::optional<std::string> readKeyring(const KeyringEntry& entry, std::chrono::m
 #endif
 }
 
+void writeKeyringAsync(const KeyringEntry& entry, const std::string& secret, std::function<void(std::string)> done)
+{
+    if (entry.service.empty() || entry.account.empty()) {
+        done("the keyring entry \"" + entry.text() + "\" must be \"service/account\" with neither part empty");
+        return;
+    }
+#ifdef T2I_HAVE_QTKEYCHAIN
+    auto* job = new QKeychain::WritePasswordJob(QString::fromStdString(entry.service));
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false); // never a plain-text file in place of the keyring
+    job->setKey(QString::fromStdString(entry.account));
+    job->setTextData(QString::fromStdString(secret));
+    QObject::connect(job, &QKeychain::Job::finished, [entry, done = std::move(done)](QKeychain::Job* finished) {
+        if (finished->error() == QKeychain::NoError)
+            done({});
+        else if (finished->error() == QKeychain::NoBackendAvailable)
+            done("the keyring entry \"" + entry.text()
+                + "\" could not be written: no OS keyring is available (no secret service such as GNOME Keyring "
+                  "or KWallet on the D-Bus session bus: "
+                + finished->errorString().toStdString() + "); name an environment variable in api_key_env instead");
+        else
+            // E.g. "Unknown error" with no session bus at all: said with what to do instead.
+            done("the keyring entry \"" + entry.text()
+                + "\" could not be written: " + finished->errorString().toStdString()
+                + " (without a desktop keyring, as on a headless machine, name an environment variable in "
+                  "api_key_env instead)");
+    });
+    job->start();
+#else
+    (void)secret;
+    done(keyringUnavailableReason());
+#endif
+}
+
+std::string keyringUnavailableReason()
+{
+#ifdef T2I_HAVE_QTKEYCHAIN
+    return {};
+#else
+    return "this build of t2ibench has no OS keyring support (built without QtKeychain); name an environment "
+           "variable instead";
+#endif
+}
+
 SecretResolver keyringSecretResolver(std::chrono::milliseconds timeout)
 {
     // One application for every read of this resolver's life, made on first use (a program with

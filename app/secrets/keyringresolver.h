@@ -4,6 +4,7 @@
 #include "engine/benchmarkrunner.h"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,13 @@ KeyringEntry parseKeyringEntry(const std::string& value);
 // other than the application's, the read runs on the application's thread.
 std::optional<std::string> readKeyring(
     const KeyringEntry& entry, std::chrono::milliseconds timeout, std::string* error);
+
+// The dashboard's "Store in keyring...": writes the secret under entry through QtKeychain
+// (WritePasswordJob, no plain-text fallback), from the application's thread, without waiting;
+// done is called there once, with "" on success or why it failed. The secret is not kept.
+void writeKeyringAsync(const KeyringEntry& entry, const std::string& secret, std::function<void(std::string)> done);
+// Why this build cannot write to the OS keyring ("" when it can try: built with QtKeychain).
+std::string keyringUnavailableReason();
 
 // The SecretResolver the programs give BenchmarkRunner: a provider's api_key_keyring, read above.
 SecretResolver keyringSecretResolver(std::chrono::milliseconds timeout = std::chrono::seconds(60));

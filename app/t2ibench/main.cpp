@@ -2,6 +2,8 @@
 // t2ibench: the desktop dashboard over the run library. Parsing here; everything else in ui/.
 #include "app/mainwindow.h"
 #include "app/screenshot.h"
+#include "keyringresolver.h"
+#include "setup/setuppage.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -106,6 +108,15 @@ int main(int argc, char** argv)
     }
 
     t2i::ui::MainWindow window;
+    // The setup page stores API keys in the OS keyring through QtKeychain (app/secrets); the key
+    // goes straight to the keyring and nowhere else.
+    window.setupPage()->setKeyringWriter(
+        { [](const QString& service, const QString& account, const QString& secret,
+              std::function<void(const QString&)> done) {
+             t2i::writeKeyringAsync({ service.toStdString(), account.toStdString() }, secret.toStdString(),
+                 [done](const std::string& error) { done(QString::fromStdString(error)); });
+         },
+            QString::fromStdString(t2i::keyringUnavailableReason()) });
     // The last library opened, unless it has gone since (a new empty one would be no help).
     const QString lastDb = QSettings().value(QStringLiteral("library/database")).toString();
     window.openDatabase(parser.isSet(o.db) ? parser.value(o.db)

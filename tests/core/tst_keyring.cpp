@@ -173,6 +173,37 @@ private slots:
         QVERIFY2(error.find("t2ibench-test/other-thread-entry") != std::string::npos, error.c_str());
     }
 
+    void aWriteIsAnsweredOnceNamingTheEntryWhenItFails()
+    {
+        // The dashboard's "Store in keyring...": a headless machine has no keyring to write to, a
+        // desktop one takes the entry (and then reads it back the same).
+        QCOMPARE(keyringUnavailableReason(), std::string()); // this build has QtKeychain
+        const KeyringEntry entry { "t2ibench-test", "write-test-entry" };
+        int answers = 0;
+        std::string error;
+        writeKeyringAsync(entry, "t2i-test-value", [&](const std::string& e) {
+            ++answers;
+            error = e;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(answers > 0, 30000);
+        QCOMPARE(answers, 1);
+        if (!error.empty()) {
+            qInfo("the keyring here says: %s", error.c_str());
+            QVERIFY2(
+                error.find("the keyring entry \"t2ibench-test/write-test-entry\"") != std::string::npos, error.c_str());
+        } else {
+            std::string readError;
+            QCOMPARE(readKeyring(entry, std::chrono::seconds(20), &readError).value_or(readError),
+                std::string("t2i-test-value"));
+        }
+        int malformed = 0;
+        writeKeyringAsync(parseKeyringEntry("t2ibench/"), "x", [&](const std::string& e) {
+            ++malformed;
+            QVERIFY2(e.find("must be \"service/account\"") != std::string::npos, e.c_str());
+        });
+        QCOMPARE(malformed, 1);
+    }
+
     void aMalformedEntryIsRefusedBeforeAnyLookup()
     {
         std::string error;

@@ -12,6 +12,9 @@
 #include "library/runstablemodel.h"
 #include "run/livepage.h"
 #include "run/runprocess.h"
+#include "registry/registry.h"
+#include "setup/launchpage.h"
+#include "setup/setuppage.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -49,6 +52,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_comparePage(new ComparePage(this))
     , m_detailPage(new RunDetailPage(this))
     , m_livePage(new LivePage(this))
+    , m_setupPage(new SetupPage(providerCatalog(), this))
+    , m_launchPage(new LaunchPage(this))
     , m_dbLabel(new QLabel(this))
     , m_message(new QLabel(this))
     , m_progress(new QProgressBar(this))
@@ -58,11 +63,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_sidebar->addPage(lineIcon(IconKind::Library, ink), tr("Runs"), tr("The runs library (Ctrl+1)"));
     m_sidebar->addPage(lineIcon(IconKind::Compare, ink), tr("Compare"), tr("Runs side by side (Ctrl+2)"));
     m_sidebar->addPage(lineIcon(IconKind::RunDetail, ink), tr("Run"), tr("One run in detail (Ctrl+3)"));
-    m_sidebar->addPage(lineIcon(IconKind::Live, ink), tr("Live"), tr("The launch running now (Ctrl+4)"));
-    m_pages->addWidget(m_libraryPage);
-    m_pages->addWidget(m_comparePage);
-    m_pages->addWidget(m_detailPage);
-    m_pages->addWidget(m_livePage);
+    m_sidebar->addPage(lineIcon(IconKind::Notes, ink), tr("Setup"),
+        tr("Providers, variants, prompts and workload of a configuration (Ctrl+4)"));
+    m_sidebar->addPage(
+        lineIcon(IconKind::Refresh, ink), tr("Launch"), tr("What a run will take, and launching it (Ctrl+5)"));
+    m_sidebar->addPage(lineIcon(IconKind::Live, ink), tr("Live"), tr("The launch running now (Ctrl+6)"));
+    // In the order of Page.
+    for (QWidget* page : { static_cast<QWidget*>(m_libraryPage), static_cast<QWidget*>(m_comparePage),
+             static_cast<QWidget*>(m_detailPage), static_cast<QWidget*>(m_setupPage),
+             static_cast<QWidget*>(m_launchPage), static_cast<QWidget*>(m_livePage) })
+        m_pages->addWidget(page);
     m_sidebar->setPageEnabled(CompareView, false);
     m_sidebar->setPageEnabled(RunView, false);
     m_sidebar->setPageEnabled(LiveView, false);
@@ -117,6 +127,18 @@ MainWindow::MainWindow(QWidget* parent)
         if (m_closeWhenLaunchEnds)
             close();
     });
+    connect(m_setupPage, &SetupPage::documentChanged, this, [this] {
+        m_launchPage->setConfiguration(
+            m_setupPage->document().document(), m_setupPage->filePath(), !m_setupPage->isDirty());
+    });
+    connect(m_setupPage, &SetupPage::errorOccurred, this, &MainWindow::showError);
+    connect(m_setupPage, &SetupPage::message, m_message, &QLabel::setText);
+    m_launchPage->setConfiguration(
+        m_setupPage->document().document(), m_setupPage->filePath(), !m_setupPage->isDirty());
+    connect(m_launchPage, &LaunchPage::launchRequested, this, [this](const LaunchRequest& request) {
+        m_livePage->start(request.configPath, request.providerIds, request.variantIds, request.budgetUsd,
+            m_library->databasePath());
+    });
 
     buildMenus();
     buildStatusBar();
@@ -140,6 +162,10 @@ void MainWindow::buildMenus()
     QAction* exportReport = file->addAction(tr("&Export Report…"), m_comparePage, &ComparePage::exportReport);
     exportReport->setShortcut(Qt::CTRL | Qt::Key_E);
     exportReport->setEnabled(false);
+    file->addSeparator();
+    for (QAction* action : { m_setupPage->newAction(), m_setupPage->openAction(), m_setupPage->saveAction(),
+             m_setupPage->saveAsAction(), m_setupPage->importAction(), m_setupPage->exportAction() })
+        file->addAction(action);
     connect(m_pages, &QStackedWidget::currentChanged, exportReport, [this, exportReport](int page) {
         exportReport->setEnabled(page == CompareView && !m_comparePage->runIds().isEmpty());
     });
@@ -149,7 +175,7 @@ void MainWindow::buildMenus()
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     const std::pair<Page, QString> pages[] = { { LibraryView, tr("&Runs") }, { CompareView, tr("&Compare") },
-        { RunView, tr("R&un") }, { LiveView, tr("&Live") } };
+        { RunView, tr("R&un") }, { SetupView, tr("&Setup") }, { LaunchView, tr("&Launch") }, { LiveView, tr("L&ive") } };
     for (const auto& [page, label] : pages) {
         QAction* action = view->addAction(label, this, [this, page = page] { showPage(page); });
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(int(Qt::Key_1) + int(page))));
@@ -203,6 +229,12 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    // Unsaved changes to a configuration ask before being lost (once: a close deferred until the
+    // launch ends has had its answer).
+    if (!m_closeWhenLaunchEnds && !m_setupPage->confirmDiscard()) {
+        event->ignore();
+        return;
+    }
     if (m_livePage->isRunning() && !confirmCloseWhileRunning()) {
         event->ignore();
         return;

@@ -14,7 +14,10 @@ namespace t2i::ui {
 class ComparePage;
 class LibraryPage;
 class LivePage;
+class LaunchPage;
 class RunDetailPage;
+class SetupPage;
+struct LaunchRequest;
 class RunLibrary;
 class Sidebar;
 
@@ -23,7 +26,7 @@ class Sidebar;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Page { LibraryView, CompareView, RunView, LiveView };
+    enum Page { LibraryView, CompareView, RunView, SetupView, LaunchView, LiveView };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -42,6 +45,8 @@ public:
     LivePage* livePage() const { return m_livePage; }
     // How long closing the window waits for a cancelled launch to stop before it kills it.
     void setCloseWait(int ms) { m_closeWaitMs = ms; }
+    SetupPage* setupPage() const { return m_setupPage; }
+    LaunchPage* launchPage() const { return m_launchPage; }
 
     // $XDG_DATA_HOME/t2ibench/library.db, the CLI's default.
     static QString defaultDatabasePath();
@@ -67,6 +72,8 @@ private:
     ComparePage* m_comparePage;
     RunDetailPage* m_detailPage;
     LivePage* m_livePage;
+    SetupPage* m_setupPage;
+    LaunchPage* m_launchPage;
     QLabel* m_dbLabel;
     QLabel* m_message;
     QProgressBar* m_progress;
