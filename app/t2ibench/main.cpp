@@ -3,7 +3,10 @@
 #include "app/mainwindow.h"
 #include "app/screenshot.h"
 #include "keyringresolver.h"
+#include "setup/launchpage.h"
 #include "setup/setuppage.h"
+
+#include <QPushButton>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -12,6 +15,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 namespace {
 
@@ -27,6 +31,13 @@ struct Options {
     QCommandLineOption screenshot { QStringLiteral("screenshot"),
         QStringLiteral("Render the window into FILE (PNG) once loaded, then quit (scripts/screenshots)."),
         QStringLiteral("FILE") };
+    QCommandLineOption config { QStringLiteral("config"),
+        QStringLiteral("Open a configuration file on the Setup page."), QStringLiteral("FILE") };
+    QCommandLineOption page { QStringLiteral("page"),
+        QStringLiteral("With --config: show the setup page (default) or the launch page."),
+        QStringLiteral("setup|launch") };
+    QCommandLineOption launch { QStringLiteral("launch"),
+        QStringLiteral("With --config: launch every provider x variant of it at once, on the Live page.") };
     QCommandLineOption size { QStringLiteral("size"), QStringLiteral("The window size, e.g. 1440x900."),
         QStringLiteral("WxH") };
 };
@@ -40,7 +51,8 @@ void describe(QCoreApplication& app, QCommandLineParser& parser, const Options& 
         QStringLiteral("The t2ibench dashboard: explore, compare and export benchmark runs."));
     parser.addHelpOption();
     parser.addVersionOption();
-    for (const QCommandLineOption& option : { o.db, o.compare, o.open, o.screenshot, o.size })
+    for (const QCommandLineOption& option :
+        { o.db, o.compare, o.open, o.config, o.page, o.launch, o.screenshot, o.size })
         parser.addOption(option);
     parser.process(app);
 }
@@ -97,6 +109,16 @@ int main(int argc, char** argv)
         }
     }
 
+    const QString page = parser.value(o.page);
+    if (parser.isSet(o.page) && page != QLatin1String("setup") && page != QLatin1String("launch")) {
+        qCritical("t2ibench: --page takes setup or launch");
+        return 2;
+    }
+    if ((parser.isSet(o.page) || parser.isSet(o.launch)) && !parser.isSet(o.config)) {
+        qCritical("t2ibench: --page and --launch need --config FILE");
+        return 2;
+    }
+
     QSize windowSize;
     if (parser.isSet(o.size)) {
         const QStringList parts = parser.value(o.size).split(QLatin1Char('x'));
@@ -128,11 +150,32 @@ int main(int argc, char** argv)
         window.openRun(parser.value(o.open));
     if (windowSize.isValid())
         window.resize(windowSize);
+    using Wait = t2i::ui::ScreenshotTaker::Wait;
+    Wait wait = !runs.isEmpty() ? Wait::Comparison : parser.isSet(o.open) ? Wait::RunDetail : Wait::Library;
+    if (parser.isSet(o.config)) {
+        QString error;
+        if (!window.setupPage()->openFile(parser.value(o.config), &error)) {
+            std::fprintf(stderr, "t2ibench: %s\n", qPrintable(error));
+            return 2;
+        }
+        const bool onLaunch = page == QLatin1String("launch") || parser.isSet(o.launch);
+        window.showPage(onLaunch ? t2i::ui::MainWindow::LaunchView : t2i::ui::MainWindow::SetupView);
+        wait = onLaunch ? Wait::Launch : Wait::Setup;
+        if (parser.isSet(o.launch)) {
+            // Every provider x variant (all are checked), once the estimate has said it can run.
+            auto* launchPage = window.launchPage();
+            auto clicked = std::make_shared<bool>(false);
+            QObject::connect(launchPage, &t2i::ui::LaunchPage::estimated, &window, [launchPage, clicked] {
+                if (*clicked || !launchPage->launchButton()->isEnabled())
+                    return;
+                *clicked = true;
+                launchPage->launchButton()->click();
+            });
+            wait = Wait::Live;
+        }
+    }
     if (parser.isSet(o.screenshot))
-        new t2i::ui::ScreenshotTaker(&window, parser.value(o.screenshot),
-            !runs.isEmpty()            ? t2i::ui::ScreenshotTaker::Wait::Comparison
-                : parser.isSet(o.open) ? t2i::ui::ScreenshotTaker::Wait::RunDetail
-                                       : t2i::ui::ScreenshotTaker::Wait::Library);
+        new t2i::ui::ScreenshotTaker(&window, parser.value(o.screenshot), wait);
     window.show();
     return QApplication::exec();
 }

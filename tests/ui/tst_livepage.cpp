@@ -9,6 +9,8 @@
 #include "run/livepage.h"
 #include "run/liverunmodel.h"
 #include "run/runprocess.h"
+#include "setup/launchpage.h"
+#include "setup/setuppage.h"
 #include "store/store.h"
 
 #include <QApplication>
@@ -146,6 +148,52 @@ private slots:
         const auto records = store->records(run->id);
         QVERIFY(records.size() >= 5);
         QCOMPARE(qint64(records.size()), last.reportedRequests); // every stored record reached the page
+    }
+
+    // The whole path a user takes: a configuration opened on the Setup page, its provider and
+    // variant checked on the Launch page, Launch; the Live page shows it running; Cancel leaves
+    // it cancelled in the library with its records.
+    void aLaunchFromTheLaunchPageRunsLiveAndCancelsIntoTheLibrary()
+    {
+        const QString db = m_dir.filePath("fromlaunch.db");
+        MainWindow window;
+        window.openDatabase(db);
+        window.livePage()->setCliProgram(binDir() + "/t2ibench-cli");
+        window.resize(1280, 800);
+        window.show();
+        LaunchPage* launch = window.launchPage();
+        QSignalSpy estimated(launch, &LaunchPage::estimated);
+        QString error;
+        QVERIFY2(window.setupPage()->openFile(writeLongConfig(m_dir, "fromlaunch"), &error), qPrintable(error));
+        launch->setChecked({ QStringLiteral("steady") }, { QStringLiteral("sd512") });
+        // The estimate (computed off the GUI thread) for the one pair checked, then Launch enabled.
+        QTRY_VERIFY_WITH_TIMEOUT(estimated.count() > 0 && launch->estimate().pairs.size() == 1, 10000);
+        QVERIFY2(launch->estimate().error.empty(), launch->estimate().error.c_str());
+        QVERIFY2(launch->launchButton()->isEnabled(), qPrintable(launch->launchBlockedReason()));
+
+        QSignalSpy started(window.livePage(), &LivePage::started);
+        QSignalSpy finished(window.livePage(), &LivePage::launchFinished);
+        window.showPage(MainWindow::LaunchView);
+        launch->launchButton()->click();
+        QVERIFY(started.wait(10000) || started.count() == 1);
+        QCOMPARE(window.currentPage(), MainWindow::LiveView);
+        LivePage& page = *window.livePage();
+        QVERIFY2(waitForSnapshot(page, [](const LiveSnapshot& s) { return s.progress.inFlight > 0; }),
+            qPrintable(page.process()->errorText()));
+        QVERIFY(waitForSnapshot(
+            page, [](const LiveSnapshot& s) { return s.p95Ms.has_value() && s.reportedRequests >= 5; }));
+        QVERIFY(page.model()->snapshot(page.model()->currentIndex()).progress.done >= 5);
+
+        page.cancel();
+        QVERIFY(finished.wait(90000));
+        QCOMPARE(finished.front().at(0).toInt(), 130);
+        const LiveSnapshot& last = page.model()->snapshot(0);
+        auto store = t2i::Store::open(db.toStdString());
+        const auto run = store->findRun(last.runId.toStdString());
+        QVERIFY(run);
+        QCOMPARE(int(run->status), int(t2i::RunStatus::Cancelled));
+        QCOMPARE(QString::fromStdString(run->providerId), QStringLiteral("steady"));
+        QCOMPARE(qint64(store->records(run->id).size()), last.reportedRequests);
     }
 
     void aSecondLaunchWhileOneRunsIsRefused()

@@ -6,6 +6,9 @@
 #include "compare/comparisonview.h"
 #include "detail/rundetailpage.h"
 #include "library/runlibrary.h"
+#include "run/livepage.h"
+#include "run/liverunmodel.h"
+#include "setup/launchpage.h"
 
 #include <QApplication>
 #include <QDir>
@@ -17,7 +20,7 @@
 
 namespace t2i::ui {
 
-ScreenshotTaker::ScreenshotTaker(MainWindow* window, QString path, Wait wait, int timeoutMs)
+ScreenshotTaker::ScreenshotTaker(MainWindow* window, QString path, Wait wait, int timeoutMs, double liveSeconds)
     : QObject(window)
     , m_window(window)
     , m_path(std::move(path))
@@ -38,7 +41,28 @@ ScreenshotTaker::ScreenshotTaker(MainWindow* window, QString path, Wait wait, in
         connect(window->detailPage(), &RunDetailPage::loaded, this, oneMore);
         connect(window->detailPage()->charts(), &ComparisonView::ready, this, oneMore);
         connect(window->detailPage(), &RunDetailPage::errorOccurred, this, &ScreenshotTaker::fail);
+    } else if (wait == Wait::Launch) {
+        ++m_pending; // the estimate, computed off the GUI thread
+        connect(window->launchPage(), &LaunchPage::estimated, this, [this, oneMore] {
+            if (!m_sawWhatItWaits) {
+                m_sawWhatItWaits = true;
+                oneMore();
+            }
+        });
+    } else if (wait == Wait::Live) {
+        // Once the launch's first run has liveSeconds of charts to show.
+        ++m_pending;
+        LiveRunModel* model = window->livePage()->model();
+        connect(model, &LiveRunModel::snapshotChanged, this, [this, model, liveSeconds, oneMore] {
+            const int index = model->currentIndex();
+            if (m_sawWhatItWaits || index < 0 || model->snapshot(index).progress.elapsedMs < liveSeconds * 1000)
+                return;
+            m_sawWhatItWaits = true;
+            oneMore();
+        });
+        connect(window->livePage(), &LivePage::errorOccurred, this, &ScreenshotTaker::fail);
     }
+    // Setup and Launch show a file read when the window was made: nothing more to wait for.
     QTimer::singleShot(timeoutMs, this, [this] { fail(QStringLiteral("timed out waiting for the window to load")); });
 }
 

@@ -16,8 +16,10 @@ class MainWindow;
 class ScreenshotTaker : public QObject {
     Q_OBJECT
 public:
-    enum class Wait { Library, Comparison, RunDetail }; // what must be on screen besides the library
-    ScreenshotTaker(MainWindow* window, QString path, Wait wait, int timeoutMs = 120000);
+    // What must be on screen besides the library. Setup and Launch: a configuration opened on
+    // those pages; Live: a launch that has run for liveSeconds of its own clock.
+    enum class Wait { Library, Comparison, RunDetail, Setup, Launch, Live };
+    ScreenshotTaker(MainWindow* window, QString path, Wait wait, int timeoutMs = 120000, double liveSeconds = 20);
 
 private:
     void check();
@@ -28,6 +30,7 @@ private:
     QString m_path;
     int m_pending = 0; // pages and views still loading
     bool m_done = false;
+    bool m_sawWhatItWaits = false;
 };
 
 } // namespace t2i::ui

@@ -267,6 +267,9 @@ QString LaunchPage::launchBlockedReason() const
         return tr("Save the configuration first: a run reads the file.");
     if (!m_saved)
         return tr("The configuration has unsaved changes: save them first, a run reads the file.");
+    // What a launch will take is shown before it can start: the choice shown must be the one estimated.
+    if (m_debounce->isActive() || m_watcher.isRunning())
+        return tr("Estimating what the chosen runs will take...");
     if (!m_estimate.error.empty())
         return tr("The configuration has problems (see Setup): %1").arg(QString::fromStdString(m_estimate.error));
     if (checkedProviders().isEmpty() || checkedVariants().isEmpty())
