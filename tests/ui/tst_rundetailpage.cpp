@@ -3,6 +3,7 @@
 // configuration and environment, and a clear message for a run that is not there.
 #include "detail/rundetailpage.h"
 #include "detail/runsummarypanel.h"
+#include "report/runreport.h"
 #include "uifixture.h"
 
 #include <QLocale>
@@ -103,6 +104,38 @@ private slots:
         page.showRun(runId);
         QVERIFY(loaded.wait(30000));
         const QString text = page.summaryPanel()->warningText();
+        QCOMPARE(text.isEmpty(), phrases.isEmpty());
+        for (const QString& phrase : phrases)
+            QVERIFY2(text.contains(phrase), qPrintable(text));
+    }
+
+    // The verdict `run` stored with the run (environment "thresholds") is shown under the numbers.
+    void showsTheThresholdsVerdictStoredWithTheRun_data()
+    {
+        QTest::addColumn<QString>("environment");
+        QTest::addColumn<QStringList>("phrases");
+        QTest::newRow("no thresholds set: nothing shown") << QStringLiteral(R"({"tool": "t2ibench"})") << QStringList();
+        QTest::newRow("a breached p95 is marked, a met error rate passes")
+            << QStringLiteral(R"({"thresholds": {"passed": false, "checks": [
+                   {"metric": "p95_ms", "limit": 1000, "value": 2345.6, "passed": false},
+                   {"metric": "error_rate", "limit": 0.01, "value": 0, "passed": true}]}})")
+            << QStringList { QStringLiteral("Thresholds: BREACHED"),
+                   QStringLiteral("✗ p95_ms: 2345.6 ms, over the 1000 ms limit by 1345.6 ms"),
+                   QStringLiteral("✓ error_rate") };
+        QTest::newRow("all met") << QStringLiteral(R"({"thresholds": {"passed": true, "checks": [
+                   {"metric": "p99_ms", "limit": 5000, "value": 1200, "passed": true}]}})")
+                                 << QStringList { QStringLiteral("Thresholds: all passed"),
+                                        QStringLiteral("✓ p99_ms: 1200 ms") };
+    }
+    void showsTheThresholdsVerdictStoredWithTheRun()
+    {
+        QFETCH(QString, environment);
+        QFETCH(QStringList, phrases);
+        t2i::RunReport report;
+        report.run.environmentJson = environment.toStdString();
+        t2i::ui::RunSummaryPanel panel;
+        panel.showSummary(report);
+        const QString text = panel.thresholdText();
         QCOMPARE(text.isEmpty(), phrases.isEmpty());
         for (const QString& phrase : phrases)
             QVERIFY2(text.contains(phrase), qPrintable(text));

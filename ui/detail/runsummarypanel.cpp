@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detail/runsummarypanel.h"
 
+#include "report/thresholds.h"
+
 #include "common/text.h"
 #include "report/runreport.h"
 
@@ -177,6 +179,17 @@ void RunSummaryPanel::showSummary(const RunReport& report)
     QStringList notes;
     for (const std::string& note : measurementNotes(report.run, s))
         notes << QStringLiteral("⚠ ") + QString::fromStdString(note);
+    // The configuration's thresholds, as judged when the run ended (docs/configuration.md).
+    if (const auto verdicts = storedThresholds(report.run); !verdicts.empty()) {
+        QStringList lines { allPassed(verdicts) ? tr("Thresholds: all passed") : tr("Thresholds: BREACHED") };
+        for (const ThresholdVerdict& verdict : verdicts)
+            lines << (verdict.passed ? QStringLiteral("✓ ") : QStringLiteral("✗ "))
+                    + QString::fromStdString(t2i::thresholdText(verdict));
+        auto* thresholds = new QLabel(lines.join(QLatin1Char('\n')), this);
+        thresholds->setObjectName(QStringLiteral("thresholdVerdict"));
+        thresholds->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_grid->addWidget(thresholds, 2, 0, 1, 6);
+    }
     if (!notes.isEmpty()) {
         auto* warning = new QLabel(notes.join(QLatin1Char('\n')), this);
         warning->setObjectName(QStringLiteral("measurementWarnings"));
@@ -190,6 +203,12 @@ QString RunSummaryPanel::warningText() const
 {
     const auto* warning = findChild<QLabel*>(QStringLiteral("measurementWarnings"));
     return warning ? warning->text() : QString();
+}
+
+QString RunSummaryPanel::thresholdText() const
+{
+    const auto* label = findChild<QLabel*>(QStringLiteral("thresholdVerdict"));
+    return label ? label->text() : QString();
 }
 
 QString RunSummaryPanel::valueText(const QString& label) const

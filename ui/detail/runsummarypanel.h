@@ -21,6 +21,7 @@ public:
     void clear();
     QString valueText(const QString& label) const; // for tests: the value shown beside a label
     QString warningText() const; // for tests: the measurement warnings shown, "" when none
+    QString thresholdText() const; // for tests: the thresholds' verdict shown, "" when none were set
 
 private:
     struct Item {
