@@ -51,7 +51,8 @@ struct SettingSpec {
     bool minExclusive = false; // Number: min itself is refused ("must be a positive number")
     // The value's rule depends on other keys or is more than its kind (emulated's mode follows its
     // protocol; http's url may be a path): the type's validate hook checks it, the generic check
-    // of its kind does not. `required` is still checked generically.
+    // of its kind does not. `required` is still checked generically. For a common key: the
+    // validator's own rule for it checks it (pricing, launch, rate_limits, ca_file, id, type).
     bool checkedByHook = false;
 };
 

@@ -3,6 +3,7 @@
 // (docs/configuration.md, "Provider types"; the descriptors live in providers/<type>/).
 #include "config/configcheck.h"
 #include "config/providerdescriptor.h"
+#include "config/providerrules.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -250,24 +251,23 @@ std::vector<ProviderConfig> validateProviders(Checker& check, const json& docume
             check.checkKeys(p, path, allowed, "type \"" + provider.type + "\"");
         }
 
-        if (auto url = check.url(p, path, "base_url"))
+        // The common keys by their kinds, as the setup page knows them (id and type were read above).
+        for (const SettingSpec& spec : commonProviderSettings())
+            if (spec.key != "id" && spec.key != "type")
+                checkSetting(check, p, path, spec);
+        // A provider with an error is never used, so what is read here needs no second check.
+        if (const std::string* url = stringAt(p, "base_url"))
             provider.baseUrl = *url;
-        if (auto env = check.envName(p, path, "api_key_env"))
+        if (const std::string* env = stringAt(p, "api_key_env"))
             provider.apiKeyEnv = *env;
-        check.string(p, path, "api_key_keyring", "must name an OS keyring entry");
+        if (p.contains("timeout_s") && p["timeout_s"].is_number())
+            provider.timeoutS = p["timeout_s"].get<double>();
         if (p.contains("api_key_env") && p.contains("api_key_keyring"))
             check.error(child(path, "api_key_keyring"), "give api_key_env or api_key_keyring, not both");
-        provider.timeoutS = check.number(p, path, "timeout_s", 0, true, "must be a positive number of seconds");
         if (const json* pricing = check.object(p, path, "pricing"))
             validatePricing(check, *pricing, child(path, "pricing"));
         if (const json* launch = check.object(p, path, "launch"))
             validateLaunch(check, *launch, child(path, "launch"));
-        check.integer(p, path, "poll_interval_ms", 10, 60000, "must be an integer between 10 and 60000");
-        check.number(p, path, "cold_threshold_ms", 0, false, "must be a number >= 0");
-        check.choice(p, path, "http_version", { "1.1", "2", "2-prior-knowledge" });
-        check.integer(p, path, "max_answer_mb", 1, 65536, "must be a whole number of MiB between 1 and 65536");
-        check.integer(p, path, "answer_memory_mb", 1, 1048576, "must be a whole number of MiB between 1 and 1048576");
-        check.integer(p, path, "image_backlog_mb", 0, 1048576, "must be a whole number of MiB between 0 and 1048576");
         validateRateLimits(check, p, path);
         validateCaFile(check, p, path);
         providers.push_back(std::move(provider));
