@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "store/store.h"
+
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -19,6 +21,21 @@
 #include <string>
 
 namespace t2itest {
+
+// The records of the library's first run so far: 0 while the CLI has not made the library or
+// the run yet (tests wait on it while a run is going).
+inline std::size_t firstRunRecordCount(const QString& db)
+{
+    if (!QFile::exists(db))
+        return 0;
+    try {
+        auto store = t2i::Store::open(db.toStdString());
+        const auto runs = store->listRuns();
+        return runs.empty() ? 0 : store->records(runs.front().id).size();
+    } catch (const t2i::StoreError&) {
+        return 0;
+    }
+}
 
 inline QString binDir()
 {

@@ -22,19 +22,6 @@ std::string longConfig(const std::string& truthPath)
     return config.dump();
 }
 
-std::size_t recordCount(const QString& db)
-{
-    if (!QFile::exists(db))
-        return 0;
-    try {
-        auto store = t2i::Store::open(db.toStdString());
-        const auto runs = store->listRuns();
-        return runs.empty() ? 0 : store->records(runs.front().id).size();
-    } catch (const t2i::StoreError&) {
-        return 0;
-    }
-}
-
 } // namespace
 
 class TestCliInterrupt : public QObject {
@@ -52,7 +39,7 @@ private slots:
         QProcess cli;
         cli.start(cliPath(), { "run", config, "--db", db });
         QVERIFY(cli.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(recordCount(db) >= 8, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(t2itest::firstRunRecordCount(db) >= 8, 60000);
         ::kill(pid_t(cli.processId()), SIGINT);
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 130);
@@ -90,8 +77,8 @@ private slots:
         QProcess cli;
         cli.start(cliPath(), { "run", config, "--db", db });
         QVERIFY(cli.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(recordCount(db) >= 8, 60000);
-        const std::size_t before = recordCount(db);
+        QTRY_VERIFY_WITH_TIMEOUT(t2itest::firstRunRecordCount(db) >= 8, 60000);
+        const std::size_t before = t2itest::firstRunRecordCount(db);
         ::kill(pid_t(cli.processId()), SIGKILL);
         QVERIFY(cli.waitForFinished(10000));
 

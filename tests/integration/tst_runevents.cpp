@@ -25,19 +25,6 @@ std::string twoProviderConfig(const std::string& truthPath)
     return config.dump();
 }
 
-std::size_t recordCount(const QString& db)
-{
-    if (!QFile::exists(db))
-        return 0;
-    try {
-        auto store = t2i::Store::open(db.toStdString());
-        const auto runs = store->listRuns();
-        return runs.empty() ? 0 : store->records(runs.front().id).size();
-    } catch (const t2i::StoreError&) {
-        return 0;
-    }
-}
-
 std::vector<json> parseLines(const QByteArray& out)
 {
     std::vector<json> events;
@@ -214,7 +201,7 @@ private slots:
             { "-c", "\"$0\" \"$@\" | head -n 3 >/dev/null", cliPath(), "run", config, "--db", db, "--events",
                 "--cancel-on-stdin-close", "--providers", "slow" });
         QVERIFY(pipeline.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(recordCount(db) >= 4, 60000); // well after head has gone
+        QTRY_VERIFY_WITH_TIMEOUT(t2itest::firstRunRecordCount(db) >= 4, 60000); // well after head has gone
         pipeline.closeWriteChannel();
         QVERIFY(pipeline.waitForFinished(60000));
         auto store = t2i::Store::open(db.toStdString());

@@ -26,6 +26,23 @@ namespace {
 
 constexpr int kValidateDelayMs = 300; // after the last keystroke: typing is not interrupted
 
+// The Add / Duplicate / Remove row under a list of providers or variants.
+struct ListButtons {
+    QPushButton* add;
+    QPushButton* duplicate;
+    QPushButton* remove;
+};
+ListButtons listButtons(QWidget* tab, QVBoxLayout* column)
+{
+    auto* row = new QHBoxLayout;
+    const ListButtons buttons { new QPushButton(SetupPage::tr("Add"), tab),
+        new QPushButton(SetupPage::tr("Duplicate"), tab), new QPushButton(SetupPage::tr("Remove"), tab) };
+    for (QPushButton* button : { buttons.add, buttons.duplicate, buttons.remove })
+        row->addWidget(button);
+    column->addLayout(row);
+    return buttons;
+}
+
 QScrollArea* scrolled(QWidget* inner, QWidget* parent)
 {
     auto* area = new QScrollArea(parent);
@@ -115,14 +132,7 @@ QWidget* SetupPage::buildProvidersTab()
             QString::fromStdString(d->type));
     m_types->setToolTip(tr("The type of provider to add"));
     left->addWidget(m_types);
-    auto* buttons = new QHBoxLayout;
-    auto* add = new QPushButton(tr("Add"), tab);
-    auto* duplicate = new QPushButton(tr("Duplicate"), tab);
-    auto* remove = new QPushButton(tr("Remove"), tab);
-    buttons->addWidget(add);
-    buttons->addWidget(duplicate);
-    buttons->addWidget(remove);
-    left->addLayout(buttons);
+    const auto [add, duplicate, remove] = listButtons(tab, left);
     layout->addLayout(left, 1);
     layout->addWidget(scrolled(m_providerForm, tab), 3);
 
@@ -164,14 +174,7 @@ QWidget* SetupPage::buildVariantsTab()
     auto* layout = new QHBoxLayout(tab);
     auto* left = new QVBoxLayout;
     left->addWidget(m_variants, 1);
-    auto* buttons = new QHBoxLayout;
-    auto* add = new QPushButton(tr("Add"), tab);
-    auto* duplicate = new QPushButton(tr("Duplicate"), tab);
-    auto* remove = new QPushButton(tr("Remove"), tab);
-    buttons->addWidget(add);
-    buttons->addWidget(duplicate);
-    buttons->addWidget(remove);
-    left->addLayout(buttons);
+    const auto [add, duplicate, remove] = listButtons(tab, left);
     layout->addLayout(left, 1);
     layout->addWidget(scrolled(m_variantForm, tab), 3);
     m_variantForm->setSpecs(variantSettings(), QStringLiteral("variants[0]"));
