@@ -36,7 +36,10 @@ struct Args {
     bool cancelOnStdinClose = false; // --cancel-on-stdin-close: a parent that goes away cancels the run
     std::string providers; // --providers ID,...: only these providers of the configuration
     std::string variants; // --variants ID,...
-    std::string provider; // check: --provider ID
+    std::string provider; // check, study: --provider ID
+    std::string variant; // study: --variant ID
+    std::string kind; // study: --kind KIND
+    std::vector<std::string> params; // study: --param KEY=VALUE, each as typed
 };
 
 std::string defaultDatabasePath(); // $XDG_DATA_HOME/t2ibench/library.db
@@ -54,5 +57,7 @@ int exportCommand(const Args& args);
 int costCommand(const Args& args); // clicost.cpp
 int reportCommand(const Args& args); // clireport.cpp: needs Qt (offscreen)
 int checkCommand(const Args& args); // clicheck.cpp: one request to one provider
+int studyCommand(const Args& args); // clistudy.cpp: one study of a configuration
+int studiesCommand(const Args& args); // clistudy.cpp: the studies in the library
 
 } // namespace t2i::cli

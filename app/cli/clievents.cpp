@@ -215,7 +215,7 @@ void EventStream::write(const Pending& pending)
 
 // ---- StdinWatcher ---------------------------------------------------------------------------
 
-StdinWatcher::StdinWatcher(BenchmarkRunner& runner)
+StdinWatcher::StdinWatcher(std::function<void()> cancel)
 {
     if (pipe(m_wake) != 0) {
         // Without a way to end the wait the thread could not be joined: no watcher, said so.
@@ -223,7 +223,7 @@ StdinWatcher::StdinWatcher(BenchmarkRunner& runner)
         std::fprintf(stderr, "t2ibench-cli: --cancel-on-stdin-close: cannot watch stdin (pipe failed)\n");
         return;
     }
-    m_thread = std::thread([this, &runner] {
+    m_thread = std::thread([this, cancel = std::move(cancel)] {
         char buffer[256];
         for (;;) {
             pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { m_wake[0], POLLIN, 0 } };
@@ -245,7 +245,7 @@ StdinWatcher::StdinWatcher(BenchmarkRunner& runner)
             std::fprintf(stderr,
                 "\ncancelling: standard input closed; stopping the schedule and cancelling "
                 "in-flight jobs...\n");
-            runner.cancel();
+            cancel();
             return;
         }
     });

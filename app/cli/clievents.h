@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -75,7 +76,7 @@ private:
 // pipe, so a dashboard that goes away, however it goes, ends the run instead of orphaning it.
 class StdinWatcher {
 public:
-    explicit StdinWatcher(BenchmarkRunner& runner);
+    explicit StdinWatcher(std::function<void()> cancel); // cancel: called on its own thread
     ~StdinWatcher();
     StdinWatcher(const StdinWatcher&) = delete;
     StdinWatcher& operator=(const StdinWatcher&) = delete;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "clicommands.h"
 #include "clievents.h"
+#include "clisignals.h"
 
 #include "engine/benchmarkrunner.h"
 #include "keyringresolver.h"
@@ -85,46 +86,6 @@ private:
     double m_lastPrintMs = -1e9;
 };
 
-// Ctrl-C and SIGTERM cancel the run (its in-flight jobs are cancelled on the platform and what
-// finished is kept). The signals are blocked in every thread and taken by one waiting thread.
-class SignalWatcher {
-public:
-    explicit SignalWatcher(BenchmarkRunner& runner)
-    {
-        sigset_t set = signalSet();
-        pthread_sigmask(SIG_BLOCK, &set, nullptr);
-        m_thread = std::thread([this, &runner, set] {
-            int signal = 0;
-            while (sigwait(&set, &signal) == 0) {
-                if (signal == SIGUSR1)
-                    return; // our own wake-up: the run is over
-                m_cancelled = true;
-                std::fprintf(stderr, "\ncancelling: stopping the schedule and cancelling in-flight jobs...\n");
-                runner.cancel();
-            }
-        });
-    }
-    ~SignalWatcher()
-    {
-        pthread_kill(m_thread.native_handle(), SIGUSR1);
-        m_thread.join();
-    }
-    bool cancelled() const { return m_cancelled; }
-
-private:
-    static sigset_t signalSet()
-    {
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
-        sigaddset(&set, SIGTERM);
-        sigaddset(&set, SIGUSR1);
-        return set;
-    }
-    std::thread m_thread;
-    std::atomic<bool> m_cancelled { false };
-};
-
 // --budget-usd's value: a finite number > 0, the whole text.
 std::optional<double> budgetFlag(const std::string& text)
 {
@@ -184,11 +145,11 @@ int runCommand(const Args& args)
     bool cancelled = false;
     std::unique_ptr<EventStream> events;
     {
-        SignalWatcher watcher(runner);
+        SignalWatcher watcher([&runner] { runner.cancel(); });
         // Both after the watcher: their threads inherit its blocked signals.
         std::optional<StdinWatcher> stdinWatcher;
         if (args.cancelOnStdinClose)
-            stdinWatcher.emplace(runner);
+            stdinWatcher.emplace([&runner] { runner.cancel(); });
         if (args.events) {
             events = std::make_unique<EventStream>(stdout);
             events->plan(runner.plannedRuns(), loaded.config->budgetUsd);

@@ -18,6 +18,10 @@ commands:
                                            as the run goes (docs/cli.md)
   check CONFIG --provider ID [--json]      one request to one provider (one image): does it
                                            answer, and what came back, in words
+  study CONFIG --kind KIND [--provider ID] [--variant ID] [--param KEY=VALUE]... [--db FILE] [--json]
+                                           one study (cold_start, idle_timeout, ...): plans and
+                                           makes its runs, prints its answer (docs/studies.md)
+  studies [STUDY] [--db FILE] [--json]     list the studies in the library, or print one
   runs [--db FILE] [--json]                list the runs in the library
   show RUN [--db FILE] [--json]            one run's summary (RUN: an id or a unique prefix)
   compare RUN RUN... [--db FILE] [--json]  runs side by side, with the significance of differences
@@ -99,6 +103,17 @@ int main(int argc, char** argv)
         } else if (arg == "--dedicated") {
             if (!value(args.dedicated))
                 return usageError("--dedicated needs a catalog entry or a price per hour in USD");
+        } else if (arg == "--variant") {
+            if (!value(args.variant))
+                return usageError("--variant needs a variant id");
+        } else if (arg == "--kind") {
+            if (!value(args.kind))
+                return usageError("--kind needs a study: cold_start, idle_timeout, prewarm, scaling, capacity, ...");
+        } else if (arg == "--param") {
+            std::string pair;
+            if (!value(pair))
+                return usageError("--param needs KEY=VALUE");
+            args.params.push_back(pair);
         } else if (arg == "--provider") {
             if (!value(args.provider))
                 return usageError("--provider needs a provider id");
@@ -114,7 +129,8 @@ int main(int argc, char** argv)
         args.db = defaultDatabasePath();
     const std::map<std::string, int (*)(const Args&)> commands { { "run", runCommand }, { "runs", runsCommand },
         { "show", showCommand }, { "compare", compareCommand }, { "export", exportCommand }, { "cost", costCommand },
-        { "report", reportCommand }, { "check", checkCommand } };
+        { "report", reportCommand }, { "check", checkCommand }, { "study", studyCommand },
+        { "studies", studiesCommand } };
     if (args.command.empty())
         return usageError("no command given");
     const auto it = commands.find(args.command);

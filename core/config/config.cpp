@@ -358,6 +358,8 @@ nlohmann::json toJson(const RunConfig& config)
         out["budget_usd"] = *config.budgetUsd;
     if (!config.thresholds.empty())
         out["thresholds"] = toJson(config.thresholds);
+    if (!config.studies.empty())
+        out["studies"] = config.studies;
     return out;
 }
 

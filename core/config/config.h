@@ -103,6 +103,9 @@ struct RunConfig {
     std::vector<VariantConfig> variants;
     PromptConfig prompts;
     WorkloadConfig workload;
+    // Each study's parameters by kind ({"idle_timeout": {"max_idle_s": 120}}), as written: the
+    // study layer checks them when a study runs (docs/studies.md); here only their shape.
+    nlohmann::json studies = nlohmann::json::object();
 };
 
 std::string_view toString(StepKind kind);

@@ -171,7 +171,7 @@ ConfigResult validateConfig(const nlohmann::json& document, const std::string& f
     checkSecrets(check, document, "");
     check.checkKeys(document, "",
         { "version", "name", "description", "client", "providers", "variants", "prompts", "workload", "budget_usd",
-            "thresholds" },
+            "thresholds", "studies" },
         "the configuration");
 
     RunConfig config;
@@ -201,6 +201,12 @@ ConfigResult validateConfig(const nlohmann::json& document, const std::string& f
             "must be a number > 0: the most each run may spend, in USD (docs/cost.md, \"Budget\")"))
         config.budgetUsd = *budget;
     config.thresholds = validateThresholds(check, document);
+    if (const json* studies = check.object(document, "", "studies")) {
+        for (const auto& [kind, params] : studies->items())
+            if (!params.is_object())
+                check.error("studies." + kind, "must be an object of the study's parameters (docs/studies.md)");
+        config.studies = *studies;
+    }
 
     config.providers = validateProviders(check, document, catalog);
     for (ProviderConfig& provider : config.providers)

@@ -41,8 +41,38 @@ bool processGone(std::int64_t pid)
 
 // Marks the runs that claim to be running but whose process is gone. The UPDATE repeats the
 // heartbeat it judged by, so a run whose owner proved alive meanwhile is left alone.
+namespace {
+// A study whose process ended on this host without finishing it (studies have no heartbeat: a
+// study owned by another host stays "running" until that host opens the library).
+void markStudiesInterrupted(Database& db)
+{
+    const std::string thisHost = hostName();
+    std::vector<std::string> dead;
+    {
+        auto st = db.prepare("SELECT id, owner_pid FROM studies WHERE status = 'running' AND owner_host = ?1");
+        st.bind(1, thisHost);
+        while (st.step())
+            if (const auto pid = st.optInt64(1); pid && processGone(*pid))
+                dead.push_back(st.text(0));
+    }
+    if (dead.empty())
+        return;
+    Transaction tx(db);
+    auto update = db.prepare("UPDATE studies SET status = 'interrupted', finished = ?1, message = 'interrupted: the "
+                             "process that ran it ended without finishing it' WHERE id = ?2 AND status = 'running'");
+    for (const std::string& id : dead) {
+        update.reset();
+        update.bind(1, isoUtcFromUnixMs(unixMsNow()));
+        update.bind(2, id);
+        update.run();
+    }
+    tx.commit();
+}
+} // namespace
+
 int markInterrupted(Database& db)
 {
+    markStudiesInterrupted(db);
     struct Candidate {
         std::string id;
         std::optional<std::int64_t> heartbeat;

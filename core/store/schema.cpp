@@ -193,9 +193,38 @@ ALTER TABLE runs_v7 RENAME TO runs;
 CREATE INDEX runs_status ON runs (status);
 )sql";
 
+// Studies (docs/studies.md): an experiment that made several runs and computed one answer.
+constexpr std::string_view kV8Studies = R"sql(
+CREATE TABLE studies (
+    id          TEXT PRIMARY KEY NOT NULL,
+    kind        TEXT NOT NULL,
+    config_name TEXT NOT NULL DEFAULT '',
+    provider_id TEXT NOT NULL DEFAULT '',
+    variant_id  TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled', 'interrupted')),
+    created     TEXT NOT NULL,
+    finished    TEXT,
+    message     TEXT NOT NULL DEFAULT '',
+    params_json TEXT NOT NULL DEFAULT '{}',
+    result_json TEXT NOT NULL DEFAULT '',
+    owner_pid   INTEGER,
+    owner_host  TEXT
+);
+
+CREATE TABLE study_runs (
+    study_id TEXT NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+    ord      INTEGER NOT NULL,
+    run_id   TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    role     TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (study_id, ord)
+);
+
+CREATE INDEX study_runs_run ON study_runs (run_id);
+)sql";
+
 constexpr std::array kMigrations { Migration { 1, kV1 }, Migration { 2, kV2GpuSamples },
     Migration { 3, kV3ReportedCost }, Migration { 4, kV4DetectionLag }, Migration { 5, kV5HeaderBytes },
-    Migration { 6, kV6NetworkPhases }, Migration { 7, kV7StoppedStatus } };
+    Migration { 6, kV6NetworkPhases }, Migration { 7, kV7StoppedStatus }, Migration { 8, kV8Studies } };
 
 } // namespace
 

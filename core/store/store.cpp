@@ -199,7 +199,7 @@ bool Store::deleteRun(const std::string& runId)
     // Children explicitly as well as by ON DELETE CASCADE, so the result does not depend on a
     // connection having enabled foreign keys.
     Transaction tx(d->db);
-    for (const char* table : { "requests", "worker_samples", "gpu_samples" }) {
+    for (const char* table : { "requests", "worker_samples", "gpu_samples", "study_runs" }) {
         auto st = d->db.prepare(std::string("DELETE FROM ") + table + " WHERE run_id = ?1");
         st.bind(1, runId);
         st.run();

@@ -3,6 +3,7 @@
 
 #include "model/requestrecord.h"
 #include "model/run.h"
+#include "model/study.h"
 #include "model/runcolumns.h"
 
 #include <chrono>
@@ -87,6 +88,13 @@ public:
     void addCostColumns(const std::string& runId, RunColumns& columns) const;
     std::pair<std::int64_t, std::int64_t> seqRange(const std::string& runId) const; // min, max; (0, -1) when none
     std::vector<WorkerSample> workerSamples(const std::string& runId) const; // ordered by time
+    // Studies (storestudies.cpp): the study row and the runs it made, in order.
+    void createStudy(const StudyInfo& study); // owner = this process
+    void finishStudy(const StudyInfo& study); // status, finished, message, result
+    void addStudyRun(const std::string& studyId, const StudyRunRef& run); // appended after the others
+    std::vector<StudyInfo> listStudies() const; // newest first, with their runs
+    std::optional<StudyInfo> findStudy(const std::string& idOrPrefix) const; // nullopt: none or ambiguous
+    bool deleteStudy(const std::string& studyId); // its runs stay in the library
     void insertGpuSample(const std::string& runId, const GpuSample& sample); // storegpu.cpp
     std::vector<GpuSample> gpuSamples(const std::string& runId) const; // ordered by time, then GPU
 

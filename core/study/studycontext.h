@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "config/config.h"
+#include "model/requestrecord.h"
+#include "model/run.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace t2i {
+
+// One run a study made, read back from the library once it ended.
+struct StudyProbe {
+    std::string runId;
+    RunStatus status = RunStatus::Failed;
+    std::string message;
+    std::vector<RequestRecord> records; // ordered by seq, warm-up (step -1) included
+    std::vector<WorkerSample> workerSamples; // the platform's health counters, ordered by time
+    std::vector<GpuSample> gpuSamples;
+    std::string environmentJson;
+    // For an emulated provider that writes ground truth: this run's own truth file (each run
+    // starts its own emulator, so each gets its own file: "<truth>.<n>", n from 1).
+    std::string truthPath;
+    bool ok() const { return status == RunStatus::Completed; }
+};
+
+// What a study sees of the world: the chosen provider and variant, its parameters, and a way to
+// make runs. Implemented over BenchmarkRunner and the library by StudyRunner, and by tests.
+class StudyContext {
+public:
+    virtual ~StudyContext() = default;
+    virtual const RunConfig& config() const = 0;
+    virtual const ProviderConfig& provider() const = 0;
+    virtual const VariantConfig& variant() const = 0;
+    // The study's parameters, every key present (defaults filled in, docs/studies.md).
+    virtual const nlohmann::json& params() const = 0;
+    // Makes one run of the provider (or `provider`, a changed copy of it, e.g. another emulator
+    // profile) x the variant with this workload, stores it in the library as one of the study's
+    // runs under `role`, and returns it read back. A run that fails is returned, not thrown.
+    virtual StudyProbe run(
+        const WorkloadConfig& workload, const std::string& role, const ProviderConfig* provider = nullptr)
+        = 0;
+    virtual void progress(const std::string& message) = 0; // one line, for a human
+    virtual bool cancelled() const = 0; // the study should stop making runs and return
+};
+
+// Thrown by a study that cannot be done on this provider (e.g. keeping minimum workers warm on a
+// platform whose API t2ibench cannot set), with the reason in words.
+struct StudyRefused : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+} // namespace t2i
