@@ -66,7 +66,8 @@ RequestRecord reopenedAfterDowngrade(const std::string& path, const std::string&
         const std::array records { written };
         store->insertRecords("r1", records);
     }
-    RawDb(path).exec(downgradeSql);
+    // Every downgrade goes below version 8, which added the studies.
+    RawDb(path).exec("DROP TABLE study_runs; DROP TABLE studies; " + downgradeSql);
     return written;
 }
 
@@ -97,9 +98,27 @@ private slots:
     void aVersion4LibraryKeepsItsRecords();
     void aVersion5LibraryKeepsItsRecords();
     void aVersion6LibraryTakesStoppedRuns();
+    void aVersion7LibraryGainsStudies();
     void runningRunsOnOpen_data();
     void runningRunsOnOpen();
 };
+
+void TestStoreOpen::aVersion7LibraryGainsStudies()
+{
+    QTemporaryDir dir;
+    const RequestRecord want = reopenedAfterDowngrade(dbIn(dir), "PRAGMA user_version = 7");
+    auto store = Store::open(dbIn(dir));
+    QCOMPARE(RawDb(dbIn(dir)).scalar("PRAGMA user_version"), std::to_string(Store::schemaVersion()));
+    compareRecords(store->records("r1").at(0), want);
+    QVERIFY(store->listStudies().empty());
+    StudyInfo study;
+    study.id = "s1";
+    study.kind = "cold_start";
+    study.created = "2026-12-08T00:00:00Z";
+    store->createStudy(study);
+    store->addStudyRun("s1", { "r1", "probe" });
+    QCOMPARE(store->findStudy("s1")->runs.at(0).runId, std::string("r1"));
+}
 
 void TestStoreOpen::openMigrates_data()
 {
