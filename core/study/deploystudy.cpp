@@ -59,9 +59,29 @@ StudyFinding spreadFinding(const std::string& key, const std::string& label, std
     return makeFinding(key, label, quantileNearestRank(values, 0.5), "s", values.front(), values.back());
 }
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// The ready_header parameter, "Name: value" with "{{api_key}}" for the provider's key (in memory
+// only): a platform's health endpoint usually wants the key.
+Headers readyHeaders(const std::string& header, const std::string& apiKey)
+{
+    if (header.empty())
+        return {};
+    const auto colon = header.find(':');
+    if (colon == std::string::npos || colon == 0)
+        throw std::runtime_error("studies.deploy.ready_header: must be \"Name: value\", e.g. \"Authorization: "
+                                 "Bearer {{api_key}}\"");
+    std::string value = header.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    const std::string placeholder = "{{api_key}}";
+    for (auto at = value.find(placeholder); at != std::string::npos; at = value.find(placeholder, at + apiKey.size()))
+        value.replace(at, placeholder.size(), apiKey);
+    return { { header.substr(0, colon), value } };
+}
+
 // Polls url with GET from now until it answers 2xx; the seconds since `started` when it did.
-std::optional<double> waitUntilReady(const std::string& url, double timeoutS, double pollS, Clock::time_point started,
-    StudyContext& ctx, std::string* last)
+std::optional<double> waitUntilReady(const std::string& url, const Headers& headers, double timeoutS, double pollS,
+    Clock::time_point started, StudyContext& ctx, std::string* last)
 {
     const auto deadline
         = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeoutS));
@@ -70,7 +90,7 @@ std::optional<double> waitUntilReady(const std::string& url, double timeoutS, do
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         std::string error;
         const int status = httpGetStatus(
-            url, {}, std::clamp(left, std::chrono::milliseconds(1), std::chrono::milliseconds(10000)), &error);
+            url, headers, std::clamp(left, std::chrono::milliseconds(1), std::chrono::milliseconds(10000)), &error);
         if (status >= 200 && status < 300)
             return std::chrono::duration<double>(Clock::now() - started).count();
         *last = status ? "HTTP " + std::to_string(status) : error;
@@ -91,7 +111,7 @@ std::string exitText(const DeployRepeat& r)
     return *r.exitStatus < 0 ? "signal " + std::to_string(-*r.exitStatus) : std::to_string(*r.exitStatus);
 }
 
-DeployRepeat deployOnce(StudyContext& ctx, int index)
+DeployRepeat deployOnce(StudyContext& ctx, int index, const Headers& headers)
 {
     const nlohmann::json& params = ctx.params();
     const std::vector<std::string> secrets = ctx.secrets();
@@ -128,7 +148,7 @@ DeployRepeat deployOnce(StudyContext& ctx, int index)
     }
     ctx.progress("repeat " + n + ": waiting for " + redactAll(readyUrl, secrets));
     std::string last;
-    r.readyS = waitUntilReady(readyUrl, readyTimeoutS, params["poll_s"].get<double>(), started, ctx, &last);
+    r.readyS = waitUntilReady(readyUrl, headers, readyTimeoutS, params["poll_s"].get<double>(), started, ctx, &last);
     if (!r.readyS) {
         limit << readyTimeoutS;
         r.stoppedAt = ctx.cancelled() ? "cancelled while waiting for ready_url"
@@ -233,6 +253,9 @@ StudyType deployStudyType()
             std::nullopt, std::nullopt },
         { "ready_url", K::String, nullptr, "polled with GET after the command until it answers 2xx", std::nullopt,
             std::nullopt },
+        { "ready_header", K::String, "",
+            "one header sent with each GET of ready_url, \"Name: value\"; {{api_key}} is the provider's key",
+            std::nullopt, std::nullopt },
         { "command_timeout_s", K::Number, 1800, "the command is killed (with its process group) after this long", 1,
             std::nullopt },
         { "ready_timeout_s", K::Number, 900, "the longest wait for ready_url after the command", 0.1, std::nullopt },
@@ -240,10 +263,12 @@ StudyType deployStudyType()
         { "repeat", K::Integer, 1, "deploys, one after the other", 1, 100 },
     };
     t.run = [](StudyContext& ctx) {
+        // Checked before the first command runs: a typo here must not cost a deploy.
+        const Headers headers = readyHeaders(ctx.params()["ready_header"].get<std::string>(), ctx.apiKey());
         std::vector<DeployRepeat> repeats;
         const int count = ctx.params()["repeat"].get<int>();
         for (int i = 1; i <= count && !ctx.cancelled(); ++i)
-            repeats.push_back(deployOnce(ctx, i));
+            repeats.push_back(deployOnce(ctx, i, headers));
         StudyResult r = analyzeDeploy(repeats);
         r.notes.push_back("Command: " + redactAll(ctx.params()["command"].get<std::string>(), ctx.secrets()));
         return r;

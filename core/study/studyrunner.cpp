@@ -147,17 +147,23 @@ void StudyRunner::cancel()
         m_current->cancel();
 }
 
-std::vector<std::string> StudyRunner::secrets() const
+std::string StudyRunner::apiKey() const
 {
-    std::vector<std::string> values;
     if (!m_provider.apiKeyEnv.empty()) {
-        if (const char* key = std::getenv(m_provider.apiKeyEnv.c_str()))
-            values.emplace_back(key);
-    } else if (m_provider.settings.contains("api_key_keyring") && m_secretResolver) {
+        const char* key = std::getenv(m_provider.apiKeyEnv.c_str());
+        return key ? key : "";
+    }
+    if (m_provider.settings.contains("api_key_keyring") && m_secretResolver) {
         std::string error;
         if (auto key = m_secretResolver(m_provider, &error))
-            values.push_back(std::move(*key));
+            return *key;
     }
+    return {};
+}
+
+std::vector<std::string> StudyRunner::secrets() const
+{
+    std::vector<std::string> values { apiKey() };
     for (auto& [key, value] : secretsFromEnvironment(m_provider))
         values.push_back(value);
     std::erase_if(values, [](const std::string& v) { return v.empty(); });

@@ -75,7 +75,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_emulator;
     std::string m_base; // the emulator
-    std::unique_ptr<FakeServer> m_ready; // ready_url: 200 once the deploy's flag file exists, else 503
+    std::unique_ptr<FakeServer> m_ready; // ready_url: with the key, 200 once the deploy's flag file exists, else 503
 
     json config() const
     {
@@ -111,7 +111,10 @@ private slots:
         QVERIFY2(port != 0, m_emulator.readAllStandardError().constData());
         m_base = "http://127.0.0.1:" + std::to_string(port);
         const QString flag = m_dir.filePath("ready.flag");
-        m_ready = std::make_unique<FakeServer>([flag](const FakeRequest&) {
+        // Like a platform's health endpoint: it wants the key, then says whether the service is up.
+        m_ready = std::make_unique<FakeServer>([flag](const FakeRequest& request) {
+            if (request.header("authorization") != std::string("Bearer ") + kKey)
+                return FakeResponse::json(401, { { "error", "unauthorized" } });
             return QFile::exists(flag) ? FakeResponse::json(200, { { "ok", true } })
                                        : FakeResponse::json(503, { { "ok", false } });
         });
@@ -235,7 +238,8 @@ private slots:
         // The key in the command itself must not be stored either.
         const StudyRun s = deploy("deploy.db",
             { { "command", std::string("KEY_COPY=") + kKey + " sh deploy.sh" },
-                { "ready_url", m_ready->baseUrl() + "/health" }, { "poll_s", "0.1" }, { "repeat", "2" } });
+                { "ready_url", m_ready->baseUrl() + "/health" },
+                { "ready_header", "Authorization: Bearer {{api_key}}" }, { "poll_s", "0.1" }, { "repeat", "2" } });
         QVERIFY2(s.prepareErrors.empty(), s.prepareErrors.empty() ? "" : s.prepareErrors.front().c_str());
         QVERIFY2(s.outcome.status == t2i::StudyStatus::Completed, s.outcome.message.c_str());
         const t2i::StudyResult& r = s.outcome.result;
@@ -285,20 +289,46 @@ private slots:
         QVERIFY(tableTitled(r, "Output")->rows.at(0)[1] == "about to fail");
     }
 
+    void readyTimeoutIsRecordedWithTheLastAnswer_data()
+    {
+        QTest::addColumn<QString>("header");
+        QTest::addColumn<QString>("last");
+        QTest::newRow("a service that is not up answers 503") << "Authorization: Bearer {{api_key}}"
+                                                              << "HTTP 503";
+        QTest::newRow("without the key the health endpoint answers 401") << ""
+                                                                         << "HTTP 401";
+    }
+
     void readyTimeoutIsRecordedWithTheLastAnswer()
     {
+        QFETCH(QString, header);
+        QFETCH(QString, last);
         QFile::remove(m_dir.filePath("ready.flag"));
-        const StudyRun s = deploy("timeout.db",
-            { { "command", "true" }, { "ready_url", m_ready->baseUrl() + "/health" }, { "ready_timeout_s", "0.5" },
-                { "poll_s", "0.1" } });
+        std::vector<std::pair<std::string, std::string>> params { { "command", "true" },
+            { "ready_url", m_ready->baseUrl() + "/health" }, { "ready_timeout_s", "0.5" }, { "poll_s", "0.1" } };
+        if (!header.isEmpty())
+            params.emplace_back("ready_header", header.toStdString());
+        const StudyRun s = deploy("timeout.db", params);
         QVERIFY2(s.outcome.status == t2i::StudyStatus::Completed, s.outcome.message.c_str());
         const t2i::StudyResult& r = s.outcome.result;
         QVERIFY(!std::isnan(valueOf(r, "deploy_command_s")));
         QVERIFY(std::isnan(valueOf(r, "ready_s")));
         const std::string stopped = tableTitled(r, "Repeats")->rows.at(0).back();
-        QVERIFY2(
-            stopped == "ready_url did not answer 2xx within 0.5 s (ready_timeout_s; last: HTTP 503)", stopped.c_str());
+        QCOMPARE(QString::fromStdString(stopped),
+            "ready_url did not answer 2xx within 0.5 s (ready_timeout_s; last: " + last + ")");
         QVERIFY(s.info.runs.empty());
+    }
+
+    void malformedReadyHeaderFailsBeforeAnyCommand()
+    {
+        const QString marker = m_dir.filePath("ran.flag");
+        const StudyRun s = deploy("header.db",
+            { { "command", "touch ran.flag" }, { "ready_url", m_ready->baseUrl() + "/health" },
+                { "ready_header", "Bearer {{api_key}}" } });
+        QCOMPARE(int(s.outcome.status), int(t2i::StudyStatus::Failed));
+        QVERIFY2(s.outcome.message.rfind("studies.deploy.ready_header: must be \"Name: value\"", 0) == 0,
+            s.outcome.message.c_str());
+        QVERIFY(!QFile::exists(marker));
     }
 
     void commandPastItsTimeoutIsKilledWithItsChildren()
