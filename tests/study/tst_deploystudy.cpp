@@ -13,6 +13,7 @@
 #include <QRegularExpression>
 
 #include <cmath>
+#include <csignal>
 
 using namespace t2itest;
 using nlohmann::json;
@@ -221,6 +222,39 @@ private slots:
         QCOMPARE(QString::fromStdString(t2i::lastLines("a\nb\nc\n", 2)), QString("b\nc\n"));
         QCOMPARE(QString::fromStdString(t2i::lastLines("a\nb\nc", 2)), QString("b\nc"));
         QCOMPARE(QString::fromStdString(t2i::lastLines("a\nb\n", 5)), QString("a\nb\n"));
+    }
+
+    void commandOutputIsBoundedToItsLastBytes()
+    {
+        // 20,000 numbered lines (about 190 KB), both streams: only the end is kept, from a line's start.
+        const t2i::DeployCommandOutcome out
+            = t2i::runDeployCommand("seq 1 20000 | sed 's/$/ is a line of output/'; echo last words >&2",
+                m_dir.path().toStdString(), std::chrono::seconds(60), [] { return false; }, { "last" });
+        QCOMPARE(out.exitStatus, std::optional<int>(0));
+        QVERIFY2(out.outputTail.size() <= t2i::kDeployOutputLimit + 64, std::to_string(out.outputTail.size()).c_str());
+        QVERIFY(out.outputTail.rfind("[earlier output left out]\n", 0) == 0);
+        QVERIFY(out.outputTail.ends_with("20000 is a line of output\n*** words\n"));
+        const std::string afterMarker = out.outputTail.substr(out.outputTail.find('\n') + 1);
+        QVERIFY2(
+            QRegularExpression("^\\d+ is a line of output\n").match(QString::fromStdString(afterMarker)).hasMatch(),
+            afterMarker.substr(0, 80).c_str());
+    }
+
+    void backgroundProcessHoldingTheOutputDoesNotHoldTheCommand()
+    {
+        // The deployment goes on in the background with our pipe as its stdout: the command has
+        // still ended, and is not waited for past its exit.
+        const t2i::DeployCommandOutcome out = t2i::runDeployCommand("sleep 30 & echo $! > holder.pid; echo started",
+            m_dir.path().toStdString(), std::chrono::seconds(20), [] { return false; }, {});
+        QFile pid(m_dir.filePath("holder.pid"));
+        QVERIFY(pid.open(QIODevice::ReadOnly));
+        const int holder = pid.readAll().trimmed().toInt();
+        QVERIFY(holder > 0);
+        QVERIFY(::kill(holder, 0) == 0); // left running: it is the deployment
+        ::kill(holder, SIGKILL);
+        QVERIFY(!out.timedOut);
+        QCOMPARE(out.exitStatus, std::optional<int>(0));
+        QCOMPARE(QString::fromStdString(out.outputTail), QString("started\n"));
     }
 
     void deployIsTimedToReadyAndFirstImageAndKeepsNoKey()
