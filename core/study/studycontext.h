@@ -44,6 +44,12 @@ public:
         const WorkloadConfig& workload, const std::string& role, const ProviderConfig* provider = nullptr)
         = 0;
     virtual void progress(const std::string& message) = 0; // one line, for a human
+    // The provider's API key however it is configured (environment or keyring; "" when none),
+    // for a study that must send it itself (the deploy study's readiness GET). Memory only.
+    virtual std::string apiKey() const { return {}; }
+    // The provider's secrets (its API key and its "*_env" values), for a study that keeps text it
+    // did not make itself (a deploy command's output) to redact them. Memory only. None by default.
+    virtual std::vector<std::string> secrets() const { return {}; }
     virtual bool cancelled() const = 0; // the study should stop making runs and return
 };
 

@@ -4,6 +4,7 @@
 #include "store/store.h"
 #include "util/runids.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 namespace t2i {
@@ -37,6 +38,22 @@ const T* pick(const std::vector<T>& items, const std::string& id, const char* wh
             return &item;
     errors.push_back(std::string("no ") + what + " \"" + id + "\" in the configuration");
     return nullptr;
+}
+
+// Every string in j with each secret replaced by "***": a study's parameters may hold a command
+// that names a key (the deploy study's), and they are stored in the library.
+nlohmann::json redactStrings(nlohmann::json j, const std::vector<std::string>& secrets)
+{
+    if (j.is_string()) {
+        std::string text = j.get<std::string>();
+        for (const std::string& secret : secrets)
+            text = redact(std::move(text), secret);
+        return text;
+    }
+    if (j.is_structured())
+        for (auto& item : j)
+            item = redactStrings(std::move(item), secrets);
+    return j;
 }
 
 } // namespace
@@ -95,7 +112,8 @@ StudyOutcome StudyRunner::run(const std::function<void(const std::string&)>& pro
     m_info.variantId = m_variant.id;
     m_info.status = StudyStatus::Running;
     m_info.created = isoNowUtc();
-    m_info.paramsJson = m_params.dump();
+    const std::vector<std::string> secretValues = secrets();
+    m_info.paramsJson = redactStrings(m_params, secretValues).dump();
     m_store->createStudy(m_info);
 
     StudyOutcome outcome;
@@ -111,7 +129,7 @@ StudyOutcome StudyRunner::run(const std::function<void(const std::string&)>& pro
         outcome.message = std::string("refused: ") + refused.what();
     } catch (const std::exception& error) {
         outcome.status = m_cancelled ? StudyStatus::Cancelled : StudyStatus::Failed;
-        outcome.message = error.what();
+        outcome.message = redactStrings(error.what(), secretValues).get<std::string>();
     }
     m_info.status = outcome.status;
     m_info.message = outcome.message;
@@ -127,6 +145,29 @@ void StudyRunner::cancel()
     std::lock_guard lock(m_runnerMutex);
     if (m_current)
         m_current->cancel();
+}
+
+std::string StudyRunner::apiKey() const
+{
+    if (!m_provider.apiKeyEnv.empty()) {
+        const char* key = std::getenv(m_provider.apiKeyEnv.c_str());
+        return key ? key : "";
+    }
+    if (m_provider.settings.contains("api_key_keyring") && m_secretResolver) {
+        std::string error;
+        if (auto key = m_secretResolver(m_provider, &error))
+            return *key;
+    }
+    return {};
+}
+
+std::vector<std::string> StudyRunner::secrets() const
+{
+    std::vector<std::string> values { apiKey() };
+    for (auto& [key, value] : secretsFromEnvironment(m_provider))
+        values.push_back(value);
+    std::erase_if(values, [](const std::string& v) { return v.empty(); });
+    return values;
 }
 
 void StudyRunner::progress(const std::string& message)

@@ -52,6 +52,8 @@ public:
     StudyProbe run(const WorkloadConfig& workload, const std::string& role, const ProviderConfig* provider) override;
     void progress(const std::string& message) override;
     bool cancelled() const override { return m_cancelled; }
+    std::string apiKey() const override;
+    std::vector<std::string> secrets() const override;
 
 private:
     RunConfig m_config;

@@ -2,6 +2,8 @@
 #include "study/studytypes.h"
 
 #include "study/coldstartstudy.h"
+#include "study/deploystudy.h"
+#include "study/localstartstudy.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +17,8 @@ const std::vector<StudyType>& studyTypes()
     static const std::vector<StudyType> types = [] {
         std::vector<StudyType> t;
         t.push_back(coldStartStudyType());
+        t.push_back(deployStudyType());
+        t.push_back(localStartStudyType());
         return t;
     }();
     return types;
