@@ -39,6 +39,7 @@ struct Args {
     std::string provider; // check, study: --provider ID
     std::string variant; // study: --variant ID
     std::string kind; // study: --kind KIND
+    bool summary = false; // studies: --summary, the newest finding of each study kind side by side
     std::vector<std::string> params; // study: --param KEY=VALUE, each as typed
 };
 

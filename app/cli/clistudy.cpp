@@ -7,6 +7,7 @@
 #include "registry/registry.h"
 #include "store/store.h"
 #include "study/studyrunner.h"
+#include "study/studysummary.h"
 #include "study/studytext.h"
 #include "transport/httptransport.h"
 
@@ -138,6 +139,28 @@ int studiesCommand(const Args& args)
         return Success;
     }
     const auto studies = store->listStudies();
+    if (args.summary) {
+        std::vector<StudyWithResult> read;
+        for (const StudyInfo& info : studies)
+            if (const auto result = resultOf(info))
+                read.push_back({ info, *result });
+        const StudyTable table = summarizeStudies(read);
+        if (args.json) {
+            nlohmann::json rows = nlohmann::json::array();
+            for (const auto& row : table.rows) {
+                nlohmann::json line = nlohmann::json::object();
+                for (std::size_t c = 0; c < table.columns.size(); ++c)
+                    line[table.columns[c]] = row[c];
+                rows.push_back(std::move(line));
+            }
+            std::cout << rows.dump(2) << '\n';
+        } else if (table.rows.empty()) {
+            std::cout << "no completed studies in " << args.db << '\n';
+        } else {
+            std::cout << table.title << '\n' << formatTextTable(table);
+        }
+        return Success;
+    }
     if (args.json) {
         nlohmann::json list = nlohmann::json::array();
         for (const StudyInfo& info : studies)

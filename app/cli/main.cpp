@@ -21,7 +21,9 @@ commands:
   study CONFIG --kind KIND [--provider ID] [--variant ID] [--param KEY=VALUE]... [--db FILE] [--json]
                                            one study (cold_start, idle_timeout, ...): plans and
                                            makes its runs, prints its answer (docs/studies.md)
-  studies [STUDY] [--db FILE] [--json]     list the studies in the library, or print one
+  studies [STUDY | --summary] [--db FILE] [--json]
+                                           list the studies in the library, print one, or
+                                           (--summary) their answers side by side per provider
   runs [--db FILE] [--json]                list the runs in the library
   show RUN [--db FILE] [--json]            one run's summary (RUN: an id or a unique prefix)
   compare RUN RUN... [--db FILE] [--json]  runs side by side, with the significance of differences
@@ -69,6 +71,8 @@ int main(int argc, char** argv)
             return Success;
         } else if (arg == "--json") {
             args.json = true;
+        } else if (arg == "--summary") {
+            args.summary = true;
         } else if (arg == "--events") {
             args.events = true;
         } else if (arg == "--cancel-on-stdin-close") {

@@ -2,6 +2,7 @@
 // The study result's JSON round trip and bounds, and the parameters' resolution: defaults, the
 // configuration's object, --param, and every refusal naming what was wrong and where.
 #include "study/studyresult.h"
+#include "study/studysummary.h"
 #include "study/studytypes.h"
 
 #include <QFile>
@@ -144,6 +145,34 @@ private slots:
                 QVERIFY2(section.contains(QStringLiteral("| `%1` |").arg(QString::fromStdString(p.key))),
                     qPrintable(QString::fromStdString(t.kind + ": parameter " + p.key + " is not in its table")));
         }
+    }
+
+    // One row per configuration/provider/variant; each cell the newest completed study's finding;
+    // failed studies and columns nobody fills are left out.
+    void theSummaryPutsTheNewestFindingsSideBySide()
+    {
+        const auto study = [](std::string provider, std::string kind, StudyStatus status, std::string key, double v) {
+            StudyWithResult s;
+            s.info.configName = "demo";
+            s.info.providerId = std::move(provider);
+            s.info.variantId = "sdxl";
+            s.info.kind = std::move(kind);
+            s.info.status = status;
+            s.result.findings.push_back(makeFinding(std::move(key), "x", v, "s"));
+            return s;
+        };
+        const std::vector<StudyWithResult> newestFirst {
+            study("steady", "cold_start", StudyStatus::Completed, "cold_overhead_s", 2.5),
+            study("fast", "scaling", StudyStatus::Completed, "max_replicas", 10),
+            study("steady", "cold_start", StudyStatus::Completed, "cold_overhead_s", 9.0), // older: loses
+            study("fast", "cold_start", StudyStatus::Failed, "cold_overhead_s", 1.0), // failed: ignored
+        };
+        const StudyTable t = summarizeStudies(newestFirst);
+        QCOMPARE(t.columns,
+            (std::vector<std::string> { "configuration/provider/variant", "cold-start overhead", "max replicas" }));
+        QCOMPARE(t.rows.size(), std::size_t(2));
+        QCOMPARE(t.rows[0], (std::vector<std::string> { "demo/steady/sdxl", "2.50 s", "-" }));
+        QCOMPARE(t.rows[1], (std::vector<std::string> { "demo/fast/sdxl", "-", "10.00 s" }));
     }
 
     void kindsAreUniqueAndDescribed()
