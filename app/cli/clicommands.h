@@ -40,6 +40,7 @@ struct Args {
     std::string variant; // study: --variant ID
     std::string kind; // study: --kind KIND
     std::vector<std::string> params; // study: --param KEY=VALUE, each as typed
+    std::string studies; // report: --study ID,... (ids or unique prefixes): a report of studies
 };
 
 std::string defaultDatabasePath(); // $XDG_DATA_HOME/t2ibench/library.db

@@ -1,0 +1,9 @@
+target_sources(t2i_ui PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/studyrow.h
+    ${CMAKE_CURRENT_LIST_DIR}/studyloader.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/studiestablemodel.h
+    ${CMAKE_CURRENT_LIST_DIR}/studiestablemodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/studyview.h
+    ${CMAKE_CURRENT_LIST_DIR}/studyview.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/studiespage.h
+    ${CMAKE_CURRENT_LIST_DIR}/studiespage.cpp)
