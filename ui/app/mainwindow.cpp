@@ -70,7 +70,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_sidebar->addPage(
         lineIcon(IconKind::Refresh, ink), tr("Launch"), tr("What a run will take, and launching it (Ctrl+5)"));
     m_sidebar->addPage(lineIcon(IconKind::Live, ink), tr("Live"), tr("The launch running now (Ctrl+6)"));
-    m_sidebar->addPage(lineIcon(IconKind::Notes, ink), tr("Studies"),
+    m_sidebar->addPage(lineIcon(IconKind::Study, ink), tr("Studies"),
         tr("The library's studies: each experiment's answer, findings, charts and runs (Ctrl+7)"));
     // In the order of Page.
     for (QWidget* page : { static_cast<QWidget*>(m_libraryPage), static_cast<QWidget*>(m_comparePage),

@@ -80,6 +80,9 @@ void StudiesPage::reload()
         [this](const QList<StudyRow>& rows) {
             const QString selected = m_view->studyId();
             m_model->setRows(rows);
+            m_table->resizeColumnsToContents();
+            // The answer takes what is left; a long one is read in full below.
+            m_table->setColumnWidth(StudiesTableModel::Answer, 200);
             m_count->setText(rows.isEmpty()
                     ? tr("No studies in this library yet: `t2ibench-cli study CONFIG --kind KIND` makes one "
                          "(docs/studies.md)")

@@ -4,6 +4,7 @@
 #include "charts/studycharts.h"
 
 #include <QChartView>
+#include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
@@ -124,6 +125,11 @@ void StudyView::clearResult()
     m_tables.clear();
     m_charts.clear();
     while (QLayoutItem* item = m_resultLayout->takeAt(0)) {
+        if (QLayout* grid = item->layout())
+            while (QLayoutItem* cell = grid->takeAt(0)) {
+                delete cell->widget();
+                delete cell;
+            }
         delete item->widget();
         delete item;
     }
@@ -194,13 +200,17 @@ void StudyView::showStudy(const StudyRow& study)
     }
     ChartPalette palette;
     palette.dark = this->palette().color(QPalette::Window).lightness() < 128;
+    // Charts two to a row, so a study's charts read side by side as in the report.
+    auto* grid = new QGridLayout;
     for (const StudyChart& chart : result.charts) {
         auto* view = new QChartView(buildStudyChart(chart, palette), m_resultBox);
         view->setRenderHint(QPainter::Antialiasing);
-        view->setMinimumHeight(320);
-        m_resultLayout->addWidget(view);
+        view->setMinimumHeight(340);
+        const auto index = static_cast<int>(m_charts.size());
+        grid->addWidget(view, index / 2, index % 2);
         m_charts.push_back(view);
     }
+    m_resultLayout->addLayout(grid);
     QStringList notes;
     for (const std::string& note : result.notes)
         notes.append(QStringLiteral("• ") + qs(note));
