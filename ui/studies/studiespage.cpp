@@ -50,7 +50,8 @@ StudiesPage::StudiesPage(QWidget* parent)
     splitter->addWidget(left);
     splitter->addWidget(m_view);
     splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 3);
+    splitter->setStretchFactor(1, 4);
+    splitter->setSizes({ 150, 600 });
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
     m_count->setText(tr("No library open"));

@@ -5,6 +5,7 @@
 
 #include <QChartView>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
@@ -35,8 +36,7 @@ QTableWidget* newTable(QWidget* parent)
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
-    table->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     table->setWordWrap(false);
     return table;
@@ -56,6 +56,10 @@ void fillTable(QTableWidget* table, const QStringList& header, const QList<QStri
     for (int r = 0; r < table->rowCount(); ++r)
         height += table->rowHeight(r);
     table->setFixedHeight(height + 2);
+    int width = 2 * table->frameWidth();
+    for (int c = 0; c < table->columnCount(); ++c)
+        width += table->columnWidth(c);
+    table->setFixedWidth(width + 2);
 }
 
 } // namespace
@@ -67,8 +71,10 @@ StudyView::StudyView(QWidget* parent)
     , m_answer(new QLabel(this))
     , m_message(new QLabel(this))
     , m_findings(newTable(this))
-    , m_resultBox(new QWidget(this))
-    , m_resultLayout(new QVBoxLayout(m_resultBox))
+    , m_tablesBox(new QWidget(this))
+    , m_tablesLayout(new QVBoxLayout(m_tablesBox))
+    , m_chartsBox(new QWidget(this))
+    , m_chartsLayout(new QGridLayout(m_chartsBox))
     , m_notes(new QLabel(this))
     , m_runs(newTable(this))
 {
@@ -88,7 +94,8 @@ StudyView::StudyView(QWidget* parent)
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_notes->setWordWrap(true);
     m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_resultLayout->setContentsMargins(0, 0, 0, 0);
+    m_tablesLayout->setContentsMargins(0, 0, 0, 0);
+    m_chartsLayout->setContentsMargins(0, 0, 0, 0);
     m_runs->setToolTip(tr("Double-click a run to open it on the Run page"));
     connect(m_runs, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
         if (const QTableWidgetItem* item = m_runs->item(row, 0))
@@ -101,9 +108,20 @@ StudyView::StudyView(QWidget* parent)
     layout->addWidget(m_meta);
     layout->addWidget(m_answer);
     layout->addWidget(m_message);
-    layout->addWidget(sectionTitle(tr("Findings"), content));
-    layout->addWidget(m_findings);
-    layout->addWidget(m_resultBox);
+    // The findings and the study's tables side by side, each as wide as its columns.
+    auto* findings = new QWidget(content);
+    auto* findingsLayout = new QVBoxLayout(findings);
+    findingsLayout->setContentsMargins(0, 0, 0, 0);
+    findingsLayout->addWidget(sectionTitle(tr("Findings"), findings));
+    findingsLayout->addWidget(m_findings);
+    findingsLayout->addStretch(1);
+    auto* tablesRow = new QHBoxLayout;
+    tablesRow->addWidget(findings, 0, Qt::AlignTop);
+    tablesRow->addSpacing(16);
+    tablesRow->addWidget(m_tablesBox, 0, Qt::AlignTop);
+    tablesRow->addStretch(1);
+    layout->addLayout(tablesRow);
+    layout->addWidget(m_chartsBox);
     layout->addWidget(sectionTitle(tr("Notes"), content));
     layout->addWidget(m_notes);
     layout->addWidget(sectionTitle(tr("Runs"), content));
@@ -124,15 +142,11 @@ void StudyView::clearResult()
     // The previous study's titles, tables and charts go (each chart view owns its chart).
     m_tables.clear();
     m_charts.clear();
-    while (QLayoutItem* item = m_resultLayout->takeAt(0)) {
-        if (QLayout* grid = item->layout())
-            while (QLayoutItem* cell = grid->takeAt(0)) {
-                delete cell->widget();
-                delete cell;
-            }
-        delete item->widget();
-        delete item;
-    }
+    for (QLayout* layout : { static_cast<QLayout*>(m_tablesLayout), static_cast<QLayout*>(m_chartsLayout) })
+        while (QLayoutItem* item = layout->takeAt(0)) {
+            delete item->widget();
+            delete item;
+        }
 }
 
 void StudyView::clear()
@@ -182,8 +196,8 @@ void StudyView::showStudy(const StudyRow& study)
         findings.append({ qs(finding.label), qs(finding.text) });
     fillTable(m_findings, { tr("Finding"), tr("Value (95% interval)") }, findings);
     for (const StudyTable& table : result.tables) {
-        m_resultLayout->addWidget(sectionTitle(qs(table.title), m_resultBox));
-        auto* widget = newTable(m_resultBox);
+        m_tablesLayout->addWidget(sectionTitle(qs(table.title), m_tablesBox));
+        auto* widget = newTable(m_tablesBox);
         QStringList header;
         for (const std::string& column : table.columns)
             header.append(qs(column));
@@ -195,22 +209,20 @@ void StudyView::showStudy(const StudyRow& study)
             rows.append(cells);
         }
         fillTable(widget, header, rows);
-        m_resultLayout->addWidget(widget);
+        m_tablesLayout->addWidget(widget);
         m_tables.push_back(widget);
     }
     ChartPalette palette;
     palette.dark = this->palette().color(QPalette::Window).lightness() < 128;
-    // Charts two to a row, so a study's charts read side by side as in the report.
-    auto* grid = new QGridLayout;
+    // Charts two to a row, so a study's charts read side by side.
     for (const StudyChart& chart : result.charts) {
-        auto* view = new QChartView(buildStudyChart(chart, palette), m_resultBox);
+        auto* view = new QChartView(buildStudyChart(chart, palette), m_chartsBox);
         view->setRenderHint(QPainter::Antialiasing);
         view->setMinimumHeight(340);
         const auto index = static_cast<int>(m_charts.size());
-        grid->addWidget(view, index / 2, index % 2);
+        m_chartsLayout->addWidget(view, index / 2, index % 2);
         m_charts.push_back(view);
     }
-    m_resultLayout->addLayout(grid);
     QStringList notes;
     for (const std::string& note : result.notes)
         notes.append(QStringLiteral("• ") + qs(note));

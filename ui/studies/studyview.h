@@ -8,6 +8,7 @@
 #include <vector>
 
 class QChartView;
+class QGridLayout;
 class QLabel;
 class QTableWidget;
 class QVBoxLayout;
@@ -47,8 +48,11 @@ private:
     QLabel* m_answer;
     QLabel* m_message;
     QTableWidget* m_findings;
-    QWidget* m_resultBox; // the tables and charts, rebuilt for each study
-    QVBoxLayout* m_resultLayout;
+    // Rebuilt for each study: its tables (beside the findings) and its charts (two to a row).
+    QWidget* m_tablesBox;
+    QVBoxLayout* m_tablesLayout;
+    QWidget* m_chartsBox;
+    QGridLayout* m_chartsLayout;
     QLabel* m_notes;
     QTableWidget* m_runs;
     std::vector<QTableWidget*> m_tables;
