@@ -4,12 +4,16 @@
 // table's cells, each chart with its series, the runs it made; a failed study's message.
 #include "studies/studiespage.h"
 #include "studies/studiestablemodel.h"
+#include "studies/studylauncher.h"
 #include "studies/studyview.h"
 #include "studyfixture.h"
 
 #include <QAbstractItemModelTester>
 #include <QChart>
 #include <QChartView>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineSeries>
 #include <QScatterSeries>
@@ -189,7 +193,94 @@ private slots:
         QVERIFY(!QFileInfo::exists(m_db->path() + QStringLiteral(".absent"))); // not created by a look
     }
 
+    // "Run Study…": the real CLI makes a study on a fast emulated profile into a new library;
+    // the list then shows it, selected.
+    void runsAStudyAndShowsIt()
+    {
+        QTemporaryDir dir;
+        const QString config = writeQuickConfig(dir);
+        StudiesPage page;
+        page.launcher()->setProgram(cli());
+        loadIntoMissing(page, dir.filePath(QStringLiteral("made.db")));
+        QSignalSpy finished(&page, &StudiesPage::studyFinished);
+        page.runStudy({ config, QStringLiteral("cold_start"), {}, {},
+            { QStringLiteral("cold_samples=1"), QStringLiteral("warm_requests=2"), QStringLiteral("idle_s=0.5") } });
+        QVERIFY(page.launcher()->isRunning());
+        QVERIFY(finished.wait(90000));
+        QVERIFY2(finished.front().at(0).toInt() == 0, qPrintable(finished.front().at(1).toString()));
+        QCOMPARE(page.model()->rowCount(), 1);
+        QCOMPARE(page.view()->studyId(), page.model()->study(0).id);
+        QCOMPARE(page.model()->study(0).status, QStringLiteral("completed"));
+        QVERIFY(page.view()->answerLabel()->text().startsWith(QStringLiteral("A cold start adds")));
+        QCOMPARE(page.view()->runsTable()->rowCount(), 1);
+        QCOMPARE(page.launchStatus()->text(), QStringLiteral("The study completed."));
+    }
+
+    void aRefusedStudySaysWhy()
+    {
+        QTemporaryDir dir;
+        const QString config = writeQuickConfig(dir);
+        StudiesPage page;
+        page.launcher()->setProgram(cli());
+        loadIntoMissing(page, dir.filePath(QStringLiteral("refused.db")));
+        QSignalSpy finished(&page, &StudiesPage::studyFinished);
+        page.runStudy({ config, QStringLiteral("cold_start"), {}, {}, { QStringLiteral("cold_samples=0") } });
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.front().at(0).toInt(), 2);
+        QVERIFY2(page.launchStatus()->text().contains(QStringLiteral("cold_samples")),
+            qPrintable(page.launchStatus()->text()));
+        QCOMPARE(page.model()->rowCount(), 0);
+    }
+
 private:
+    static QString cli()
+    {
+        return qEnvironmentVariable("T2IBENCH_BIN_DIR", QStringLiteral("bin")) + QStringLiteral("/t2ibench-cli");
+    }
+
+    // A one-provider configuration on an emulated profile that scales to zero 0.3 s after its
+    // last request and boots in 0.3 s, so a cold_start study takes a couple of seconds.
+    static QString writeQuickConfig(const QTemporaryDir& dir)
+    {
+        const QString profile = dir.filePath(QStringLiteral("quick.json"));
+        const QJsonObject quick {
+            { QStringLiteral("name"), QStringLiteral("quick") },
+            { QStringLiteral("price_per_s"), 0.0005 },
+            { QStringLiteral("workers"),
+                QJsonObject { { QStringLiteral("min"), 0 }, { QStringLiteral("max"), 2 },
+                    { QStringLiteral("concurrency"), 1 }, { QStringLiteral("idle_timeout_ms"), 300 } } },
+            { QStringLiteral("cold_start"),
+                QJsonObject { { QStringLiteral("boot_median_ms"), 150 }, { QStringLiteral("load_median_ms"), 150 } } },
+            { QStringLiteral("autoscaler"),
+                QJsonObject { { QStringLiteral("queue_delay_ms"), 50 }, { QStringLiteral("reaction_delay_ms"), 50 } } },
+            { QStringLiteral("service"),
+                QJsonObject { { QStringLiteral("base_ms"), 30 }, { QStringLiteral("ms_per_megapixel_step"), 1 } } },
+        };
+        QFile profileFile(profile);
+        if (!profileFile.open(QIODevice::WriteOnly) || profileFile.write(QJsonDocument(quick).toJson()) < 0)
+            return {};
+        const QString config = dir.filePath(QStringLiteral("quick-config.json"));
+        QFile configFile(config);
+        const QByteArray text = QStringLiteral(
+            R"({"version": 1, "name": "quick",
+ "providers": [{"id": "quick", "type": "emulated", "profile": "%1"}],
+ "variants": [{"id": "small", "model": "sdxl-base-1.0", "precision": "fp16", "width": 512, "height": 512, "steps": 4, "images": 1}],
+ "prompts": {"set": "default", "seed": 42},
+ "workload": {"timeout_s": 30, "poll_interval_ms": 50, "warmup_requests": 0, "steps": [{"kind": "closed", "concurrency": [1], "requests": 2}]}})")
+                                    .arg(profile)
+                                    .toUtf8();
+        if (!configFile.open(QIODevice::WriteOnly) || configFile.write(text) != text.size())
+            return {};
+        return config;
+    }
+
+    void loadIntoMissing(StudiesPage& page, const QString& dbPath)
+    {
+        QSignalSpy listed(&page, &StudiesPage::listed);
+        page.setDatabase(dbPath);
+        QVERIFY(listed.wait(10000));
+    }
+
     void loadInto(StudiesPage& page)
     {
         QSignalSpy listed(&page, &StudiesPage::listed);

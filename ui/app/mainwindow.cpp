@@ -139,6 +139,7 @@ MainWindow::MainWindow(QWidget* parent)
             close();
     });
     connect(m_setupPage, &SetupPage::documentChanged, this, [this] {
+        m_studiesPage->setDefaultConfig(m_setupPage->filePath());
         m_launchPage->setConfiguration(
             m_setupPage->document().document(), m_setupPage->filePath(), !m_setupPage->isDirty());
     });
