@@ -133,7 +133,9 @@ void StudiesPage::selectStudy(const QString& studyId)
         return;
     const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
     m_table->selectRow(index.row());
-    showSelected(); // a reload re-selects the same row: no currentRowChanged, but new data
+    // Selecting the row already current changes nothing, so nothing is signalled: draw it here.
+    if (m_view->studyId() != studyId)
+        showSelected();
 }
 
 void StudiesPage::showSelected()
