@@ -41,6 +41,7 @@ struct Args {
     std::string kind; // study: --kind KIND
     bool summary = false; // studies: --summary, the newest finding of each study kind side by side
     std::vector<std::string> params; // study: --param KEY=VALUE, each as typed
+    std::string studies; // report: --study ID,... (ids or unique prefixes): a report of studies
 };
 
 std::string defaultDatabasePath(); // $XDG_DATA_HOME/t2ibench/library.db

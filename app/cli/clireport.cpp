@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // `t2ibench-cli report RUN... [--db FILE] --out FILE.pdf|FILE.html`: the dashboard's comparison
-// report, written headless. The only command that starts Qt's GUI layer, on the offscreen
-// platform, so it needs no display; the charts come from the same builders as the dashboard.
+// report, written headless; `report --study ID,...` the report of studies instead. The only command that starts Qt's
+// GUI layer, on the offscreen platform, so it needs no display; the charts come from the same builders as the
+// dashboard.
 #include "clicommands.h"
 
 #include "charts/comparisonload.h"
 #include "report/reportwriter.h"
+#include "report/studyreport.h"
 #include "store/store.h"
 
 #include <QApplication>
@@ -13,20 +15,88 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 
 namespace t2i::cli {
+namespace {
+
+// Fonts, painting and PDF output need a QApplication; offscreen needs no display.
+std::unique_ptr<QApplication> offscreenApplication()
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int argc = 1;
+    static char name[] = "t2ibench-cli";
+    static char* argv[] = { name, nullptr };
+    return std::make_unique<QApplication>(argc, argv);
+}
+
+std::vector<std::string> splitIds(const std::string& list)
+{
+    std::vector<std::string> ids;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const std::size_t comma = std::min(list.find(',', start), list.size());
+        if (comma > start)
+            ids.push_back(list.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return ids;
+}
+
+int studyReport(const Args& args, const std::string& suffix)
+{
+    if (!args.positional.empty()) {
+        std::cerr << "t2ibench-cli: report takes either RUNs or --study STUDY,..., not both\n";
+        return BadUsage;
+    }
+    const std::vector<std::string> ids = splitIds(args.studies);
+    if (ids.empty()) {
+        std::cerr << "t2ibench-cli: --study needs a comma list of study ids (or unique prefixes)\n";
+        return BadUsage;
+    }
+    int failed = Failure;
+    auto store = openLibrary(args.db, failed);
+    if (!store)
+        return failed;
+    QList<ui::StudyRow> studies;
+    for (const std::string& id : ids) {
+        const auto study = store->findStudy(id);
+        if (!study) {
+            std::cerr << "t2ibench-cli: no study \"" << id
+                      << "\" (or several start with it); `t2ibench-cli studies` lists them\n";
+            return Failure;
+        }
+        studies.append(ui::studyRowOf(*study));
+    }
+    store.reset();
+    const auto app = offscreenApplication();
+    QString error;
+    QStringList sections;
+    if (!ui::writeStudyReport(studies, QString::fromStdString(args.out), {}, &error, &sections)) {
+        std::cerr << "t2ibench-cli: " << error.toStdString() << '\n';
+        return Failure;
+    }
+    std::cout << "wrote " << args.out << " (" << sections.size() << (sections.size() == 1 ? " study" : " studies")
+              << (suffix == ".pdf" ? ", PDF" : ", HTML") << ")\n";
+    return Success;
+}
+
+} // namespace
 
 int reportCommand(const Args& args)
 {
-    if (args.positional.empty() || args.positional.size() > 8) {
-        std::cerr << "t2ibench-cli: report takes 1 to 8 RUNs (ids or unique prefixes), the first the baseline\n";
-        return BadUsage;
-    }
     const std::string out = args.out;
     const auto suffix = std::filesystem::path(out).extension().string();
     if (out.empty() || (suffix != ".pdf" && suffix != ".html" && suffix != ".htm")) {
         std::cerr << "t2ibench-cli: report needs --out FILE.pdf or --out FILE.html\n";
+        return BadUsage;
+    }
+    if (!args.studies.empty())
+        return studyReport(args, suffix);
+    if (args.positional.empty() || args.positional.size() > 8) {
+        std::cerr << "t2ibench-cli: report takes 1 to 8 RUNs (ids or unique prefixes), the first the baseline, "
+                     "or --study STUDY,...\n";
         return BadUsage;
     }
     {
@@ -44,12 +114,7 @@ int reportCommand(const Args& args)
         std::cerr << "t2ibench-cli: " << e.what() << '\n';
         return Failure;
     }
-    // Fonts, painting and PDF output need a QApplication; offscreen needs no display.
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-    int argc = 1;
-    char name[] = "t2ibench-cli";
-    char* argv[] = { name, nullptr };
-    QApplication app(argc, argv);
+    const auto app = offscreenApplication();
     QString error;
     QStringList pages;
     if (!ui::writeReport(data, QString::fromStdString(out), {}, &error, &pages)) {

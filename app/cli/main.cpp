@@ -31,6 +31,9 @@ commands:
                                            one row per request, every recorded field
   report RUN... [--db FILE] --out FILE.pdf|FILE.html
                                            the dashboard's comparison report, written headless
+  report --study STUDY[,STUDY...] [--db FILE] --out FILE.pdf|FILE.html
+                                           a report of studies: each one's answer, findings,
+                                           tables, charts, notes and runs
   cost RUN... [--db FILE] [--volume N] [--shape steady|diurnal|bursty] [--p95-ms X]
        [--dedicated REF|USD_PER_HOUR] [--json]
                                            each run's cost breakdown (price and its date) and a
@@ -118,6 +121,9 @@ int main(int argc, char** argv)
             if (!value(pair))
                 return usageError("--param needs KEY=VALUE");
             args.params.push_back(pair);
+        } else if (arg == "--study") {
+            if (!value(args.studies))
+                return usageError("--study needs a comma list of study ids (or unique prefixes)");
         } else if (arg == "--provider") {
             if (!value(args.provider))
                 return usageError("--provider needs a provider id");

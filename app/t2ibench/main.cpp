@@ -34,8 +34,8 @@ struct Options {
     QCommandLineOption config { QStringLiteral("config"),
         QStringLiteral("Open a configuration file on the Setup page."), QStringLiteral("FILE") };
     QCommandLineOption page { QStringLiteral("page"),
-        QStringLiteral("With --config: show the setup page (default) or the launch page."),
-        QStringLiteral("setup|launch") };
+        QStringLiteral("Open on the studies page; or with --config, the setup page (default) or the launch page."),
+        QStringLiteral("studies|setup|launch") };
     QCommandLineOption launch { QStringLiteral("launch"),
         QStringLiteral("With --config: launch every provider x variant of it at once, on the Live page.") };
     QCommandLineOption size { QStringLiteral("size"), QStringLiteral("The window size, e.g. 1440x900."),
@@ -110,12 +110,17 @@ int main(int argc, char** argv)
     }
 
     const QString page = parser.value(o.page);
-    if (parser.isSet(o.page) && page != QLatin1String("setup") && page != QLatin1String("launch")) {
-        qCritical("t2ibench: --page takes setup or launch");
+    const bool onStudies = page == QLatin1String("studies");
+    if (parser.isSet(o.page) && !onStudies && page != QLatin1String("setup") && page != QLatin1String("launch")) {
+        qCritical("t2ibench: --page takes studies, setup or launch");
         return 2;
     }
-    if ((parser.isSet(o.page) || parser.isSet(o.launch)) && !parser.isSet(o.config)) {
-        qCritical("t2ibench: --page and --launch need --config FILE");
+    if (onStudies && (parser.isSet(o.config) || parser.isSet(o.compare) || parser.isSet(o.open))) {
+        qCritical("t2ibench: --page studies goes with none of --config, --compare and --run");
+        return 2;
+    }
+    if (((parser.isSet(o.page) && !onStudies) || parser.isSet(o.launch)) && !parser.isSet(o.config)) {
+        qCritical("t2ibench: --page setup|launch and --launch need --config FILE");
         return 2;
     }
 
@@ -152,6 +157,10 @@ int main(int argc, char** argv)
         window.resize(windowSize);
     using Wait = t2i::ui::ScreenshotTaker::Wait;
     Wait wait = !runs.isEmpty() ? Wait::Comparison : parser.isSet(o.open) ? Wait::RunDetail : Wait::Library;
+    if (onStudies) {
+        window.showPage(t2i::ui::MainWindow::StudiesView);
+        wait = Wait::Studies;
+    }
     if (parser.isSet(o.config)) {
         QString error;
         if (!window.setupPage()->openFile(parser.value(o.config), &error)) {

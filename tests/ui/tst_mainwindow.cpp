@@ -9,7 +9,10 @@
 #include "library/librarypage.h"
 #include "library/runlibrary.h"
 #include "library/runstablemodel.h"
-#include "uifixture.h"
+#include "studies/studiespage.h"
+#include "studies/studiestablemodel.h"
+#include "studies/studyview.h"
+#include "studyfixture.h"
 
 #include <QAbstractButton>
 #include <QFile>
@@ -20,6 +23,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 #include <QTimer>
 
@@ -87,6 +91,30 @@ private slots:
         QCOMPARE(int(m_window->currentPage()), int(MainWindow::LibraryView));
         QCOMPARE(m_window->libraryPage()->table()->model()->rowCount(), 3);
         QVERIFY(m_window->windowTitle().startsWith(QLatin1String("library.db")));
+    }
+
+    // The Studies page shows the library's studies; one the CLI made meanwhile appears on a refresh, and
+    // double-clicking one of its runs opens it on the Run page.
+    void theStudiesPageOpensAStudysRun()
+    {
+        StudyInfo study = test::fixtureStudy(test::kCompletedStudy, "2026-01-01T13:00:00Z");
+        m_db->store().createStudy(study);
+        m_db->store().addStudyRun(study.id, { kSteady.toStdString(), "cold and warm" });
+        study.status = StudyStatus::Completed;
+        study.resultJson = toJson(test::fixtureStudyResult()).dump();
+        m_db->store().finishStudy(study);
+        StudiesPage* studies = m_window->studiesPage();
+        m_window->library()->reload(); // what View > Refresh Library (F5) does
+        // The first listing (from opening the library) may still come before the refresh's.
+        QTRY_COMPARE_WITH_TIMEOUT(studies->model()->rowCount(), 1, 30000);
+        QTest::keyClick(m_window.get(), Qt::Key_7, Qt::ControlModifier);
+        QCOMPARE(int(m_window->currentPage()), int(MainWindow::StudiesView));
+        QCOMPARE(studies->view()->studyId(), QString::fromLatin1(test::kCompletedStudy));
+        QSignalSpy loaded(m_window->detailPage(), &RunDetailPage::loaded);
+        emit studies->view()->runsTable()->cellDoubleClicked(0, 0);
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(int(m_window->currentPage()), int(MainWindow::RunView));
+        QCOMPARE(m_window->detailPage()->runId(), kSteady);
     }
 
     void selectTwoCompareAndExportAReport()

@@ -10,11 +10,12 @@
 #include "library/librarypage.h"
 #include "library/runlibrary.h"
 #include "library/runstablemodel.h"
+#include "registry/registry.h"
 #include "run/livepage.h"
 #include "run/runprocess.h"
-#include "registry/registry.h"
 #include "setup/launchpage.h"
 #include "setup/setuppage.h"
+#include "studies/studiespage.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -54,6 +55,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_livePage(new LivePage(this))
     , m_setupPage(new SetupPage(providerCatalog(), this))
     , m_launchPage(new LaunchPage(this))
+    , m_studiesPage(new StudiesPage(this))
     , m_dbLabel(new QLabel(this))
     , m_message(new QLabel(this))
     , m_progress(new QProgressBar(this))
@@ -68,10 +70,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_sidebar->addPage(
         lineIcon(IconKind::Refresh, ink), tr("Launch"), tr("What a run will take, and launching it (Ctrl+5)"));
     m_sidebar->addPage(lineIcon(IconKind::Live, ink), tr("Live"), tr("The launch running now (Ctrl+6)"));
+    m_sidebar->addPage(lineIcon(IconKind::Study, ink), tr("Studies"),
+        tr("The library's studies: each experiment's answer, findings, charts and runs (Ctrl+7)"));
     // In the order of Page.
     for (QWidget* page : { static_cast<QWidget*>(m_libraryPage), static_cast<QWidget*>(m_comparePage),
              static_cast<QWidget*>(m_detailPage), static_cast<QWidget*>(m_setupPage),
-             static_cast<QWidget*>(m_launchPage), static_cast<QWidget*>(m_livePage) })
+             static_cast<QWidget*>(m_launchPage), static_cast<QWidget*>(m_livePage),
+             static_cast<QWidget*>(m_studiesPage) })
         m_pages->addWidget(page);
     m_sidebar->setPageEnabled(CompareView, false);
     m_sidebar->setPageEnabled(RunView, false);
@@ -106,6 +111,12 @@ MainWindow::MainWindow(QWidget* parent)
             }
         m_message->setText(tr("Deleted %1").arg(runsText(ids.size())));
     });
+    // Studies are listed again whenever the runs are (a refresh, a launch that ended), as a
+    // study that ran from the command line meanwhile adds both.
+    connect(m_library, &RunLibrary::listed, m_studiesPage, &StudiesPage::reload);
+    connect(m_studiesPage, &StudiesPage::openRunRequested, this, &MainWindow::openRun);
+    connect(m_studiesPage, &StudiesPage::errorOccurred, this, &MainWindow::showError);
+    connect(m_studiesPage, &StudiesPage::loadingChanged, this, [this](bool busy) { setBusy(m_studiesPage, busy); });
     connect(m_comparePage, &ComparePage::errorOccurred, this, &MainWindow::showError);
     connect(m_comparePage, &ComparePage::reportWritten, this, [this](const QString& path) {
         m_message->setText(tr("Report written to %1").arg(QDir::toNativeSeparators(path)));
@@ -128,6 +139,7 @@ MainWindow::MainWindow(QWidget* parent)
             close();
     });
     connect(m_setupPage, &SetupPage::documentChanged, this, [this] {
+        m_studiesPage->setDefaultConfig(m_setupPage->filePath());
         m_launchPage->setConfiguration(
             m_setupPage->document().document(), m_setupPage->filePath(), !m_setupPage->isDirty());
     });
@@ -136,8 +148,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_launchPage->setConfiguration(
         m_setupPage->document().document(), m_setupPage->filePath(), !m_setupPage->isDirty());
     connect(m_launchPage, &LaunchPage::launchRequested, this, [this](const LaunchRequest& request) {
-        m_livePage->start(request.configPath, request.providerIds, request.variantIds, request.budgetUsd,
-            m_library->databasePath());
+        m_livePage->start(
+            request.configPath, request.providerIds, request.variantIds, request.budgetUsd, m_library->databasePath());
     });
 
     buildMenus();
@@ -175,7 +187,8 @@ void MainWindow::buildMenus()
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     const std::pair<Page, QString> pages[] = { { LibraryView, tr("&Runs") }, { CompareView, tr("&Compare") },
-        { RunView, tr("R&un") }, { SetupView, tr("&Setup") }, { LaunchView, tr("&Launch") }, { LiveView, tr("L&ive") } };
+        { RunView, tr("R&un") }, { SetupView, tr("&Setup") }, { LaunchView, tr("&Launch") }, { LiveView, tr("L&ive") },
+        { StudiesView, tr("S&tudies") } };
     for (const auto& [page, label] : pages) {
         QAction* action = view->addAction(label, this, [this, page = page] { showPage(page); });
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(int(Qt::Key_1) + int(page))));
@@ -278,6 +291,7 @@ void MainWindow::openDatabase(const QString& dbPath)
     m_message->clear();
     m_comparePage->setDatabase(path);
     m_detailPage->setDatabase(path);
+    m_studiesPage->setDatabase(path);
     m_sidebar->setPageEnabled(CompareView, false);
     m_sidebar->setPageEnabled(RunView, false);
     showPage(LibraryView);

@@ -17,6 +17,7 @@ class LivePage;
 class LaunchPage;
 class RunDetailPage;
 class SetupPage;
+class StudiesPage;
 struct LaunchRequest;
 class RunLibrary;
 class Sidebar;
@@ -26,7 +27,7 @@ class Sidebar;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Page { LibraryView, CompareView, RunView, SetupView, LaunchView, LiveView };
+    enum Page { LibraryView, CompareView, RunView, SetupView, LaunchView, LiveView, StudiesView };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -47,6 +48,7 @@ public:
     void setCloseWait(int ms) { m_closeWaitMs = ms; }
     SetupPage* setupPage() const { return m_setupPage; }
     LaunchPage* launchPage() const { return m_launchPage; }
+    StudiesPage* studiesPage() const { return m_studiesPage; }
 
     // $XDG_DATA_HOME/t2ibench/library.db, the CLI's default.
     static QString defaultDatabasePath();
@@ -74,6 +76,7 @@ private:
     LivePage* m_livePage;
     SetupPage* m_setupPage;
     LaunchPage* m_launchPage;
+    StudiesPage* m_studiesPage;
     QLabel* m_dbLabel;
     QLabel* m_message;
     QProgressBar* m_progress;

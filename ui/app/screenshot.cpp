@@ -9,6 +9,7 @@
 #include "run/livepage.h"
 #include "run/liverunmodel.h"
 #include "setup/launchpage.h"
+#include "studies/studiespage.h"
 
 #include <QApplication>
 #include <QDir>
@@ -41,6 +42,16 @@ ScreenshotTaker::ScreenshotTaker(MainWindow* window, QString path, Wait wait, in
         connect(window->detailPage(), &RunDetailPage::loaded, this, oneMore);
         connect(window->detailPage()->charts(), &ComparisonView::ready, this, oneMore);
         connect(window->detailPage(), &RunDetailPage::errorOccurred, this, &ScreenshotTaker::fail);
+    } else if (wait == Wait::Studies) {
+        // The list of the library's own load (the page lists again whenever the runs are).
+        ++m_pending;
+        connect(window->studiesPage(), &StudiesPage::listed, this, [this, oneMore] {
+            if (!m_sawWhatItWaits) {
+                m_sawWhatItWaits = true;
+                oneMore();
+            }
+        });
+        connect(window->studiesPage(), &StudiesPage::errorOccurred, this, &ScreenshotTaker::fail);
     } else if (wait == Wait::Launch) {
         ++m_pending; // the estimate, computed off the GUI thread
         connect(window->launchPage(), &LaunchPage::estimated, this, [this, oneMore] {

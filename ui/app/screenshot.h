@@ -17,8 +17,9 @@ class ScreenshotTaker : public QObject {
     Q_OBJECT
 public:
     // What must be on screen besides the library. Setup and Launch: a configuration opened on
-    // those pages; Live: a launch that has run for liveSeconds of its own clock.
-    enum class Wait { Library, Comparison, RunDetail, Setup, Launch, Live };
+    // those pages; Live: a launch that has run for liveSeconds of its own clock; Studies: the
+    // studies listed (and the newest drawn).
+    enum class Wait { Library, Comparison, RunDetail, Setup, Launch, Live, Studies };
     ScreenshotTaker(MainWindow* window, QString path, Wait wait, int timeoutMs = 120000, double liveSeconds = 20);
 
 private:

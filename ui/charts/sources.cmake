@@ -8,5 +8,7 @@ target_sources(t2i_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/segmentsitem.cpp
     ${CMAKE_CURRENT_LIST_DIR}/chartexporter.cpp
     ${CMAKE_CURRENT_LIST_DIR}/chartview.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/studycharts.h
+    ${CMAKE_CURRENT_LIST_DIR}/studycharts.cpp
     ${CMAKE_CURRENT_LIST_DIR}/livechart.h
     ${CMAKE_CURRENT_LIST_DIR}/livechart.cpp)

@@ -34,6 +34,8 @@ QByteArray shapes(IconKind kind)
         return "<path d='M12 15V3.5M7.5 8 12 3.5 16.5 8M5 13.5V20h14v-6.5'/>";
     case IconKind::Live: // a pulse: a run as it happens
         return "<path d='M2.5 12.5h4l2.5-6 4 12 3-8.5 1.5 2.5h4'/>";
+    case IconKind::Study: // a flask: an experiment
+        return "<path d='M9.5 3.5h5M10.5 3.5v6L5 19.5h14L13.5 9.5v-6M7.5 15h9'/>";
     }
     return {};
 }
