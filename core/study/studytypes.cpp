@@ -2,6 +2,7 @@
 #include "study/studytypes.h"
 
 #include "study/coldstartstudy.h"
+#include "study/saturationstudy.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +16,7 @@ const std::vector<StudyType>& studyTypes()
     static const std::vector<StudyType> types = [] {
         std::vector<StudyType> t;
         t.push_back(coldStartStudyType());
+        t.push_back(saturationStudyType());
         return t;
     }();
     return types;
