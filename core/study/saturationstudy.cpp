@@ -347,8 +347,6 @@ TruthUtilization readTruthUtilization(const std::string& path)
 
 namespace {
 
-constexpr int kFirstSweepStep = 0; // the workload below: one closed step per concurrency level
-
 WorkloadConfig saturationWorkload(const nlohmann::json& params, const WorkloadConfig& base)
 {
     WorkloadConfig w;
@@ -369,13 +367,15 @@ WorkloadConfig saturationWorkload(const nlohmann::json& params, const WorkloadCo
 }
 
 // The analysis input of a run: its requests on the clock of the utilisation they ran under.
-SaturationInput saturationInput(const StudyProbe& probe, bool fromTruth, std::vector<std::string>& notes)
+} // namespace
+
+SaturationInput saturationInput(const StudyProbe& probe, const TruthUtilization* truth, std::vector<std::string>& notes)
 {
     SaturationInput in;
     std::vector<const RequestRecord*> measured;
     int cold = 0, failed = 0;
     for (const RequestRecord& rec : probe.records) {
-        if (rec.step < kFirstSweepStep)
+        if (rec.step < 0) // the warm-up
             continue;
         if (!rec.ok)
             ++failed;
@@ -390,14 +390,13 @@ SaturationInput saturationInput(const StudyProbe& probe, bool fromTruth, std::ve
         && std::all_of(measured.begin(), measured.end(), [](const RequestRecord* r) { return r->execMs.has_value(); });
     in.latencyName = execution ? "execution time" : "latency";
     const auto latency = [&](const RequestRecord& r) { return execution ? *r.execMs : r.latencyMs(); };
-    if (fromTruth) {
-        const TruthUtilization truth = readTruthUtilization(probe.truthPath);
-        in.utilization = truth.workers;
+    if (truth) {
+        in.utilization = truth->workers;
         in.source = "the emulator's ground truth, each request's own worker (running jobs / its concurrency)";
         int unmatched = 0;
         for (const RequestRecord* r : measured) {
-            const auto job = truth.jobs.find(r->jobId);
-            if (job == truth.jobs.end()) {
+            const auto job = truth->jobs.find(r->jobId);
+            if (job == truth->jobs.end()) {
                 ++unmatched;
                 continue;
             }
@@ -429,8 +428,6 @@ SaturationInput saturationInput(const StudyProbe& probe, bool fromTruth, std::ve
         notes.push_back(std::to_string(failed) + " request(s) failed and are left out.");
     return in;
 }
-
-} // namespace
 
 StudyType saturationStudyType()
 {
@@ -465,7 +462,10 @@ StudyType saturationStudyType()
             throw StudyRefused("the run has no GPU samples: nvidia-smi was not found or gave nothing on this machine "
                                "(docs/measurement.md, \"Local servers\")");
         std::vector<std::string> notes;
-        const SaturationInput input = saturationInput(probe, fromTruth, notes);
+        std::optional<TruthUtilization> truth;
+        if (fromTruth)
+            truth = readTruthUtilization(probe.truthPath);
+        const SaturationInput input = saturationInput(probe, truth ? &*truth : nullptr, notes);
         StudyResult r = analyzeSaturation(input, ctx.params()["bin_pct"].get<double>());
         r.notes.insert(r.notes.end(), notes.begin(), notes.end());
         if (!probe.ok())

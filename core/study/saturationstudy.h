@@ -74,4 +74,13 @@ struct TruthUtilization {
 // Throws std::runtime_error when the file cannot be read.
 TruthUtilization readTruthUtilization(const std::string& path);
 
+// The analysis input of the study's run: its successful warm requests (warm-up, failed and cold
+// ones left out, counted in notes) on the clock of the utilisation they ran under: the truth's
+// per-worker steps, each request on its own job's worker and interval (matched by job id), or,
+// with no truth, the run's GPU samples averaged over the GPUs at each sample time, each request
+// from its start (else its send) to its finish. Latency: the platform's execution time where
+// every request has one, else end to end.
+SaturationInput saturationInput(
+    const StudyProbe& probe, const TruthUtilization* truth, std::vector<std::string>& notes);
+
 } // namespace t2i

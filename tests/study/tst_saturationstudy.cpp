@@ -52,6 +52,8 @@ private slots:
     void tooFewLevelsSayWhy();
     void requestsWithoutUtilizationAreCounted();
     void truthFileGivesSortedStepsAndJobs();
+    void gpuSamplesAreAveragedOverTheGpus();
+    void truthPlacesEachRequestOnItsOwnWorker();
 };
 
 void TestSaturationStudy::meanOverIntervalIntegratesTheSteps_data()
@@ -195,6 +197,78 @@ void TestSaturationStudy::truthFileGivesSortedStepsAndJobs()
     QCOMPARE(truth.jobs.at("a-u1").finishMs, 300.0);
     QCOMPARE(truth.jobs.at("a-u1").workerId, std::string("w1"));
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, readTruthUtilization(dir.filePath("missing").toStdString()));
+}
+
+namespace {
+
+RequestRecord request(int step, double startedMs, double finishedMs, std::optional<double> execMs, bool ok = true,
+    ColdLabel cold = ColdLabel::Warm, const std::string& jobId = {})
+{
+    RequestRecord r;
+    r.step = step;
+    r.ok = ok;
+    r.cold = cold;
+    r.jobId = jobId;
+    r.intendedMs = r.sentMs = startedMs - 10;
+    r.startedMs = startedMs;
+    r.finishedMs = r.doneMs = finishedMs;
+    r.execMs = execMs;
+    return r;
+}
+
+} // namespace
+
+void TestSaturationStudy::gpuSamplesAreAveragedOverTheGpus()
+{
+    StudyProbe probe;
+    // Two GPUs sampled at 0 and 1000 ms: 20% and 40% (mean 30%), then 80% and 100% (mean 90%).
+    probe.gpuSamples = { { 0, 0, 20.0, {}, {} }, { 0, 1, 40.0, {}, {} }, { 1000, 0, 80.0, {}, {} },
+        { 1000, 1, 100.0, {}, {} }, { 1500, 1, std::nullopt, 1.0, 2.0 } };
+    probe.records = { request(-1, 0, 100, 100), // the warm-up: left out
+        request(0, 500, 1500, 1000), // half at 30%, half at 90%
+        request(0, 1200, 1400, std::nullopt), // no execution time: the whole run falls back to latency
+        request(0, 100, 200, 100, false), // failed
+        request(1, 100, 900, 800, true, ColdLabel::Cold) };
+    std::vector<std::string> notes;
+    const SaturationInput in = saturationInput(probe, nullptr, notes);
+    QCOMPARE(in.latencyName, std::string("latency"));
+    const UtilizationSteps expected = { { 0, 0.3 }, { 1000, 0.9 } };
+    QCOMPARE(in.utilization.size(), std::size_t { 1 });
+    QCOMPARE(in.utilization.at("").size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        QCOMPARE(in.utilization.at("")[i].first, expected[i].first);
+        QVERIFY(std::abs(in.utilization.at("")[i].second - expected[i].second) < 1e-12);
+    }
+    QCOMPARE(in.requests.size(), std::size_t { 2 });
+    QCOMPARE(in.requests[0].latencyMs, 1010.0); // end to end: from the intended send
+    QCOMPARE(in.requests[0].startMs, 500.0);
+    QCOMPARE(in.requests[0].endMs, 1500.0);
+    QVERIFY(std::abs(meanOverInterval(in.utilization.at(""), 500, 1500) - 0.6) < 1e-12);
+    QCOMPARE(notes.size(), std::size_t { 2 }); // one cold, one failed
+}
+
+void TestSaturationStudy::truthPlacesEachRequestOnItsOwnWorker()
+{
+    TruthUtilization truth;
+    truth.workers["w1"] = { { 0, 0.25 }, { 100, 0.5 } };
+    truth.workers["w2"] = { { 0, 1.0 } };
+    truth.jobs["a"] = { 1000, 1400, "w1" };
+    truth.jobs["b"] = { 1100, 1900, "w2" };
+    StudyProbe probe;
+    probe.records
+        = { request(0, 5, 400, 400, true, ColdLabel::Warm, "a"), request(0, 5, 800, 800, true, ColdLabel::Warm, "b"),
+              request(0, 5, 800, 800, true, ColdLabel::Warm, "not in the truth") };
+    std::vector<std::string> notes;
+    const SaturationInput in = saturationInput(probe, &truth, notes);
+    QCOMPARE(in.latencyName, std::string("execution time"));
+    QCOMPARE(in.requests.size(), std::size_t { 2 });
+    QCOMPARE(in.requests[0].unit, std::string("w1"));
+    QCOMPARE(in.requests[0].startMs, 1000.0); // on the emulator's clock, from the truth
+    QCOMPARE(in.requests[0].endMs, 1400.0);
+    QCOMPARE(in.requests[0].latencyMs, 400.0);
+    QCOMPARE(in.requests[1].unit, std::string("w2"));
+    QCOMPARE(notes.size(), std::size_t { 1 });
+    QVERIFY2(notes[0].find("1 request(s) were not found in the truth file") == 0, notes[0].c_str());
 }
 
 QTEST_GUILESS_MAIN(TestSaturationStudy)
