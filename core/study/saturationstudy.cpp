@@ -25,6 +25,7 @@ constexpr double kMinGain = 0.5;
 constexpr double kMinRise = 0.1;
 // The bracket: every knee whose fit keeps at least 90% of the best knee's gain over a line.
 constexpr double kBracketShare = 0.1;
+constexpr double kTieShare = 0.01; // knees that fit within 1% of the best gain count as equal
 constexpr double kKneeGridStep = 0.005; // utilisation, 0..1: the knees tried
 
 std::string pct(double utilization, int decimals = 0)
@@ -174,20 +175,33 @@ SaturationKnee fitKnee(const std::vector<SaturationBin>& bins, std::size_t minPe
     }
     if (trials.empty())
         return result;
-    // The least squares; of equal ones (within rounding: a knee anywhere between two bins may fit
-    // them exactly) the lowest knee, where the rise may already begin.
+    // The least squares. Practically equal ones (within kTieShare of the gain over a line) are
+    // common: with one bin above the bend, a knee anywhere between the last flat bin and it fits
+    // as well, and the data cannot say where; the middle of those knees is taken, the bracket
+    // below showing the whole range.
     double leastSse = std::numeric_limits<double>::infinity();
     for (const Trial& t : trials)
         leastSse = std::min(leastSse, t.sse);
-    const double ties = 1e-9 * std::max(1.0, line->first);
-    const Trial best
-        = *std::find_if(trials.begin(), trials.end(), [&](const Trial& t) { return t.sse <= leastSse + ties; });
+    const double ties = std::max(1e-9 * std::max(1.0, line->first), kTieShare * (line->first - leastSse));
+    double tiedLow = std::numeric_limits<double>::infinity(), tiedHigh = -tiedLow;
+    for (const Trial& t : trials)
+        if (t.sse <= leastSse + ties) {
+            tiedLow = std::min(tiedLow, t.knee);
+            tiedHigh = std::max(tiedHigh, t.knee);
+        }
+    const double middle = (tiedLow + tiedHigh) / 2;
+    const Trial best = *std::min_element(trials.begin(), trials.end(), [&](const Trial& a, const Trial& b) {
+        const bool aTied = a.sse <= leastSse + ties, bTied = b.sse <= leastSse + ties;
+        if (aTied != bTied)
+            return aTied;
+        return std::abs(a.knee - middle) < std::abs(b.knee - middle);
+    });
     const double gain = line->first - best.sse;
     result.knee = best.knee;
     result.slopeBelow = best.beta[1];
     result.slopeAbove = best.beta[1] + best.beta[2];
     result.low = result.high = best.knee;
-    const double tolerance = std::max(kBracketShare * gain, ties);
+    const double tolerance = std::max(kBracketShare * gain, ties + (leastSse - best.sse));
     for (const Trial& t : trials)
         if (t.sse - best.sse <= tolerance) {
             result.low = std::min(result.low, t.knee);
