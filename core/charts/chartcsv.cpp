@@ -202,6 +202,17 @@ std::string summaryCsv(const ComparisonData& data)
     return csv.str();
 }
 
+std::string gpuCsv(const ComparisonData& data, ChartKind kind)
+{
+    const bool memory = kind == ChartKind::GpuMemory;
+    Csv csv({ "run", "gpu", "time_s", memory ? "memory_used_mib" : "utilization_pct" });
+    for (const RunChartData& run : data.runs)
+        for (const GpuCurve& gpu : run.gpus)
+            for (const XY& p : memory ? gpu.memoryUsedMiB : gpu.utilizationPct)
+                csv.row(run.label, gpu.gpu, p.x, p.y);
+    return csv.str();
+}
+
 } // namespace
 
 std::string csvField(const std::string& text)
@@ -248,6 +259,10 @@ const char* chartSlug(ChartKind kind)
         return "throughput";
     case ChartKind::Summary:
         return "summary";
+    case ChartKind::GpuUtilization:
+        return "gpu-utilization";
+    case ChartKind::GpuMemory:
+        return "gpu-memory";
     }
     return "chart";
 }
@@ -279,6 +294,9 @@ std::string chartCsv(const ComparisonData& data, ChartKind kind, Population popu
         return timeCsv(data, kind);
     case ChartKind::Summary:
         return summaryCsv(data);
+    case ChartKind::GpuUtilization:
+    case ChartKind::GpuMemory:
+        return gpuCsv(data, kind);
     }
     return {};
 }

@@ -23,6 +23,8 @@ enum class ChartKind {
     Errors,
     Throughput,
     Summary, // the significance table
+    GpuUtilization, // a local server's GPUs, from nvidia-smi: only runs that have samples
+    GpuMemory,
 };
 
 const char* chartSlug(ChartKind kind); // "latency-histogram", for file names

@@ -127,6 +127,16 @@ struct TimeSeries {
     std::vector<XY> throughputIps; // (interval start, images completed in it per second)
 };
 
+// One GPU of a local server over a run, from its nvidia-smi samples (docs/measurement.md, "Local
+// servers"): seconds since the run started (negative while the server loaded), each series at
+// most kMaxTimePoints points (the maximum of each bucket kept, so peaks survive the thinning).
+struct GpuCurve {
+    int gpu = 0; // nvidia-smi's index
+    std::vector<XY> utilizationPct; // utilization.gpu, 0..100
+    std::vector<XY> memoryUsedMiB;
+    double memoryTotalMiB = 0; // the largest reported; 0 when none was
+};
+
 // One row of the significance table: a run against the baseline (the first run).
 struct Difference {
     std::string metric; // "latency p50 (ms)" ...
@@ -159,6 +169,7 @@ struct RunChartData {
     CostStack cost;
     Timeline timeline;
     TimeSeries time;
+    std::vector<GpuCurve> gpus; // by GPU index; empty: the run has no GPU samples
 };
 
 struct ComparisonData {

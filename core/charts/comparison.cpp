@@ -2,6 +2,7 @@
 #include "comparison.h"
 
 #include "charts/distributions.h"
+#include "charts/gpucharts.h"
 #include "charts/runcharts.h"
 #include "charts/significance.h"
 #include "charts/timecharts.h"
@@ -42,6 +43,7 @@ void digestOne(const RunInput& input, RunDigest& digest, RunChartData& out)
     out.stages = stageStack(input.columns);
     out.timeline = timeline(input.columns);
     out.time = timeSeries(input.columns, input.samples);
+    out.gpus = gpuCurves(input.gpuSamples);
     out.cost.why = "the cost is being computed";
 }
 

@@ -21,6 +21,7 @@ struct RunInput {
     std::string dbPath; // where the cost model's columns are read from when columns lacks them
     RunColumns columns;
     std::vector<WorkerSample> samples;
+    std::vector<GpuSample> gpuSamples; // a local server's nvidia-smi samples; none elsewhere
     std::optional<CostBreakdown> cost; // std::nullopt: no price known (costWhy says why)
     std::string costWhy;
 };

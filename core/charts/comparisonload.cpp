@@ -19,7 +19,7 @@ RunColumns loadSlice(const std::string& dbPath, const std::string& runId, std::i
 
 // The run's chart columns in `slices` parallel slices of its seq range (sqlite reads one row
 // format, about a microsecond a row, so cores are what make a big run load fast), then its
-// worker samples. The cost model's columns wait for addCosts.
+// worker and GPU samples. The cost model's columns wait for addCosts.
 RunInput loadOne(const std::string& dbPath, const RunInfo& info, std::size_t slices)
 {
     RunInput input;
@@ -30,6 +30,7 @@ RunInput loadOne(const std::string& dbPath, const RunInfo& info, std::size_t sli
         const auto store = Store::open(dbPath);
         range = store->seqRange(info.id);
         input.samples = store->workerSamples(info.id);
+        input.gpuSamples = store->gpuSamples(info.id);
     }
     const std::int64_t rows = range.second - range.first + 1;
     if (rows <= 0)

@@ -7,4 +7,5 @@ target_sources(t2i_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/coldstartstudy.cpp
     ${CMAKE_CURRENT_LIST_DIR}/deploycommand.cpp
     ${CMAKE_CURRENT_LIST_DIR}/deploystudy.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/localstartstudy.cpp)
+    ${CMAKE_CURRENT_LIST_DIR}/localstartstudy.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/saturationstudy.cpp)

@@ -4,6 +4,7 @@
 #include "study/coldstartstudy.h"
 #include "study/deploystudy.h"
 #include "study/localstartstudy.h"
+#include "study/saturationstudy.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +20,7 @@ const std::vector<StudyType>& studyTypes()
         t.push_back(coldStartStudyType());
         t.push_back(deployStudyType());
         t.push_back(localStartStudyType());
+        t.push_back(saturationStudyType());
         return t;
     }();
     return types;

@@ -36,6 +36,7 @@ void PlatformDriver::advance()
     if (m_final)
         return;
     m_model.advanceTo(nowMs());
+    writeUtilization();
     // A slot may call back into sync(); each batch is taken out of the model before it is announced.
     for (const JobTruth& truth : m_model.takeFinished()) {
         if (m_truth)
@@ -43,6 +44,14 @@ void PlatformDriver::advance()
         emit jobFinished(truth);
     }
     rearm();
+}
+
+void PlatformDriver::writeUtilization()
+{
+    // Taken even without a truth file, so the model does not keep them for ever.
+    for (const UtilizationChange& change : m_model.takeUtilizationChanges())
+        if (m_truth)
+            m_truth->write(change);
 }
 
 void PlatformDriver::rearm()
@@ -90,6 +99,7 @@ Ledger PlatformDriver::shutdown()
     m_final = m_model.shutdown(nowMs(), inUse);
     m_final->egress = m_egress;
     m_timer.stop();
+    writeUtilization();
     for (const JobTruth& truth : m_model.takeFinished()) {
         if (m_truth)
             m_truth->write(truth);

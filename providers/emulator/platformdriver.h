@@ -55,6 +55,7 @@ signals:
 private:
     void advance(); // sync() without a client request: the timer's own wake-ups
     void rearm();
+    void writeUtilization(); // the model's utilisation changes since the last call, to the truth file
 
     PlatformModel m_model;
     QElapsedTimer m_clock;

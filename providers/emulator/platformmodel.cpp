@@ -152,12 +152,14 @@ void PlatformModel::startJob(Job& job, WorkerView& worker)
     ++worker.running;
     worker.state = WorkerState::Running;
     worker.stopMs = -1;
-    planExecution(job, worker);
+    job.utilizationAtStart = double(worker.running) / m_profile.workerConcurrency;
+    noteUtilization(worker);
+    planExecution(job);
     m_finishing.emplace(job.finishMs, job.view.index);
 }
 
 // Decides, when the job starts, how long it runs and how it ends.
-void PlatformModel::planExecution(Job& job, const WorkerView& worker)
+void PlatformModel::planExecution(Job& job)
 {
     const JobSpec& s = job.spec;
     const double megapixels = double(s.width) * double(s.height) / 1e6;
@@ -182,8 +184,7 @@ void PlatformModel::planExecution(Job& job, const WorkerView& worker)
     } else {
         double serviceMs = (m_profile.baseMs + m_profile.msPerMegapixelStep * megapixels * s.steps * s.images)
             * factor->second * job.noise;
-        const double utilisation = double(worker.running) / m_profile.workerConcurrency;
-        if (utilisation > m_profile.saturationThreshold)
+        if (job.utilizationAtStart > m_profile.saturationThreshold)
             serviceMs *= m_profile.saturationFactor;
         execMs = scaled(serviceMs);
         if (job.failureDraw < m_profile.failureRate) {
@@ -216,6 +217,12 @@ void PlatformModel::release(Job& job)
         w.state = WorkerState::Idle;
         w.stopMs = w.alwaysOn ? -1 : m_now + scaled(m_profile.idleTimeoutMs);
     }
+    noteUtilization(w);
+}
+
+void PlatformModel::noteUtilization(const WorkerView& worker)
+{
+    m_utilization.push_back({ m_now, worker.id, worker.running, m_profile.workerConcurrency });
 }
 
 // Writes the truth of a job that just ended at m_now and forgets it.
@@ -234,6 +241,7 @@ void PlatformModel::record(Job& job, JobStatus status)
     t.coldStartMs = job.coldStartMs;
     t.workerId = job.view.workerId;
     t.cold = job.cold;
+    t.utilizationAtStart = job.utilizationAtStart;
     t.status = status;
     t.error = status == JobStatus::Cancelled ? std::string() : job.error;
     t.billedS = double(t.execMs + t.coldStartMs) / 1000.0;
@@ -320,6 +328,11 @@ std::optional<JobView> PlatformModel::job(uint64_t index) const
 std::vector<JobTruth> PlatformModel::takeFinished()
 {
     return std::exchange(m_finished, {});
+}
+
+std::vector<UtilizationChange> PlatformModel::takeUtilizationChanges()
+{
+    return std::exchange(m_utilization, {});
 }
 
 PlatformHealth PlatformModel::health() const

@@ -41,6 +41,8 @@ public:
     std::optional<JobView> job(uint64_t index) const;
     // Jobs that finished since the last call, in finishing order.
     std::vector<JobTruth> takeFinished();
+    // Every change of a worker's running count since the last call, in time order.
+    std::vector<UtilizationChange> takeUtilizationChanges();
 
     PlatformHealth health() const;
     std::vector<WorkerView> workers() const;
@@ -63,6 +65,7 @@ private:
         double failurePoint = 1; // how far through its service time it fails
         int worker = -1;
         bool cold = false;
+        double utilizationAtStart = 0;
         int64_t coldStartMs = 0;
         int64_t finishMs = -1;
         JobStatus outcome = JobStatus::Completed;
@@ -77,9 +80,10 @@ private:
     WorkerView* pickWorker();
     void dispatch();
     void startJob(Job& job, WorkerView& worker);
-    void planExecution(Job& job, const WorkerView& worker);
+    void planExecution(Job& job);
     void finishJob(uint64_t index);
     void release(Job& job);
+    void noteUtilization(const WorkerView& worker);
     void record(Job& job, JobStatus status);
     int wantedWorkers() const;
     size_t overdueCount() const;
@@ -96,6 +100,7 @@ private:
     std::optional<int64_t> m_scaleAtMs; // when a pending scale-up decision takes effect
     std::optional<std::pair<int64_t, int64_t>> m_inUse; // set by shutdown(): min workers' billed window
     std::vector<JobTruth> m_finished;
+    std::vector<UtilizationChange> m_utilization;
     PlatformHealth m_counters;
 };
 

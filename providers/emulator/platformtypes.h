@@ -50,6 +50,9 @@ struct JobTruth {
     int64_t execMs = 0; // finishMs - startMs
     std::string workerId; // empty if it never reached a worker
     bool cold = false; // its worker's first job, and that worker became ready after the job arrived
+    // Its worker's running jobs (itself included) / the worker's concurrency when it started: what
+    // decided its saturation slowdown. 0 for a job that never reached a worker.
+    double utilizationAtStart = 0;
     JobStatus status = JobStatus::Completed;
     std::string error;
     double billedS = 0; // attributable: (execMs + coldStartMs) / 1000
@@ -66,6 +69,15 @@ struct JobView {
     int64_t arrivalMs = 0;
     int64_t startMs = -1;
     std::string workerId;
+};
+
+// A worker's running count changed (a job started, finished or was cancelled on it): one step of
+// its utilisation (running / concurrency) over time, for the truth file.
+struct UtilizationChange {
+    int64_t tMs = 0;
+    std::string workerId;
+    int running = 0;
+    int concurrency = 1;
 };
 
 struct WorkerView {

@@ -41,9 +41,18 @@ nlohmann::json TruthLog::toJson(const JobTruth& t)
         { "image_format", t.imageFormat },
         { "image_bytes", t.imageBytes },
     };
+    if (!t.workerId.empty())
+        j["utilization_at_start"] = t.utilizationAtStart;
     if (!t.error.empty())
         j["error"] = t.error;
     return j;
+}
+
+nlohmann::json TruthLog::toJson(const UtilizationChange& c)
+{
+    return { { "utilization",
+        { { "t_ms", c.tMs }, { "worker_id", c.workerId }, { "running", c.running },
+            { "concurrency", c.concurrency } } } };
 }
 
 nlohmann::json TruthLog::toJson(const Ledger& l)
@@ -66,6 +75,11 @@ nlohmann::json TruthLog::toJson(const Ledger& l)
 void TruthLog::write(const JobTruth& truth)
 {
     writeLine(toJson(truth).dump());
+}
+
+void TruthLog::write(const UtilizationChange& change)
+{
+    writeLine(toJson(change).dump());
 }
 
 void TruthLog::writeLedger(const Ledger& ledger)

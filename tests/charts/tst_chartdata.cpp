@@ -6,6 +6,7 @@
 #include "charts/comparison.h"
 #include "charts/comparisonload.h"
 #include "charts/distributions.h"
+#include "charts/gpucharts.h"
 #include "charts/runcharts.h"
 #include "charts/rundigest.h"
 #include "charts/timecharts.h"
@@ -144,6 +145,7 @@ private slots:
     void timelineSegmentsOfOneRequest();
     void timelineSampledEvenlyByTime();
     void thinStepMaxKeepsPeaks();
+    void gpuCurvesOnePerGpuBoundedWithGaps();
     void inFlightCountsSendsAndCompletions();
     void errorsAndThroughputOverTime();
 
@@ -589,6 +591,34 @@ void TestChartData::thinStepMaxKeepsPeaks()
     QCOMPARE(std::max_element(thin.begin(), thin.end(), [](XY a, XY b) { return a.y < b.y; })->y, 99.0);
     const std::vector<XY> few { { 0, 1 }, { 1, 2 } };
     QCOMPARE(thinStepMax(few, 2.0, 200).size(), std::size_t { 2 });
+}
+
+void TestChartData::gpuCurvesOnePerGpuBoundedWithGaps()
+{
+    QVERIFY(gpuCurves({}).empty()); // no samples: no GPU charts
+    std::vector<GpuSample> samples;
+    for (int i = 0; i < 2000; ++i) { // one a second, from 10 s before the workload; GPU 1 lacks memory
+        samples.push_back({ 1000.0 * (i - 10), 0, i == 1500 ? 100.0 : 40.0, 5000.0 + i, 24576.0 });
+        samples.push_back({ 1000.0 * (i - 10), 1, std::nullopt, std::nullopt, std::nullopt });
+    }
+    samples.push_back({ 0, 1, 7.0, std::nullopt, std::nullopt });
+    const std::vector<GpuCurve> curves = gpuCurves(samples, 100);
+    QCOMPARE(curves.size(), std::size_t { 2 });
+    QCOMPARE(curves[0].gpu, 0);
+    QCOMPARE(curves[0].utilizationPct.size(), std::size_t { 100 });
+    QCOMPARE(curves[0].utilizationPct.front().x, -10.0);
+    QCOMPARE(std::max_element(
+                 curves[0].utilizationPct.begin(), curves[0].utilizationPct.end(), [](XY a, XY b) { return a.y < b.y; })
+                 ->y,
+        100.0); // the one busy sample survives the thinning
+    QCOMPARE(curves[0].memoryUsedMiB.size(), std::size_t { 100 });
+    QCOMPARE(curves[0].memoryTotalMiB, 24576.0);
+    QCOMPARE(curves[1].gpu, 1);
+    QCOMPARE(curves[1].utilizationPct.size(), std::size_t { 1 });
+    QCOMPARE(curves[1].utilizationPct.front().x, 0.0);
+    QCOMPARE(curves[1].utilizationPct.front().y, 7.0);
+    QVERIFY(curves[1].memoryUsedMiB.empty());
+    QCOMPARE(curves[1].memoryTotalMiB, 0.0);
 }
 
 void TestChartData::inFlightCountsSendsAndCompletions()

@@ -26,15 +26,19 @@ QString emulatorPath()
     return QDir(qEnvironmentVariable("T2IBENCH_BIN_DIR")).filePath(QStringLiteral("t2ibench-emulator"));
 }
 
-std::vector<nlohmann::json> readLines(const QString& path)
+// The truth file's job and ledger lines (utilisation == false) or its {"utilization": ...} lines.
+std::vector<nlohmann::json> readLines(const QString& path, bool utilisation = false)
 {
     QFile file(path);
     std::vector<nlohmann::json> lines;
     if (!file.open(QIODevice::ReadOnly))
         return lines;
     for (const QByteArray& line : file.readAll().split('\n')) {
-        if (!line.trimmed().isEmpty())
-            lines.push_back(nlohmann::json::parse(line.toStdString(), nullptr, false));
+        if (line.trimmed().isEmpty())
+            continue;
+        nlohmann::json j = nlohmann::json::parse(line.toStdString(), nullptr, false);
+        if (j.contains("utilization") == utilisation)
+            lines.push_back(utilisation ? j["utilization"] : j);
     }
     return lines;
 }
@@ -137,6 +141,18 @@ void TestEmulatorProcess::signalWritesTheLedger()
     T2I_COMPARE_JSON(truth["cold"], true);
     for (const char* key : { "arrival_ms", "start_ms", "finish_ms", "cold_start_ms", "billed_s", "cost_usd" })
         QVERIFY2(truth.contains(key), key);
+    // Alone on its worker of one slot (fast-scaling): fully used, from its start to its finish.
+    T2I_COMPARE_JSON(truth["utilization_at_start"], 1.0);
+    const std::vector<nlohmann::json> steps = readLines(truthPath, true);
+    QCOMPARE(steps.size(), size_t { 2 });
+    for (const nlohmann::json& step : steps) {
+        T2I_COMPARE_JSON(step["worker_id"], truth["worker_id"]);
+        T2I_COMPARE_JSON(step["concurrency"], 1);
+    }
+    T2I_COMPARE_JSON(steps[0]["t_ms"], truth["start_ms"]);
+    T2I_COMPARE_JSON(steps[0]["running"], 1);
+    T2I_COMPARE_JSON(steps[1]["t_ms"], truth["finish_ms"]);
+    T2I_COMPARE_JSON(steps[1]["running"], 0);
 
     ::kill(pid_t(process.processId()), signalNumber);
     QVERIFY(process.waitForFinished(20000));

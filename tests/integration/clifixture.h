@@ -19,6 +19,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace t2itest {
 
@@ -142,10 +143,12 @@ inline quint16 startEmulatorTls(QProcess& process, const QString& protocol, cons
     return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
 }
 
-// The emulator's ground truth: job id -> its line (the ledger line is kept apart).
+// The emulator's ground truth: job id -> its line (the ledger line and the workers' utilisation
+// steps are kept apart).
 struct Truth {
     std::map<std::string, nlohmann::json> jobs;
     nlohmann::json ledger;
+    std::vector<nlohmann::json> utilization; // {"t_ms", "worker_id", "running", "concurrency"}, as written
 };
 
 inline Truth readTruth(const QString& path)
@@ -158,6 +161,8 @@ inline Truth readTruth(const QString& path)
         const auto j = nlohmann::json::parse(line);
         if (j.contains("ledger"))
             truth.ledger = j["ledger"];
+        else if (j.contains("utilization"))
+            truth.utilization.push_back(j["utilization"]);
         else
             truth.jobs[j["job_id"].get<std::string>()] = j;
     }

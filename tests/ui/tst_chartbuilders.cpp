@@ -77,6 +77,7 @@ private slots:
     void costChartsSayWhileTheCostsAreComputed();
     void timelineDrawsTheRunsSegments();
     void timeSeriesOnePerRun();
+    void gpuChartsSideBySide();
     void runColoursAreFixedAcrossCharts();
     void darkPaletteChangesBackgroundNotRunOrder();
     void tooltipsGiveExactValues();
@@ -345,6 +346,32 @@ void TestChartBuilders::timeSeriesOnePerRun()
     QCOMPARE(failed, 3.0); // the "cheap" fixture run fails its last three requests
     std::unique_ptr<QChart> workers(buildChart(data(), ChartKind::Workers));
     QCOMPARE(seriesOf<QLineSeries>(workers.get()).size(), qsizetype(6)); // running and queue, per run
+}
+
+// Compare: each run's GPUs in the run's colour, named "<run> · GPU n", told apart by the dash; a
+// run without samples draws nothing; no samples at all keep the axes and say why.
+void TestChartBuilders::gpuChartsSideBySide()
+{
+    ComparisonData gpus = data();
+    for (std::size_t r : { std::size_t { 0 }, std::size_t { 2 } })
+        for (int g = 0; g < 2; ++g)
+            gpus.runs[r].gpus.push_back(
+                { g, { { -1, 10.0 * g }, { 0, 50 }, { 3, 90 } }, { { -1, 1000 }, { 3, 2000.0 + r } }, 24576 });
+    const ChartPalette palette;
+    for (const ChartKind kind : { ChartKind::GpuUtilization, ChartKind::GpuMemory }) {
+        std::unique_ptr<QChart> chart(buildChart(gpus, kind));
+        const auto lines = seriesOf<QLineSeries>(chart.get());
+        QCOMPARE(lines.size(), qsizetype(4)); // two GPUs of runs 0 and 2; run 1 has none
+        QCOMPARE(lines[2]->name(), label(gpus, 2) + QStringLiteral(" · GPU 0"));
+        QCOMPARE(lines[3]->name(), label(gpus, 2) + QStringLiteral(" · GPU 1"));
+        QCOMPARE(lines[3]->pen().color(), palette.run(2));
+        QVERIFY(lines[2]->pen().style() != lines[3]->pen().style());
+        QCOMPARE(lines[3]->count(), qsizetype(kind == ChartKind::GpuMemory ? 2 : 3));
+        QCOMPARE(lines[3]->at(lines[3]->count() - 1).y(), kind == ChartKind::GpuMemory ? 2002.0 : 90.0);
+    }
+    std::unique_ptr<QChart> none(buildChart(data(), ChartKind::GpuUtilization));
+    QVERIFY(none->title().contains(QLatin1String("no GPU was sampled")));
+    QVERIFY(legendLabels(none.get()).isEmpty());
 }
 
 void TestChartBuilders::runColoursAreFixedAcrossCharts()

@@ -65,7 +65,9 @@ void TestComparisonView::showsEveryChartOfTheRuns()
     QVERIFY(!view.chartView(ChartKind::Timeline, 3));
     auto* tabs = view.findChild<QTabWidget*>();
     QVERIFY(tabs);
-    QCOMPARE(tabs->count(), 5);
+    QCOMPARE(tabs->count(), 6); // Latency, Scaling, Cost, Time, GPU, Summary
+    QVERIFY(!view.showsGpuCharts()); // the fixture's runs have no GPU samples: the GPU tab is hidden
+    QVERIFY(!tabs->isTabVisible(4));
     const auto tables = view.findChildren<QTableView*>();
     QCOMPARE(tables.size(), qsizetype(2));
     QCOMPARE(tables[0]->model()->rowCount(), 3);

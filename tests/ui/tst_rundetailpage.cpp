@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The run detail page over a fixture library: summary with confidence intervals, the stored
-// configuration and environment, and a clear message for a run that is not there.
+// configuration and environment, a clear message for a run that is not there, and the GPU charts
+// only for a run with nvidia-smi samples.
+#include "charts/chartview.h"
+#include "compare/comparisonview.h"
 #include "detail/rundetailpage.h"
 #include "detail/runsummarypanel.h"
 #include "report/runreport.h"
 #include "uifixture.h"
 
+#include <QLineSeries>
 #include <QLocale>
 #include <QSignalSpy>
 #include <QTest>
@@ -24,6 +28,11 @@ private slots:
         m_db = std::make_unique<FixtureDatabase>();
         for (const FixtureRun& run : FixtureDatabase::threeRuns())
             m_db->add(run);
+        // nvidia-smi's samples of two GPUs on the "fast" run, once a second from 2 s before it began.
+        for (int i = 0; i < kGpuSamples; ++i)
+            for (int gpu = 0; gpu < 2; ++gpu)
+                m_db->store().insertGpuSample("r20260101-120100-bbbb02",
+                    { 1000.0 * (i - 2), gpu, gpu == 0 ? 50.0 : 10.0 * i, 1000.0 + 100 * i, 24576.0 });
     }
 
     void summaryValue_data()
@@ -154,6 +163,46 @@ private slots:
         QCOMPARE(page.environmentValue(QStringLiteral("version")), QStringLiteral("0.1.0"));
     }
 
+    // A local server's run has nvidia-smi samples (two GPUs here, on the "fast" run): its charts
+    // get a GPU tab with one line per GPU; a run without samples has no such tab.
+    void gpuChartsOnlyForARunWithGpuSamples_data()
+    {
+        QTest::addColumn<QString>("runId");
+        QTest::addColumn<int>("gpus");
+        QTest::newRow("with samples of two GPUs") << QStringLiteral("r20260101-120100-bbbb02") << 2;
+        QTest::newRow("without samples") << QStringLiteral("r20260101-120000-aaaa01") << 0;
+    }
+    void gpuChartsOnlyForARunWithGpuSamples()
+    {
+        QFETCH(QString, runId);
+        QFETCH(int, gpus);
+        RunDetailPage page;
+        page.setDatabase(m_db->path());
+        QSignalSpy ready(page.charts(), &ComparisonView::ready);
+        page.showRun(runId);
+        QVERIFY(ready.wait(30000));
+        QCOMPARE(page.charts()->showsGpuCharts(), gpus > 0);
+        QCOMPARE(page.charts()->comparison()->runs.front().gpus.size(), std::size_t(gpus));
+        if (gpus == 0)
+            return;
+        for (const charts::ChartKind kind : { charts::ChartKind::GpuUtilization, charts::ChartKind::GpuMemory }) {
+            QChart* chart = page.charts()->chartView(kind)->chart();
+            QVERIFY(chart);
+            QCOMPARE(chart->series().size(), qsizetype(gpus));
+            for (QAbstractSeries* series : chart->series()) {
+                auto* line = qobject_cast<QLineSeries*>(series);
+                QVERIFY(line);
+                QCOMPARE(line->count(), qsizetype(kGpuSamples));
+                QVERIFY2(line->name().startsWith(QLatin1String("GPU ")), qPrintable(line->name()));
+            }
+        }
+        // GPU 1 ran at 10 x the sample's index percent, from 2 s before the workload.
+        auto* gpu1 = qobject_cast<QLineSeries*>(
+            page.charts()->chartView(charts::ChartKind::GpuUtilization)->chart()->series().at(1));
+        QCOMPARE(gpu1->at(0), QPointF(-2.0, 0.0));
+        QCOMPARE(gpu1->at(kGpuSamples - 1), QPointF(kGpuSamples - 3.0, 10.0 * (kGpuSamples - 1)));
+    }
+
     void aMissingRunIsReportedByName()
     {
         RunDetailPage page;
@@ -180,6 +229,7 @@ private slots:
     }
 
 private:
+    static constexpr int kGpuSamples = 8;
     std::unique_ptr<FixtureDatabase> m_db;
 };
 

@@ -38,6 +38,10 @@ QString chartTitle(ChartKind kind)
         return QStringLiteral("Throughput over time");
     case ChartKind::Summary:
         return QStringLiteral("Differences against the baseline");
+    case ChartKind::GpuUtilization:
+        return QStringLiteral("GPU utilisation");
+    case ChartKind::GpuMemory:
+        return QStringLiteral("GPU memory");
     }
     return {};
 }
@@ -84,6 +88,10 @@ QChart* buildChart(const charts::ComparisonData& data, ChartKind kind, const Cha
     case ChartKind::Throughput:
     case ChartKind::Summary:
         chart = timeSeriesChart(data, options, kind == ChartKind::Summary ? ChartKind::Throughput : kind);
+        break;
+    case ChartKind::GpuUtilization:
+    case ChartKind::GpuMemory:
+        chart = gpuChart(data, options, kind);
         break;
     }
     chart->setProperty(style::kChartKind, static_cast<int>(kind));

@@ -35,5 +35,6 @@ QChart* costStackChart(const charts::ComparisonData& data, const ChartOptions& o
 QChart* costVsP95Chart(const charts::ComparisonData& data, const ChartOptions& options);
 QChart* timelineChart(const charts::ComparisonData& data, const ChartOptions& options);
 QChart* timeSeriesChart(const charts::ComparisonData& data, const ChartOptions& options, charts::ChartKind kind);
+QChart* gpuChart(const charts::ComparisonData& data, const ChartOptions& options, charts::ChartKind kind);
 
 } // namespace t2i::ui

@@ -5,6 +5,7 @@ target_sources(t2i_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/latencycharts.cpp
     ${CMAKE_CURRENT_LIST_DIR}/scalingcostcharts.cpp
     ${CMAKE_CURRENT_LIST_DIR}/timecharts.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/gpucharts.cpp
     ${CMAKE_CURRENT_LIST_DIR}/segmentsitem.cpp
     ${CMAKE_CURRENT_LIST_DIR}/chartexporter.cpp
     ${CMAKE_CURRENT_LIST_DIR}/chartview.cpp

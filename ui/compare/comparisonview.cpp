@@ -28,6 +28,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace t2i::ui {
 
 using charts::ChartKind;
@@ -149,6 +151,9 @@ void ComparisonView::buildUi()
     timeLayout->addLayout(counters);
     timeScroll->setWidget(timePage);
     m_tabs->addTab(timeScroll, tr("Time"));
+    // A local server's GPUs (nvidia-smi): shown only for runs that have samples (apply()).
+    m_gpuTab = m_tabs->addTab(chartPage({ ChartKind::GpuUtilization, ChartKind::GpuMemory }, 1), tr("GPU"));
+    m_tabs->setTabVisible(m_gpuTab, false);
 
     auto* summary = new QWidget(m_tabs);
     auto* summaryLayout = new QVBoxLayout(summary);
@@ -261,6 +266,9 @@ void ComparisonView::apply(ComparisonPtr loaded)
     for (auto& [kind, view] : m_views)
         view->showChart(m_data, kind, options);
     rebuildTimelines();
+    const bool gpus = std::any_of(
+        m_data->runs.begin(), m_data->runs.end(), [](const charts::RunChartData& run) { return !run.gpus.empty(); });
+    m_tabs->setTabVisible(m_gpuTab, gpus);
     m_runsModel->setTable(runsTable(*m_data));
     m_differencesModel->setTable(differencesTable(*m_data));
     const QStringList warnings = measurementWarnings(*m_data);
@@ -315,6 +323,11 @@ void ComparisonView::rebuildTimelines()
         m_timelineGrid->addWidget(view, static_cast<int>(r) / 2, static_cast<int>(r) % 2);
         m_timelines.push_back(view);
     }
+}
+
+bool ComparisonView::showsGpuCharts() const
+{
+    return m_tabs->isTabVisible(m_gpuTab);
 }
 
 ChartView* ComparisonView::chartView(ChartKind kind, std::size_t run) const

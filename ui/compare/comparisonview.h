@@ -26,9 +26,9 @@ class BackgroundJob;
 class ChartView;
 class TextTableModel;
 
-// Runs side by side: tabs Latency / Scaling / Cost / Time / Summary, one fixed colour per run
-// across every chart. Loading and every statistic run off the GUI thread (the lean columnar
-// read, then core/charts); a newer showRuns() drops the results of an older one.
+// Runs side by side: tabs Latency / Scaling / Cost / Time / GPU / Summary, one fixed colour per
+// run across every chart (the GPU tab only when a run has nvidia-smi samples). Loading and every statistic run off the
+// GUI thread (the lean columnar read, then core/charts); a newer showRuns() drops the results of an older one.
 class ComparisonView : public QWidget {
     Q_OBJECT
 public:
@@ -43,6 +43,7 @@ public:
     std::shared_ptr<const charts::ComparisonData> comparison() const { return m_data; }
     ChartView* chartView(charts::ChartKind kind, std::size_t run = 0) const;
     bool isLoading() const;
+    bool showsGpuCharts() const; // the GPU tab is there: some run shown has GPU samples
 
 signals:
     void loadingChanged(bool loading);
@@ -77,6 +78,7 @@ private:
     QCheckBox* m_logScale = nullptr;
     QPushButton* m_exportButton = nullptr;
     QTabWidget* m_tabs = nullptr;
+    int m_gpuTab = -1;
     std::map<charts::ChartKind, ChartView*> m_views;
     std::vector<ChartView*> m_timelines;
     QGridLayout* m_timelineGrid = nullptr;
