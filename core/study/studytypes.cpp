@@ -2,6 +2,8 @@
 #include "study/studytypes.h"
 
 #include "study/coldstartstudy.h"
+#include "study/idletimeoutstudy.h"
+#include "study/prewarmstudy.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +17,8 @@ const std::vector<StudyType>& studyTypes()
     static const std::vector<StudyType> types = [] {
         std::vector<StudyType> t;
         t.push_back(coldStartStudyType());
+        t.push_back(idleTimeoutStudyType());
+        t.push_back(prewarmStudyType());
         return t;
     }();
     return types;
