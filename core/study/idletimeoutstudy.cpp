@@ -51,6 +51,12 @@ std::string labelText(ColdLabel label)
     return "unknown";
 }
 
+// The workers a health sample shows: RunPod's "ready" is idle + running, so they are not added twice.
+int workersShown(const WorkerSample& s)
+{
+    return std::max(s.ready, s.idle + s.running) + s.initializing + s.throttled + s.unhealthy;
+}
+
 } // namespace
 
 std::optional<double> IdleSearch::answerS() const
@@ -104,7 +110,7 @@ IdleProbe readIdleProbe(
         if (s.tMs <= probe->sentMs)
             lastHealth = &s;
     if (lastHealth && warmup && lastHealth->tMs >= warmup->finishedMs)
-        evidence.push_back("health " + std::to_string(lastHealth->total()) + " worker(s) "
+        evidence.push_back("health " + std::to_string(workersShown(*lastHealth)) + " worker(s) "
             + secondsText((probe->sentMs - lastHealth->tMs) / 1000.0) + " before");
     std::string joined;
     for (const std::string& e : evidence)
@@ -271,9 +277,9 @@ IdleSearch searchIdleTimeout(StudyContext& ctx, const IdleSearchSettings& settin
     return searchIdleTimeout(settings, [&](double askedS) -> std::optional<IdleProbe> {
         if (ctx.cancelled())
             return std::nullopt;
-        ctx.progress("idle probe " + std::to_string(++n) + ": " + secondsText(askedS) + " of silence");
-        const StudyProbe run
-            = ctx.run(probeWorkload(askedS, ctx.config().workload), "idle probe " + secondsText(askedS));
+        // The role is also the progress line StudyRunner prints as the run starts.
+        const StudyProbe run = ctx.run(probeWorkload(askedS, ctx.config().workload),
+            "idle probe " + std::to_string(++n) + ": " + secondsText(askedS) + " of silence");
         if (ctx.cancelled())
             return std::nullopt;
         IdleProbe p = readIdleProbe(askedS, run.records, run.workerSamples);

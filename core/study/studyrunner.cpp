@@ -205,7 +205,11 @@ StudyProbe StudyRunner::run(const WorkloadConfig& workload, const std::string& r
     probe.gpuSamples = m_store->gpuSamples(probe.runId);
     if (const auto info = m_store->findRun(probe.runId)) {
         probe.environmentJson = info->environmentJson;
-        probe.cost = costOfRun(*info, probe.records, probe.workerSamples, &probe.costError);
+        try {
+            probe.cost = costOfRun(*info, probe.records, probe.workerSamples, &probe.costError);
+        } catch (const std::exception& error) { // e.g. an unreadable pricing catalog: the run still counts
+            probe.costError = error.what();
+        }
     }
     return probe;
 }

@@ -348,8 +348,8 @@ void TestConfigRules::refused_data()
     row("keep_warm interval 0", "/workload/keep_warm", R"({"interval_s":0})", "workload.keep_warm.interval_s",
         "positive number of seconds");
     row("keep_warm a number", "/workload/keep_warm", "5", "workload.keep_warm", "must be an object");
-    row("keep_warm misspelt", "/workload/keep_warm", R"({"interval":5})", "workload.keep_warm.interval",
-        "did you mean \"interval_s\"?");
+    row("keep_warm misspelt", "/workload/keep_warm", R"({"interval_s":5,"intervall":5})",
+        "workload.keep_warm.intervall", "did you mean \"interval_s\"?");
     row("cold_probe with requests", "/workload/steps/0/requests", "3", "workload.steps[0].requests",
         "not a key of a \"cold_probe\" step");
 }
