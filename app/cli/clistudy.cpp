@@ -71,6 +71,7 @@ int studyCommand(const Args& args)
     }
     StudyRunner runner(*loaded.config, args.db, makeAdapter);
     runner.setSecretResolver(keyringSecretResolver());
+    runner.setProviderCatalog(providerCatalog());
     StudyRequest request { args.kind, args.provider, args.variant, {} };
     for (const std::string& pair : args.params) {
         const auto eq = pair.find('=');

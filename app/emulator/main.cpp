@@ -134,6 +134,7 @@ int main(int argc, char** argv)
         { "seed", "Seed of every random draw.", "seed", "0" },
         { "truth", "Write the ground truth (one JSON line per finished job, then the ledger) here.", "file" },
         { "time-scale", "Multiply every platform duration by this factor.", "factor", "1" },
+        { "min-workers", "Always-on workers, warm from the start (overrides the profile's workers.min).", "count" },
         { "api-key-env", "Require the key held by this environment variable.", "name" },
         { "endpoint", "Serve only this endpoint id (default: any; RunPod protocol only).", "id" },
         { "protocol",
@@ -176,6 +177,13 @@ int main(int argc, char** argv)
         return usageError(QString::fromStdString(error.what()));
     }
     profile.timeScale *= *timeScale;
+    if (parser.isSet("min-workers")) {
+        const auto minWorkers = parseNumber<int>(parser.value("min-workers"), 0, 10000);
+        if (!minWorkers || *minWorkers > profile.maxWorkers)
+            return usageError("--min-workers takes an integer from 0 to the profile's workers.max ("
+                + QString::number(profile.maxWorkers) + ")");
+        profile.minWorkers = *minWorkers;
+    }
 
     // The key: the variable named by --api-key-env, else T2IBENCH_EMULATOR_KEY; none means any key.
     const QByteArray keyVariable

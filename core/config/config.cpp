@@ -280,6 +280,8 @@ nlohmann::json toJson(const WorkloadStep& step)
     case StepKind::ColdProbe:
         j["idle_s"] = step.idleS;
         j["repeat"] = step.repeat;
+        if (step.waitForZeroS != WorkloadStep {}.waitForZeroS)
+            j["wait_for_zero_s"] = step.waitForZeroS; // written only when set, so older files read the same
         return j; // a probe has no length of its own
     }
     if (step.durationS && step.kind != StepKind::Burst)
@@ -294,8 +296,11 @@ nlohmann::json toJson(const WorkloadConfig& w)
     json steps = json::array();
     for (const WorkloadStep& step : w.steps)
         steps.push_back(toJson(step));
-    return { { "timeout_s", w.timeoutS }, { "poll_interval_ms", w.pollIntervalMs },
+    json j = { { "timeout_s", w.timeoutS }, { "poll_interval_ms", w.pollIntervalMs },
         { "warmup_requests", w.warmupRequests }, { "health_interval_s", w.healthIntervalS }, { "steps", steps } };
+    if (w.keepWarmIntervalS)
+        j["keep_warm"] = { { "interval_s", *w.keepWarmIntervalS } }; // written only when set
+    return j;
 }
 
 nlohmann::json toJson(const PromptConfig& p)

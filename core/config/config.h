@@ -59,6 +59,9 @@ struct WorkloadStep {
     std::optional<double> durationS; // per level for a sweep
     std::optional<int> requests; // per level for a sweep; burst: all at once
     double idleS = 0; // cold_probe
+    // cold_probe: how long to wait, after idle_s, for the health endpoint to show no workers;
+    // 0 asks it once and sends the probe whatever it shows (the idle_timeout study's probes).
+    double waitForZeroS = 60;
     int repeat = 1; // cold_probe
     int levels() const { return kind == StepKind::Closed ? int(concurrency.size()) : 1; }
     bool operator==(const WorkloadStep&) const = default;
@@ -69,6 +72,9 @@ struct WorkloadConfig {
     int pollIntervalMs = 250;
     int warmupRequests = 0;
     double healthIntervalS = 1.0;
+    // keep_warm.interval_s: one ping request every this many seconds while the steps run (step
+    // -2, "ping": out of every headline figure, in the cost); nullopt: no pings.
+    std::optional<double> keepWarmIntervalS;
     std::vector<WorkloadStep> steps;
     bool operator==(const WorkloadConfig&) const = default;
 };

@@ -70,6 +70,11 @@ struct ProviderDescriptor {
     // Common keys this type cannot do without (openai_compatible's base_url: a compatible server
     // has no default address), each with the hint a missing one is reported with (its help).
     std::vector<SettingSpec> requiredCommon;
+    // The provider key that keeps this many workers always warm, where t2ibench can set it
+    // ("min_workers" for emulated); empty where it cannot, and then minWorkersRefusal says why
+    // (the prewarm study's min_workers strategy is refused with it).
+    std::string minWorkersSetting;
+    std::string minWorkersRefusal;
 };
 
 // The keys every provider takes (id, type, base_url, api_key_env, timeout_s, pricing, ...).

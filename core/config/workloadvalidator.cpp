@@ -25,7 +25,7 @@ const std::vector<KindInfo>& kinds()
         { "poisson", StepKind::Poisson, { "rate", "duration_s", "requests" } },
         { "ramp", StepKind::Ramp, { "from", "to", "duration_s", "requests" } },
         { "burst", StepKind::Burst, { "requests" } },
-        { "cold_probe", StepKind::ColdProbe, { "idle_s", "repeat" } },
+        { "cold_probe", StepKind::ColdProbe, { "idle_s", "repeat", "wait_for_zero_s" } },
     };
     return table;
 }
@@ -130,6 +130,14 @@ std::optional<WorkloadStep> validateStep(Checker& check, const json& step, const
             out.idleS = check.number(step, path, "idle_s", 0, false, "must be a number of seconds >= 0").value_or(0);
         if (auto n = check.integer(step, path, "repeat", 1, kMaxInt, "must be an integer >= 1"))
             out.repeat = int(*n);
+        if (auto wait
+            = check.number(step, path, "wait_for_zero_s", 0, false, "must be a number of seconds from 0 to 600")) {
+            if (*wait <= 600)
+                out.waitForZeroS = *wait;
+            else
+                check.error(child(path, "wait_for_zero_s"),
+                    "must be a number of seconds from 0 to 600 (got " + describe(step["wait_for_zero_s"]) + ")");
+        }
         break;
     }
     return out;
@@ -148,8 +156,9 @@ WorkloadConfig validateWorkload(Checker& check, const json& document)
         return workload;
     }
     const std::string path = "workload";
-    check.checkKeys(
-        w, path, { "timeout_s", "poll_interval_ms", "warmup_requests", "health_interval_s", "steps" }, "the workload");
+    check.checkKeys(w, path,
+        { "timeout_s", "poll_interval_ms", "warmup_requests", "health_interval_s", "keep_warm", "steps" },
+        "the workload");
     if (auto v = check.number(w, path, "timeout_s", 0, true, "must be a positive number of seconds"))
         workload.timeoutS = *v;
     if (auto v = check.integer(w, path, "poll_interval_ms", 10, 60000, "must be an integer between 10 and 60000"))
@@ -158,6 +167,18 @@ WorkloadConfig validateWorkload(Checker& check, const json& document)
         workload.warmupRequests = int(*v);
     if (auto v = check.number(w, path, "health_interval_s", 0, true, "must be a positive number of seconds"))
         workload.healthIntervalS = *v;
+    if (w.contains("keep_warm")) {
+        const json& k = w["keep_warm"];
+        const std::string kPath = child(path, "keep_warm");
+        if (!k.is_object()) {
+            check.error(kPath, "must be an object {\"interval_s\": N} (got " + describe(k) + ")");
+        } else {
+            check.checkKeys(k, kPath, { "interval_s" }, "keep_warm");
+            if (check.require(k, kPath, "interval_s", "seconds between two keep-warm pings"))
+                workload.keepWarmIntervalS
+                    = check.number(k, kPath, "interval_s", 0, true, "must be a positive number of seconds");
+        }
+    }
 
     if (!check.require(w, path, "steps", "a non-empty list of steps"))
         return workload;

@@ -66,7 +66,8 @@ bool billingFromProfile(const json& profile, const json& provider, RunBilling& o
     out.price.billingIncrementS = 1;
     out.price.label = "emulator profile " + profile.value("name", std::string("?"));
     out.options.idleTimeoutS = std::llround(workers.value("idle_timeout_ms", 5000.0) * timeScale) / 1000.0;
-    out.options.keepWarmWorkers = workers.value("min", 0);
+    // The provider's min_workers (passed to the emulator as --min-workers) overrides the profile's.
+    out.options.keepWarmWorkers = provider.value("min_workers", workers.value("min", 0));
     out.options.coldStartBilled = true;
     out.billingSource = out.price.label;
     return true;

@@ -66,6 +66,8 @@ std::optional<EmulatorInstance> startEmulator(
     }
     if (provider.settings.contains("time_scale"))
         argv.insert(argv.end(), { "--time-scale", std::to_string(provider.settings["time_scale"].get<double>()) });
+    if (provider.settings.contains("min_workers"))
+        argv.insert(argv.end(), { "--min-workers", std::to_string(provider.settings["min_workers"].get<int>()) });
     std::unique_ptr<const std::string, RemoveFile> caFile;
     if (provider.settings.value("tls", false)) {
         caFile.reset(new std::string(

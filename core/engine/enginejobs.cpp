@@ -22,7 +22,7 @@ double queuedSince(const InFlight& job)
 
 } // namespace
 
-void RunEngine::Impl::issue(double intendedMs, bool afterScaleToZero)
+void RunEngine::Impl::issue(double intendedMs, bool afterScaleToZero, bool ping)
 {
     if (!admittedByCap())
         return;
@@ -31,17 +31,20 @@ void RunEngine::Impl::issue(double intendedMs, bool afterScaleToZero)
     const std::int64_t seq = nextSeq++;
     RequestRecord& r = job->record;
     r.seq = seq;
-    r.step = p.step;
-    r.stepKind = p.kindName;
-    r.level = p.level;
-    r.offered = p.offered;
+    r.step = ping ? kPingStep : p.step;
+    r.stepKind = ping ? "ping" : p.kindName;
+    r.level = ping ? 0 : p.level;
+    r.offered = ping ? 0 : p.offered;
     r.intendedMs = intendedMs;
     r.seed = seedFor(settings.promptConfig, seq);
     r.promptIndex = promptIndexFor(settings.promptConfig, seq, settings.prompts.size());
     job->state.job = { seq, settings.prompts[std::size_t(r.promptIndex)], r.seed, settings.variant };
     job->afterScaleToZero = afterScaleToZero;
-    ++phaseIssued;
-    ++phaseInFlight;
+    job->ping = ping;
+    if (!ping) { // a ping belongs to no phase: the phase neither waits for it nor counts it
+        ++phaseIssued;
+        ++phaseInFlight;
+    }
     InFlight& ref = *job;
     inFlight.emplace(seq, std::move(job));
     r.sentMs = clock.nowMs();
@@ -399,6 +402,7 @@ void RunEngine::Impl::succeed(std::int64_t seq)
 {
     auto node = inFlight.extract(seq);
     InFlight& job = *node.mapped();
+    const bool ping = job.ping;
     finishPlatformPart(job);
     if (job.state.execMs)
         polls.noteExecutionMs(*job.state.execMs);
@@ -430,7 +434,7 @@ void RunEngine::Impl::succeed(std::int64_t seq)
         checking.emplace(seq, std::move(node.mapped()));
     }
     if (!cancelling)
-        onJobFinishedInPhase();
+        onJobFinished(ping);
 }
 
 void RunEngine::Impl::collectVerdicts()
@@ -472,7 +476,7 @@ void RunEngine::Impl::complete(std::int64_t seq)
     finishPlatformPart(job);
     emit(job.record);
     if (!cancelling)
-        onJobFinishedInPhase();
+        onJobFinished(job.ping);
 }
 
 // The platform's cancel call, within its budget; `answered` runs once it is answered or given up.

@@ -50,6 +50,7 @@ std::vector<Phase> planPhases(const WorkloadConfig& workload, std::uint64_t seed
         case StepKind::ColdProbe:
             base.repeat = step.repeat;
             base.idleMs = step.idleS * 1000.0;
+            base.waitForZeroMs = step.waitForZeroS * 1000.0;
             base.offered = 1;
             base.plannedMs = step.repeat * base.idleMs;
             break;

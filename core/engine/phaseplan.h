@@ -26,6 +26,7 @@ struct Phase {
     std::shared_ptr<OpenLoopSchedule> schedule; // open-loop kinds
     int repeat = 1; // cold probe
     double idleMs = 0; // cold probe
+    double waitForZeroMs = 60000; // cold probe: the most it waits for the health endpoint to show zero
     double plannedMs = 0; // for the ETA; 0 when it cannot be known in advance
     std::string label() const;
 };

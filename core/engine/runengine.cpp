@@ -92,7 +92,8 @@ void RunEngine::Impl::waitForIdle()
 }
 
 // A cold probe is only cold if the platform really scaled to zero: where it has a health
-// endpoint, ask it until it shows no workers and no jobs, for at most scaleToZeroWaitMs.
+// endpoint, ask it until it shows no workers and no jobs, for at most the phase's waitForZeroMs
+// (0: ask it once and do not wait).
 void RunEngine::Impl::verifyScaledToZero()
 {
     const std::uint64_t generation = phaseGeneration;
@@ -116,7 +117,7 @@ void RunEngine::Impl::verifyScaledToZero()
             sample.reset();
         }
         const bool zero = sample && sample->total() == 0 && sample->inQueue == 0 && sample->inProgress == 0;
-        if (zero || clock.nowMs() - probeVerifyStartMs >= settings.scaleToZeroWaitMs) {
+        if (zero || clock.nowMs() - probeVerifyStartMs >= phase().waitForZeroMs) {
             issue(clock.nowMs(), zero);
             return;
         }
@@ -124,6 +125,27 @@ void RunEngine::Impl::verifyScaledToZero()
             if (generation == phaseGeneration && !cancelling)
                 verifyScaledToZero();
         });
+    });
+}
+
+void RunEngine::Impl::onJobFinished(bool ping)
+{
+    if (!ping)
+        onJobFinishedInPhase();
+    else if (stepsDone && inFlight.empty())
+        finished = true;
+}
+
+// keep_warm: one ping every interval_s while the steps run (not during the warm-up, which wakes
+// the workers anyway), through the same submit path as any request (docs/measurement.md).
+void RunEngine::Impl::schedulePing()
+{
+    at(clock.nowMs() + *settings.workload.keepWarmIntervalS * 1000.0, [this] {
+        if (finished || stepsDone || cancelling || capReached)
+            return;
+        if (phase().step >= 0)
+            issue(clock.nowMs(), false, true);
+        schedulePing();
     });
 }
 
@@ -144,7 +166,8 @@ void RunEngine::Impl::onJobFinishedInPhase()
 
 void RunEngine::Impl::maybeAdvancePhase()
 {
-    if (cancelling)
+    // After the last phase only keep-warm pings may run; a late timer of that phase has nothing to do.
+    if (cancelling || stepsDone)
         return;
     if (capReached) { // no further phase: the run ends with the last job it let in
         finished = finished || inFlight.empty();
@@ -157,7 +180,9 @@ void RunEngine::Impl::maybeAdvancePhase()
     if (!(phaseStopIssuing || closedDone))
         return;
     if (++phaseIndex >= phases.size()) {
-        finished = true;
+        stepsDone = true;
+        // Only keep-warm pings can still be in flight here: the last of them to finish ends the run.
+        finished = !settings.workload.keepWarmIntervalS || inFlight.empty();
         return;
     }
     startPhase();
@@ -324,6 +349,8 @@ EngineResult RunEngine::Impl::run()
     raiseOpenFileLimit(); // HTTP/1.1 holds a connection per request in flight: thousands at once
 
     sampleHealth();
+    if (settings.workload.keepWarmIntervalS)
+        schedulePing();
     startPhase();
     double cancelStartedMs = 0;
     while (true) {

@@ -35,7 +35,6 @@ struct EngineSettings {
     double coldThresholdMs = 250; // a first job on a new worker that waited this long was a cold start
     int maxThrottleRetries = 8; // 429s honoured per request before it counts as throttled
     double throttleBackoffMs = 1000; // wait after a 429 without Retry-After (doubles each time)
-    double scaleToZeroWaitMs = 60000; // how long a cold probe waits for the health endpoint to show zero workers
     double cancelGraceMs = 10000; // how long cancel requests may take when a run is cancelled
     double progressIntervalMs = 250;
     RateLimits rateLimits; // the platform's request budget per operation (docs/measurement.md)

@@ -38,6 +38,8 @@ struct EngineTimer {
 
 // One job on its way: what the adapter knows, the record being filled, and where its next
 // request is (in transit, waiting for the poll scheduler, or waiting for the request budget).
+inline constexpr int kPingStep = -2; // RequestRecord::step of a keep-warm ping
+
 struct InFlight {
     JobState state;
     RequestRecord record;
@@ -45,6 +47,7 @@ struct InFlight {
     HttpRequest next; // waiting for the poll scheduler or the budget
     double deadlineMs = 0;
     bool afterScaleToZero = false;
+    bool ping = false; // a keep-warm ping: no part of any phase
     bool downloading = false;
     bool inTransit = false;
     bool reading = false; // its answer is with the answer reader (core/engine/answerreader.h)
@@ -97,6 +100,7 @@ struct RunEngine::Impl {
     double capReachedMs = 0;
     std::string capMessage;
     bool finished = false;
+    bool stepsDone = false; // every phase has ended (keep-warm pings may still be in flight)
     std::size_t pendingCancels = 0;
     std::optional<double> healthInFlightSince;
 
@@ -128,6 +132,7 @@ struct RunEngine::Impl {
     void waitForIdle();
     void verifyScaledToZero();
     void onJobFinishedInPhase();
+    void onJobFinished(bool ping); // a ping ends no phase; the last one in flight may end the run
     void maybeAdvancePhase();
     void sampleHealth();
     void beginCancel();
@@ -138,7 +143,8 @@ struct RunEngine::Impl {
     EngineResult run();
 
     // enginejobs.cpp: one job from submit to record.
-    void issue(double intendedMs, bool afterScaleToZero);
+    void issue(double intendedMs, bool afterScaleToZero, bool ping = false);
+    void schedulePing(); // keep_warm: the next ping, interval_s from now
     void sendFor(std::int64_t seq, HttpRequest request);
     void transmit(std::int64_t seq, HttpRequest request);
     void sendLater(std::int64_t seq, HttpRequest request, double delayMs);

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "config/config.h"
+#include "config/providerdescriptor.h"
+#include "cost/runcost.h"
 #include "model/requestrecord.h"
 #include "model/run.h"
 
@@ -24,6 +26,10 @@ struct StudyProbe {
     // For an emulated provider that writes ground truth: this run's own truth file (each run
     // starts its own emulator, so each gets its own file: "<truth>.<n>", n from 1).
     std::string truthPath;
+    // What the run cost as `t2ibench-cli cost` computes it (keep-warm workers and pings
+    // included); nullopt with costError saying why when the run has no price.
+    std::optional<CostBreakdown> cost;
+    std::string costError;
     bool ok() const { return status == RunStatus::Completed; }
 };
 
@@ -37,6 +43,9 @@ public:
     virtual const VariantConfig& variant() const = 0;
     // The study's parameters, every key present (defaults filled in, docs/studies.md).
     virtual const nlohmann::json& params() const = 0;
+    // What the provider's type can be configured with (e.g. whether t2ibench can keep minimum
+    // workers warm on it); nullptr where the context does not know it.
+    virtual const ProviderDescriptor* descriptor() const { return nullptr; }
     // Makes one run of the provider (or `provider`, a changed copy of it, e.g. another emulator
     // profile) x the variant with this workload, stores it in the library as one of the study's
     // runs under `role`, and returns it read back. A run that fails is returned, not thrown.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "study/studyrunner.h"
 
+#include "cost/runcostfor.h"
 #include "store/store.h"
 #include "util/runids.h"
 
@@ -66,6 +67,14 @@ StudyRunner::StudyRunner(RunConfig config, std::string dbPath, AdapterFactory fa
 }
 
 StudyRunner::~StudyRunner() = default;
+
+const ProviderDescriptor* StudyRunner::descriptor() const
+{
+    for (const ProviderDescriptor* d : m_catalog)
+        if (d && d->type == m_provider.type)
+            return d;
+    return nullptr;
+}
 
 std::vector<std::string> StudyRunner::prepare(const StudyRequest& request)
 {
@@ -235,8 +244,14 @@ StudyProbe StudyRunner::run(const WorkloadConfig& workload, const std::string& r
     probe.records = m_store->records(probe.runId);
     probe.workerSamples = m_store->workerSamples(probe.runId);
     probe.gpuSamples = m_store->gpuSamples(probe.runId);
-    if (const auto info = m_store->findRun(probe.runId))
+    if (const auto info = m_store->findRun(probe.runId)) {
         probe.environmentJson = info->environmentJson;
+        try {
+            probe.cost = costOfRun(*info, probe.records, probe.workerSamples, &probe.costError);
+        } catch (const std::exception& error) { // e.g. an unreadable pricing catalog: the run still counts
+            probe.costError = error.what();
+        }
+    }
     return probe;
 }
 

@@ -38,6 +38,8 @@ public:
     StudyRunner(RunConfig config, std::string dbPath, AdapterFactory factory);
     ~StudyRunner() override;
     void setSecretResolver(SecretResolver resolver) { m_secretResolver = std::move(resolver); }
+    // The provider types this program knows: descriptor() answers from it (before prepare()).
+    void setProviderCatalog(ProviderCatalog catalog) { m_catalog = std::move(catalog); }
     // Problems found before anything runs: an unknown study or id, bad parameters, the
     // runner's preflight problems. Each names what was wrong and where.
     std::vector<std::string> prepare(const StudyRequest& request);
@@ -49,6 +51,7 @@ public:
     const ProviderConfig& provider() const override { return m_provider; }
     const VariantConfig& variant() const override { return m_variant; }
     const nlohmann::json& params() const override { return m_params; }
+    const ProviderDescriptor* descriptor() const override;
     StudyProbe run(const WorkloadConfig& workload, const std::string& role, const ProviderConfig* provider) override;
     void progress(const std::string& message) override;
     bool cancelled() const override { return m_cancelled; }
@@ -60,6 +63,7 @@ private:
     std::string m_dbPath;
     AdapterFactory m_factory;
     SecretResolver m_secretResolver;
+    ProviderCatalog m_catalog;
     const StudyType* m_type = nullptr;
     ProviderConfig m_provider;
     VariantConfig m_variant;

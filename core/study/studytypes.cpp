@@ -5,6 +5,8 @@
 #include "study/deploystudy.h"
 #include "study/localstartstudy.h"
 #include "study/saturationstudy.h"
+#include "study/idletimeoutstudy.h"
+#include "study/prewarmstudy.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,6 +23,8 @@ const std::vector<StudyType>& studyTypes()
         t.push_back(deployStudyType());
         t.push_back(localStartStudyType());
         t.push_back(saturationStudyType());
+        t.push_back(idleTimeoutStudyType());
+        t.push_back(prewarmStudyType());
         return t;
     }();
     return types;

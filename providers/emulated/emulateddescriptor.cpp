@@ -75,6 +75,12 @@ std::vector<SettingSpec> emulatedSettings()
             .help = "below 1 runs the emulated platform faster than real time",
             .message = "must be a positive number",
             .minExclusive = true },
+        { .key = "min_workers",
+            .kind = K::Integer,
+            .min = 0,
+            .max = 10000,
+            .help = "always-on workers, warm from the start: overrides the profile's workers.min",
+            .message = "must be an integer from 0 to 10000" },
         { .key = "tls",
             .kind = K::Boolean,
             .defaultValue = false,
@@ -109,6 +115,7 @@ ProviderType emulatedProviderType()
     d.defaultRateLimits = runpodProviderType().descriptor.defaultRateLimits;
     d.validate = validateEmulated;
     d.billingUnit = "second";
+    d.minWorkersSetting = "min_workers"; // passed to the emulator as --min-workers
     return { std::move(d),
         [](const ProviderConfig& provider, const AdapterContext& context) -> std::unique_ptr<Adapter> {
             // The real adapter of the spoken protocol talks to the emulator unchanged.

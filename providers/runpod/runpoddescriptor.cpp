@@ -56,6 +56,8 @@ ProviderType runpodProviderType()
     };
     d.defaultRateLimits = rateLimitsJson(RunPodAdapter::platformRateLimits());
     d.billingUnit = "second";
+    d.minWorkersRefusal = "RunPod's minimum workers (workersMin) are set in its console or its GraphQL API, "
+                          "which t2ibench does not call";
     return { std::move(d),
         [](const ProviderConfig& provider, const AdapterContext& context) -> std::unique_ptr<Adapter> {
             return std::make_unique<RunPodAdapter>(RunPodOptions::fromConfig(provider, context));

@@ -284,6 +284,14 @@ void TestConfig::roundTrip_data()
                               << "0.75";
     QTest::newRow("thresholds") << "/thresholds"
                                 << R"({"p95_ms":1500,"error_rate":0,"cost_per_1000_usd":4.5})";
+    QTest::newRow("a cold probe that does not wait for zero")
+        << "/workload/steps/0"
+        << R"({"kind":"cold_probe","idle_s":1.5,"repeat":1,"wait_for_zero_s":0})";
+    QTest::newRow("keep-warm pings") << "/workload/keep_warm"
+                                     << R"({"interval_s":2.5})";
+    QTest::newRow("an emulated provider's min_workers")
+        << "/providers/0"
+        << R"({"id":"e","type":"emulated","profile":"steady","min_workers":2})";
 }
 
 void TestConfig::roundTrip()

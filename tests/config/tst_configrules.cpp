@@ -341,6 +341,15 @@ void TestConfigRules::refused_data()
     row("cold_probe negative idle_s", "/workload/steps/0/idle_s", "-1", "workload.steps[0].idle_s", ">= 0");
     row("cold_probe without idle_s", "/workload/steps/0/idle_s", "-", "workload.steps[0].idle_s", "required");
     row("cold_probe repeat 0", "/workload/steps/0/repeat", "0", "workload.steps[0].repeat", "must be an integer >= 1");
+    row("cold_probe wait_for_zero_s 601", "/workload/steps/0/wait_for_zero_s", "601",
+        "workload.steps[0].wait_for_zero_s", "from 0 to 600");
+    row("cold_probe negative wait_for_zero_s", "/workload/steps/0/wait_for_zero_s", "-1",
+        "workload.steps[0].wait_for_zero_s", "from 0 to 600");
+    row("keep_warm interval 0", "/workload/keep_warm", R"({"interval_s":0})", "workload.keep_warm.interval_s",
+        "positive number of seconds");
+    row("keep_warm a number", "/workload/keep_warm", "5", "workload.keep_warm", "must be an object");
+    row("keep_warm misspelt", "/workload/keep_warm", R"({"interval_s":5,"intervall":5})",
+        "workload.keep_warm.intervall", "did you mean \"interval_s\"?");
     row("cold_probe with requests", "/workload/steps/0/requests", "3", "workload.steps[0].requests",
         "not a key of a \"cold_probe\" step");
 }
@@ -382,6 +391,8 @@ void TestConfigRules::accepted_data()
     ok("ramp from zero", "/workload/steps/4/from", "0");
     ok("burst needs no duration", "/workload/steps/5", R"({"kind":"burst","requests":1})");
     ok("cold_probe repeat defaults", "/workload/steps/0", R"({"kind":"cold_probe","idle_s":0})");
+    ok("cold_probe asks for zero once", "/workload/steps/0", R"({"kind":"cold_probe","idle_s":2,"wait_for_zero_s":0})");
+    ok("keep_warm pings", "/workload/keep_warm", R"({"interval_s":0.5})");
     ok("prompts may be omitted", "/prompts", "{}");
     ok("integral float width", "/variants/0/width", "512.0");
     ok("templated header is no secret", "/providers/1",

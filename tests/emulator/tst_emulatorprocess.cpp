@@ -207,6 +207,8 @@ void TestEmulatorProcess::badArgumentsExitWith2_data()
     QTest::newRow("port not a number") << QStringList { "--profile", "steady", "--port", "http" };
     QTest::newRow("negative time scale") << QStringList { "--profile", "steady", "--time-scale", "-1" };
     QTest::newRow("unknown option") << QStringList { "--profile", "steady", "--warp-speed" };
+    QTest::newRow("min workers above the profile's max") << QStringList { "--profile", "steady", "--min-workers", "7" };
+    QTest::newRow("min workers not a number") << QStringList { "--profile", "steady", "--min-workers", "-1" };
 }
 
 void TestEmulatorProcess::badArgumentsExitWith2()
