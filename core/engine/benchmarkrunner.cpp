@@ -369,6 +369,7 @@ RunOutcome BenchmarkRunner::runOne(const ProviderConfig& provider, const Variant
     settings.prompts = std::move(*prompts);
     settings.timeoutMs = provider.timeoutS.value_or(m_config.workload.timeoutS) * 1000.0;
     settings.coldThresholdMs = provider.settings.value("cold_threshold_ms", settings.coldThresholdMs);
+    settings.scaleToZeroWaitMs = provider.settings.value("scale_to_zero_wait_s", 60.0) * 1000.0;
     settings.transport.httpVersion = provider.settings.value("http_version", std::string("1.1"));
     settings.transport.maxAnswerBytes = provider.settings.value("max_answer_mb", std::int64_t(64)) << 20;
     settings.transport.maxBufferedAnswerBytes = provider.settings.value("answer_memory_mb", std::int64_t(128)) << 20;
