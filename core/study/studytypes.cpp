@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "study/studytypes.h"
 
+#include "study/capacitystudy.h"
 #include "study/coldstartstudy.h"
+#include "study/scalingstudy.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +17,8 @@ const std::vector<StudyType>& studyTypes()
     static const std::vector<StudyType> types = [] {
         std::vector<StudyType> t;
         t.push_back(coldStartStudyType());
+        t.push_back(scalingStudyType());
+        t.push_back(capacityStudyType());
         return t;
     }();
     return types;
