@@ -115,7 +115,10 @@ CapacityLevel analyzeCapacityLevel(
     // Throughput: the successes over the time from the window's first send to its last result.
     if (lastDone > fromMs)
         level.achieved = double(latencies.size()) / ((lastDone - fromMs) / 1000.0);
-    level.queueGrows = inFlightGrows(records, fromMs, toMs);
+    // The measured step starts once the warm phase's requests have ended, so its requests in
+    // flight first ramp up for about one latency: the growth test starts after that.
+    const double rampMs = level.p50Ms ? std::min(*level.p50Ms, (toMs - fromMs) / 3.0) : 0.0;
+    level.queueGrows = inFlightGrows(records, fromMs + rampMs, toMs);
 
     std::vector<std::string> reasons;
     if (!level.p95Ms)
