@@ -67,14 +67,19 @@ StudyResult analyzeScaling(
     r.kind = "scaling";
     double burstStart = std::numeric_limits<double>::infinity(), lastDone = 0;
     double watchSent = std::numeric_limits<double>::infinity();
+    bool watchSawZero = false;
     int requests = 0;
     for (const RequestRecord& rec : records) {
         if (rec.step == kBurstStep) {
             ++requests;
             burstStart = std::min(burstStart, rec.sentMs);
             lastDone = std::max(lastDone, rec.doneMs);
-        } else if (rec.step == kWatchStep) {
-            watchSent = std::min(watchSent, rec.sentMs);
+        } else if (rec.step == kWatchStep && rec.sentMs < watchSent) {
+            watchSent = rec.sentMs;
+            // A probe is labelled cold when the engine's own check (every 250 ms, between the
+            // periodic samples) saw zero workers just before sending it, or when it waited for a
+            // worker it had never seen: either way the burst's workers were gone.
+            watchSawZero = rec.cold == ColdLabel::Cold;
         }
     }
     if (requests == 0) {
@@ -151,14 +156,21 @@ StudyResult analyzeScaling(
     r.findings.push_back(makeFinding(
         "peak_error_rate_pct", "Errors among the requests in flight at the peak", peakErrorRate, "%", {}, {}, 1));
 
-    // Back to zero: the first sample after the last request ended that shows no worker alive.
+    // Back to zero: the first sample after the last request ended that shows no worker alive;
+    // else the watch's own check, when it saw zero before a periodic sample did.
     const std::size_t zero = firstSample(samples, first, end,
         [&](const WorkerSample& s) { return s.tMs >= lastDone && workersAlive(s) == 0 && s.inQueue == 0; });
+    std::optional<double> zeroAtMs, zeroAfterMs;
     if (zero != none) {
-        const double before = zero > first ? std::max(lastDone, samples[zero - 1].tMs) : lastDone;
+        zeroAtMs = samples[zero].tMs;
+        zeroAfterMs = zero > first ? std::max(lastDone, samples[zero - 1].tMs) : lastDone;
+    } else if (watchSawZero && watchSent >= lastDone) {
+        zeroAtMs = watchSent;
+        zeroAfterMs = end > first ? std::max(lastDone, samples[end - 1].tMs) : lastDone;
+    }
+    if (zeroAtMs) {
         r.findings.push_back(makeFinding("scale_to_zero_s", "Time to scale to zero after the last request",
-            (samples[zero].tMs - lastDone) / 1000.0, "s", (before - lastDone) / 1000.0,
-            (samples[zero].tMs - lastDone) / 1000.0));
+            (*zeroAtMs - lastDone) / 1000.0, "s", (*zeroAfterMs - lastDone) / 1000.0, (*zeroAtMs - lastDone) / 1000.0));
     } else {
         r.findings.push_back(
             makeFinding("scale_to_zero_s", "Time to scale to zero after the last request", std::nullopt, "s"));
@@ -198,9 +210,8 @@ StudyResult analyzeScaling(
     if (peakErrorRate)
         answer
             += "; " + formatFinding(*peakErrorRate, "%", {}, {}, 1) + " of the requests in flight at the peak failed";
-    answer += zero != none
-        ? "; it was back to zero " + seconds(samples[zero].tMs - lastDone) + " after the last request."
-        : "; it had not scaled back to zero when the study stopped watching.";
+    answer += zeroAtMs ? "; it was back to zero " + seconds(*zeroAtMs - lastDone) + " after the last request."
+                       : "; it had not scaled back to zero when the study stopped watching.";
     r.answer = answer;
     if (baseAlive > 0)
         r.notes.push_back(std::to_string(baseAlive)

@@ -131,6 +131,20 @@ private slots:
         QCOMPARE(valueOf(r, "peak_error_rate_pct").value_or(-1), 25.0);
     }
 
+    void theWatchsOwnCheckOfZeroWorkersCountsWhenNoSampleSawIt()
+    {
+        // The periodic samples still show workers up to 5.5 s; the watch's probe, sent at 6 s,
+        // was labelled cold: the engine's check saw zero workers just before it.
+        std::vector<RequestRecord> records = burst(3000);
+        records.back().cold = ColdLabel::Cold;
+        const auto busy = samples({ 0, 0, 2, 4, 4, 4, 4, 4, 4, 4, 2, 2 }, { 0, 0, 0, 2, 4, 4, 4, 4, 4, 4, 2, 2 });
+        const StudyResult r = analyzeScaling(records, busy, 4, 120);
+        QCOMPARE(valueOf(r, "scale_to_zero_s").value_or(-1), 3.0);
+        QCOMPARE(*r.finding("scale_to_zero_s")->low, 2.5); // the last sample that still showed workers
+        records.back().cold = ColdLabel::Warm; // the wait ran out: the probe found a worker
+        QVERIFY(!valueOf(analyzeScaling(records, busy, 4, 120), "scale_to_zero_s"));
+    }
+
     void noSampleDuringTheBurstSaysSo()
     {
         const StudyResult r = analyzeScaling(burst(3000), {}, 4, 120);
