@@ -29,7 +29,8 @@ double median(std::vector<double> values)
 bool ran(const RequestRecord& r)
 {
     return r.execMs.has_value() || r.errorClass == ErrorClass::PlatformFailure
-        || r.errorClass == ErrorClass::ContentFiltered || r.errorClass == ErrorClass::InvalidImage;
+        || r.errorClass == ErrorClass::OutOfMemory || r.errorClass == ErrorClass::ContentFiltered
+        || r.errorClass == ErrorClass::InvalidImage;
 }
 
 // When a request occupied the platform, as far as is known: its reported execution (placed at

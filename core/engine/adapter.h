@@ -148,7 +148,14 @@ struct Action {
         return { Kind::Poll, std::move(r), intervalMs, ErrorClass::None, {}, true };
     }
     static Action done() { return { Kind::Done, {}, 0, ErrorClass::None, {}, false }; }
-    static Action fail(ErrorClass e, std::string m) { return { Kind::Fail, {}, 0, e, std::move(m), false }; }
+    // A platform failure whose message says the GPU ran out of memory is classed OutOfMemory here,
+    // once for every adapter (platformFailureClass), so no adapter has to tell the two apart.
+    static Action fail(ErrorClass e, std::string m)
+    {
+        if (e == ErrorClass::PlatformFailure)
+            e = platformFailureClass(m);
+        return { Kind::Fail, {}, 0, e, std::move(m), false };
+    }
 };
 
 // A protocol translator (docs/design.md): builds requests and reads responses; never does I/O,

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "requestrecord.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <utility>
 
 namespace t2i {
@@ -12,7 +14,7 @@ constexpr std::array<std::pair<ColdLabel, std::string_view>, 3> kColdNames { {
     { ColdLabel::Cold, "cold" },
 } };
 
-constexpr std::array<std::pair<ErrorClass, std::string_view>, 10> kErrorNames { {
+constexpr std::array<std::pair<ErrorClass, std::string_view>, 11> kErrorNames { {
     { ErrorClass::None, "" },
     { ErrorClass::Throttled, "throttled" },
     { ErrorClass::Timeout, "timeout" },
@@ -23,6 +25,7 @@ constexpr std::array<std::pair<ErrorClass, std::string_view>, 10> kErrorNames { 
     { ErrorClass::InvalidImage, "invalid_image" },
     { ErrorClass::Cancelled, "cancelled" },
     { ErrorClass::Transport, "transport" },
+    { ErrorClass::OutOfMemory, "oom" },
 } };
 
 template <typename Table, typename Enum> std::string_view nameOf(const Table& table, Enum value)
@@ -57,6 +60,17 @@ std::optional<ColdLabel> coldLabelFromString(std::string_view text)
 std::optional<ErrorClass> errorClassFromString(std::string_view text)
 {
     return valueOf<ErrorClass>(kErrorNames, text);
+}
+
+ErrorClass platformFailureClass(std::string_view message)
+{
+    std::string lowered(message.substr(0, 65536));
+    std::transform(
+        lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    // "outofmemory" covers torch.OutOfMemoryError and torch.cuda.OutOfMemoryError.
+    const bool oom
+        = lowered.find("out of memory") != std::string::npos || lowered.find("outofmemory") != std::string::npos;
+    return oom ? ErrorClass::OutOfMemory : ErrorClass::PlatformFailure;
 }
 
 } // namespace t2i

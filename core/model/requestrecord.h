@@ -21,17 +21,24 @@ enum class ErrorClass {
     Timeout, // the per-request timeout fired, or the platform said TIMED_OUT
     ClientError, // 4xx other than 429: our request was wrong (auth, validation, unknown job)
     ServerError, // 5xx
-    PlatformFailure, // the job ran and the platform reported it failed (FAILED, OOM, ...)
+    PlatformFailure, // the job ran and the platform reported it failed (FAILED, a crash, ...)
     ContentFiltered,
     InvalidImage, // the answer said success but the image did not decode or had the wrong size
     Cancelled,
     Transport, // connection refused, reset, DNS: no HTTP answer at all
+    OutOfMemory, // a platform failure whose message says the GPU ran out of memory (torch's OOM)
 };
 
 std::string_view toString(ColdLabel label);
 std::string_view toString(ErrorClass error);
 std::optional<ColdLabel> coldLabelFromString(std::string_view text);
 std::optional<ErrorClass> errorClassFromString(std::string_view text);
+
+// The class of a job the platform reports failed, from its message: OutOfMemory when the message
+// says the GPU ran out of memory ("CUDA out of memory", torch.OutOfMemoryError, "out of memory"),
+// else PlatformFailure. One rule for every adapter, so an OOM is told apart from other failures
+// the same way on every platform (it says the request was too big for the GPU, not that it broke).
+ErrorClass platformFailureClass(std::string_view message);
 
 // One request's whole lifecycle. Times are milliseconds since the run's start on a monotonic
 // clock; std::nullopt means "not known" (the platform did not say), never 0.

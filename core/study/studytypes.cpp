@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "study/studytypes.h"
 
+#include "study/capacitystudy.h"
 #include "study/coldstartstudy.h"
 #include "study/deploystudy.h"
-#include "study/localstartstudy.h"
-#include "study/saturationstudy.h"
 #include "study/idletimeoutstudy.h"
+#include "study/localstartstudy.h"
 #include "study/prewarmstudy.h"
+#include "study/saturationstudy.h"
+#include "study/scalingstudy.h"
 
 #include <algorithm>
 #include <cmath>
@@ -20,11 +22,13 @@ const std::vector<StudyType>& studyTypes()
     static const std::vector<StudyType> types = [] {
         std::vector<StudyType> t;
         t.push_back(coldStartStudyType());
-        t.push_back(deployStudyType());
-        t.push_back(localStartStudyType());
-        t.push_back(saturationStudyType());
         t.push_back(idleTimeoutStudyType());
         t.push_back(prewarmStudyType());
+        t.push_back(scalingStudyType());
+        t.push_back(capacityStudyType());
+        t.push_back(saturationStudyType());
+        t.push_back(deployStudyType());
+        t.push_back(localStartStudyType());
         return t;
     }();
     return types;

@@ -148,7 +148,7 @@ Action A1111Adapter::onResponse(JobState& job, const HttpResponse& response)
             return Action::fail(ErrorClass::ClientError,
                 prefix + errorText(body, response.body) + " (--api-auth: api_key_env must hold user:password)");
         if (response.status >= 500 && isOutOfMemory(body, response.body))
-            return Action::fail(ErrorClass::PlatformFailure, prefix + errorText(body, response.body));
+            return Action::fail(ErrorClass::OutOfMemory, prefix + errorText(body, response.body));
         return Action::fail(classifyHttpStatus(response.status), prefix + errorText(body, response.body));
     }
     if (!body.valid())

@@ -15,6 +15,7 @@ private slots:
     void builtInProfilesLoad_data();
     void builtInProfilesLoad();
     void instantProfileIsAnOverheadBaseline();
+    void burstProfileScalesWideAndFast();
     void badProfilesNameTheKey_data();
     void badProfilesNameTheKey();
     void defaultsFollowRunPodsDocumentedNumbers();
@@ -57,6 +58,18 @@ void TestPlatformProfile::instantProfileIsAnOverheadBaseline()
     QVERIFY(runsync.concurrent == 0 || runsync.concurrent >= 2000);
     QVERIFY(runsync.per10s == 0 || runsync.per10s >= 100000);
     QVERIFY(p.workerConcurrency * p.maxWorkers >= 2000);
+}
+
+// burst-scaling is for the scaling study's demo: many workers, added at once, time-compressed.
+void TestPlatformProfile::burstProfileScalesWideAndFast()
+{
+    const PlatformProfile p = PlatformProfile::load("burst-scaling");
+    QCOMPARE(p.maxWorkers, 32);
+    QVERIFY(p.scaleOn == ScaleOn::RequestCount);
+    QCOMPARE(p.minWorkers, 0);
+    const double coldMs = p.coldBoot.medianMs + p.coldLoad.medianMs;
+    QVERIFY2(coldMs >= 1000 && coldMs <= 2000, qPrintable(QString::number(coldMs)));
+    QCOMPARE(p.timeScale, 1.0);
 }
 
 void TestPlatformProfile::badProfilesNameTheKey_data()

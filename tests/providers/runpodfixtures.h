@@ -43,8 +43,11 @@ inline std::vector<FailureRow> failureRows()
 {
     using t2i::ErrorClass;
     return {
-        { "FAILED with error is a platform failure", 200,
-            R"({"id":"j","status":"FAILED","error":"CUDA out of memory"})", ErrorClass::PlatformFailure },
+        { "FAILED out of memory is oom", 200, R"({"id":"j","status":"FAILED","error":"CUDA out of memory"})",
+            ErrorClass::OutOfMemory },
+        { "FAILED with another error is a platform failure", 200,
+            R"({"id":"j","status":"FAILED","error":"RuntimeError: injected worker failure"})",
+            ErrorClass::PlatformFailure },
         { "TIMED_OUT is a timeout", 200, R"({"id":"j","status":"TIMED_OUT"})", ErrorClass::Timeout },
         { "CANCELLED is cancelled", 200, R"({"id":"j","status":"CANCELLED"})", ErrorClass::Cancelled },
         { "401 is a client error", 401, R"({"error":"unauthorized"})", ErrorClass::ClientError },

@@ -150,9 +150,8 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("422 validation") << 422 << QString::fromStdString(kA1111Validation)
                                         << int(ErrorClass::ClientError) << "steps: value is not a valid integer";
-        QTest::newRow("500 out of memory")
-            << 500 << QString::fromStdString(kA1111OutOfMemory) << int(ErrorClass::PlatformFailure)
-            << "OutOfMemoryError (CUDA out of memory";
+        QTest::newRow("500 out of memory") << 500 << QString::fromStdString(kA1111OutOfMemory)
+                                           << int(ErrorClass::OutOfMemory) << "OutOfMemoryError (CUDA out of memory";
         QTest::newRow("500 other") << 500 << QString::fromStdString(kA1111RuntimeError) << int(ErrorClass::ServerError)
                                    << "RuntimeError (Sizes of tensors must match)";
         QTest::newRow("404 without --api")

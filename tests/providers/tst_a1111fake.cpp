@@ -91,13 +91,13 @@ private slots:
         QCOMPARE(body["sampler_name"].get<std::string>(), std::string("Euler a"));
     }
 
-    void outOfMemoryIsAPlatformFailure()
+    void outOfMemoryIsOom()
     {
         Rig rig;
         rig.fake.failNextWithOutOfMemory();
         const HarnessResult run = runAdapter(rig.adapter, oneRequest());
         const RequestRecord& r = run.records.front();
-        QCOMPARE(int(r.errorClass), int(ErrorClass::PlatformFailure));
+        QCOMPARE(int(r.errorClass), int(ErrorClass::OutOfMemory));
         QCOMPARE(r.httpStatus, 500);
         QVERIFY2(
             r.errorMessage.find("OutOfMemoryError (CUDA out of memory") != std::string::npos, r.errorMessage.c_str());

@@ -161,8 +161,8 @@ private slots:
         QTest::addColumn<QString>("body");
         QTest::addColumn<int>("error");
         QTest::addColumn<QString>("mentioning");
-        QTest::newRow("FAILED is a platform failure")
-            << QString::fromStdString(kBasetenFailed) << int(ErrorClass::PlatformFailure) << "CUDA out of memory";
+        QTest::newRow("FAILED out of memory is oom")
+            << QString::fromStdString(kBasetenFailed) << int(ErrorClass::OutOfMemory) << "CUDA out of memory";
         QTest::newRow("EXPIRED is a timeout")
             << QString::fromStdString(kBasetenExpired) << int(ErrorClass::Timeout) << "max_time_in_queue_seconds";
         QTest::newRow("CANCELED is cancelled")

@@ -302,8 +302,7 @@ private slots:
         QTest::addColumn<int>("error");
         QTest::addColumn<QString>("expected");
         QTest::addColumn<double>("execMs");
-        QTest::newRow("OOM in KSampler") << QString::fromStdString(kComfyHistoryError)
-                                         << int(ErrorClass::PlatformFailure)
+        QTest::newRow("OOM in KSampler") << QString::fromStdString(kComfyHistoryError) << int(ErrorClass::OutOfMemory)
                                          << "node 3 (KSampler) failed: torch.OutOfMemoryError: CUDA out of memory"
                                          << 500.0;
         QTest::newRow("interrupted") << QString::fromStdString(kComfyHistoryInterrupted) << int(ErrorClass::Cancelled)

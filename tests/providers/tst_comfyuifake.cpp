@@ -114,13 +114,13 @@ private slots:
         QCOMPARE(*r.execMs, double(reported->endTime - reported->startTime));
     }
 
-    void executionErrorIsAPlatformFailure()
+    void outOfMemoryExecutionErrorIsOom()
     {
         Rig rig;
         rig.fake.failNextExecution("torch.OutOfMemoryError", "CUDA out of memory. Tried to allocate 2.00 GiB");
         const HarnessResult run = runAdapter(rig.adapter, oneRequest());
         const RequestRecord& r = run.records.front();
-        QCOMPARE(int(r.errorClass), int(ErrorClass::PlatformFailure));
+        QCOMPARE(int(r.errorClass), int(ErrorClass::OutOfMemory));
         QVERIFY2(r.errorMessage.find("node 3 (KSampler) failed: torch.OutOfMemoryError") != std::string::npos,
             r.errorMessage.c_str());
         const auto reported = rig.fake.reportedFor(r.jobId);

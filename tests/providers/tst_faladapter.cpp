@@ -170,7 +170,7 @@ private slots:
         adapter.submit(failed);
         adapter.onResponse(failed, answer(200, kFalSubmitted));
         a = adapter.onResponse(failed, answer(200, kFalCompletedWithError));
-        QVERIFY(isError(a, ErrorClass::PlatformFailure));
+        QVERIFY(isError(a, ErrorClass::OutOfMemory)); // its error says CUDA out of memory
         QVERIFY(a.message.find("CUDA out of memory") != std::string::npos);
 
         // A result without images.

@@ -256,7 +256,7 @@ private slots:
         adapter.submit(job);
         adapter.onResponse(job, answer(202, kSubmitted));
         Action failed = adapter.onResponse(job, answer(200, kFailedAnswer));
-        QCOMPARE(int(failed.error), int(ErrorClass::PlatformFailure));
+        QCOMPARE(int(failed.error), int(ErrorClass::OutOfMemory));
         QCOMPARE(failed.message, std::string("status ERROR: CUDA out of memory"));
 
         JobState gone = newJob();

@@ -150,8 +150,8 @@ private slots:
             << int(F::ServerError) << int(ErrorClass::ServerError) << "upstream unavailable";
         QTest::newRow("a malformed status answer is a server error")
             << int(F::MalformedJson) << int(ErrorClass::ServerError) << "malformed JSON (poll)";
-        QTest::newRow("a failed task is a platform failure")
-            << int(F::JobFailed) << int(ErrorClass::PlatformFailure) << "CUDA out of memory";
+        QTest::newRow("a failed task that ran out of memory is oom")
+            << int(F::JobFailed) << int(ErrorClass::OutOfMemory) << "CUDA out of memory";
         QTest::newRow("a wrong-sized image is an invalid image")
             << int(F::WrongSize) << int(ErrorClass::InvalidImage) << "";
         QTest::newRow("a slow download times out") << int(F::SlowDownload) << int(ErrorClass::Timeout) << "";

@@ -166,7 +166,7 @@ private slots:
         QTest::addColumn<QString>("body");
         QTest::addColumn<int>("error");
         QTest::addColumn<QString>("part");
-        QTest::newRow("failed") << 200 << QString::fromStdString(kFailed) << int(ErrorClass::PlatformFailure)
+        QTest::newRow("failed") << 200 << QString::fromStdString(kFailed) << int(ErrorClass::OutOfMemory)
                                 << "CUDA out of memory";
         QTest::newRow("canceled") << 200 << QString::fromStdString(kCanceled) << int(ErrorClass::Cancelled)
                                   << "canceled";

@@ -405,7 +405,7 @@ private slots:
         QCOMPARE(a.request.method, std::string("GET"));
         QCOMPARE(job.providerStatus, std::string("Failed"));
         a = adapter.onResponse(job, answer(200, kFailureObject, { { "content-type", "text/plain" } }));
-        QVERIFY(isError(a, ErrorClass::PlatformFailure));
+        QVERIFY(isError(a, ErrorClass::OutOfMemory)); // the failure object says CUDA out of memory
         QVERIFY2(a.message.find("CUDA out of memory") != std::string::npos, a.message.c_str());
     }
 

@@ -150,14 +150,16 @@ private slots:
         QTest::addColumn<int>("failure");
         QTest::addColumn<int>("expected");
         using F = SageMakerFake::Failure;
-        QTest::newRow("realtime ModelError") << false << int(F::ModelError) << int(ErrorClass::PlatformFailure);
+        QTest::newRow("realtime ModelError, out of memory")
+            << false << int(F::ModelError) << int(ErrorClass::OutOfMemory);
         QTest::newRow("realtime container timeout") << false << int(F::ModelTimeout) << int(ErrorClass::Timeout);
         QTest::newRow("realtime ThrottlingException 400") << false << int(F::Throttling) << int(ErrorClass::Throttled);
         QTest::newRow("realtime ServiceUnavailable")
             << false << int(F::ServiceUnavailable) << int(ErrorClass::ServerError);
         QTest::newRow("realtime malformed JSON") << false << int(F::MalformedJson) << int(ErrorClass::ServerError);
         QTest::newRow("realtime wrong size") << false << int(F::WrongSize) << int(ErrorClass::InvalidImage);
-        QTest::newRow("async failure object") << true << int(F::ModelError) << int(ErrorClass::PlatformFailure);
+        QTest::newRow("async failure object, out of memory")
+            << true << int(F::ModelError) << int(ErrorClass::OutOfMemory);
         QTest::newRow("async timed out") << true << int(F::ModelTimeout) << int(ErrorClass::Timeout);
         QTest::newRow("async throttled") << true << int(F::Throttling) << int(ErrorClass::Throttled);
         QTest::newRow("async malformed output") << true << int(F::MalformedJson) << int(ErrorClass::ServerError);
