@@ -300,6 +300,8 @@ nlohmann::json toJson(const WorkloadConfig& w)
         { "warmup_requests", w.warmupRequests }, { "health_interval_s", w.healthIntervalS }, { "steps", steps } };
     if (w.keepWarmIntervalS)
         j["keep_warm"] = { { "interval_s", *w.keepWarmIntervalS } }; // written only when set
+    if (w.maxInFlight)
+        j["max_in_flight"] = *w.maxInFlight;
     return j;
 }
 

@@ -75,6 +75,9 @@ struct WorkloadConfig {
     // keep_warm.interval_s: one ping request every this many seconds while the steps run (step
     // -2, "ping": out of every headline figure, in the cost); nullopt: no pings.
     std::optional<double> keepWarmIntervalS;
+    // max_in_flight: the over-saturation guard. A request that would make more than this many in
+    // flight at once stops the run instead (ended "stopped", queued jobs cancelled); nullopt: none.
+    std::optional<int> maxInFlight;
     std::vector<WorkloadStep> steps;
     bool operator==(const WorkloadConfig&) const = default;
 };

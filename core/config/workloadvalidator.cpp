@@ -157,7 +157,8 @@ WorkloadConfig validateWorkload(Checker& check, const json& document)
     }
     const std::string path = "workload";
     check.checkKeys(w, path,
-        { "timeout_s", "poll_interval_ms", "warmup_requests", "health_interval_s", "keep_warm", "steps" },
+        { "timeout_s", "poll_interval_ms", "warmup_requests", "health_interval_s", "keep_warm", "max_in_flight",
+            "steps" },
         "the workload");
     if (auto v = check.number(w, path, "timeout_s", 0, true, "must be a positive number of seconds"))
         workload.timeoutS = *v;
@@ -167,6 +168,8 @@ WorkloadConfig validateWorkload(Checker& check, const json& document)
         workload.warmupRequests = int(*v);
     if (auto v = check.number(w, path, "health_interval_s", 0, true, "must be a positive number of seconds"))
         workload.healthIntervalS = *v;
+    if (auto v = check.integer(w, path, "max_in_flight", 1, kMaxInt, "must be an integer >= 1"))
+        workload.maxInFlight = int(*v);
     if (w.contains("keep_warm")) {
         const json& k = w["keep_warm"];
         const std::string kPath = child(path, "keep_warm");

@@ -248,16 +248,23 @@ bool RunEngine::Impl::admittedByCap()
 {
     if (capReached)
         return false;
+    // The over-saturation guard (workload.max_in_flight): a platform that only piles requests up
+    // has answered the question; waiting for the pile to drain would only cost time and money.
+    if (const auto most = settings.workload.maxInFlight; most && inFlight.size() >= std::size_t(*most)) {
+        stopAtCap("over-saturated: " + std::to_string(inFlight.size()) + " requests in flight reached max_in_flight ("
+            + std::to_string(*most) + ")");
+        return false;
+    }
     if (spend.admit(clock.nowMs()))
         return true;
-    stopAtCap();
+    stopAtCap({});
     return false;
 }
 
 // Nothing more is issued. What the platform still holds in its queue is cancelled (as a cancel
 // does: it has cost nothing yet and would otherwise run and bill); running jobs finish, since
 // they are already committed, and the run ends with the last of them (maybeAdvancePhase).
-void RunEngine::Impl::stopAtCap()
+void RunEngine::Impl::stopAtCap(const std::string& overSaturated)
 {
     capReached = true;
     capReachedMs = clock.nowMs();
@@ -277,7 +284,8 @@ void RunEngine::Impl::stopAtCap()
         sendCancel(job.state, settings.cancelGraceMs, [this] { --pendingCancels; });
         job.record.ok = false;
         job.record.errorClass = ErrorClass::Cancelled;
-        job.record.errorMessage = "cancelled while queued: the run's budget was reached";
+        job.record.errorMessage = overSaturated.empty() ? "cancelled while queued: the run's budget was reached"
+                                                        : "cancelled while queued: the run was over-saturated";
         job.record.finishedMs = clock.nowMs();
         complete(seq);
     }
@@ -286,7 +294,9 @@ void RunEngine::Impl::stopAtCap()
         "budget: $%.6g committed + $%.6g for the next job would pass the $%.6g cap; stopped after submitting %lld jobs "
         "(%zu cancelled while queued)",
         committed, spend.jobWorstCaseUsd(), spend.capUsd(), static_cast<long long>(nextSeq), queued.size());
-    capMessage = text;
+    capMessage = overSaturated.empty() ? std::string(text)
+                                       : overSaturated + "; stopped after submitting " + std::to_string(nextSeq)
+            + " jobs (" + std::to_string(queued.size()) + " cancelled while queued)";
     finished = finished || inFlight.empty();
 }
 

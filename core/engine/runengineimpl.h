@@ -137,7 +137,7 @@ struct RunEngine::Impl {
     void sampleHealth();
     void beginCancel();
     bool admittedByCap();
-    void stopAtCap();
+    void stopAtCap(const std::string& overSaturated); // empty: the budget stopped it
     void reportProgress(bool force);
     double nextWakeMs();
     EngineResult run();

@@ -30,6 +30,10 @@ WorkloadConfig levelWorkload(const nlohmann::json& params, const WorkloadConfig&
     WorkloadStep measured = warm;
     measured.durationS = params["window_s"].get<double>();
     w.steps = { warm, measured };
+    // The over-saturation guard: by Little's law a level that meets the SLA holds about
+    // rate x p95 requests in flight; four times that (at least 16) can only be a queue that grows,
+    // and the level stops there instead of draining it.
+    w.maxInFlight = std::max(16, int(std::ceil(4.0 * rate * slaMs / 1000.0)));
     return w;
 }
 
@@ -313,7 +317,12 @@ StudyType capacityStudyType()
             if (probe.records.empty())
                 throw std::runtime_error("the level at " + rateText(*rate) + " made no request: " + probe.message);
             CapacityLevel level = analyzeCapacityLevel(probe.records, *rate, sla, maxErrorRate);
-            if (!probe.ok())
+            if (probe.status == RunStatus::Stopped && probe.message.starts_with("over-saturated")) {
+                level.queueGrows = true;
+                level.pass = false;
+                level.reason = "stopped early, " + probe.message.substr(0, probe.message.find(';'))
+                    + (level.reason.empty() ? "" : "; " + level.reason);
+            } else if (!probe.ok())
                 notes.push_back("The level at " + rateText(*rate) + " ended " + std::string(toString(probe.status))
                     + ": " + probe.message);
             ctx.progress("rate " + rateText(*rate) + ": " + (level.pass ? "pass" : "fail: " + level.reason));

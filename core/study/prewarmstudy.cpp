@@ -133,6 +133,10 @@ StudyResult analyzePrewarm(const std::vector<PrewarmRun>& runs)
             r.notes.push_back(run.strategy + ": " + run.note);
     }
     if (none && bestFigures) {
+        // The headline pair `studies --summary` shows: the best strategy's p95 and its change.
+        r.findings.push_back(makeFinding("best_p95_s", "best strategy (" + best + "): p95", bestFigures->p95S, "s"));
+        r.findings.push_back(makeFinding("best_p95_change_pct", "p95 change, " + best + " against none",
+            (bestFigures->p95S / none->p95S - 1.0) * 100.0, "%", {}, {}, 0));
         r.answer = best + " gives the lowest p95: " + formatFinding(bestFigures->p95S, "s") + " against "
             + formatFinding(none->p95S, "s") + " with no pre-warming (" + change(bestFigures->p95S, none->p95S)
             + "), cold starts " + fixed(bestFigures->coldShare * 100.0, 0) + "% against "

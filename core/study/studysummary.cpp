@@ -14,11 +14,11 @@ const std::vector<SummaryColumn>& summaryColumns()
         { "prewarm", "none_p95_s", "p95, no pre-warming" },
         { "prewarm", "best_p95_s", "p95, best pre-warming" },
         { "prewarm", "best_p95_change_pct", "p95 change" },
-        { "scaling", "time_to_k_s", "time to add K workers" },
+        { "scaling", "k_workers_s", "time to add K workers" },
         { "scaling", "max_replicas", "max replicas" },
         { "scaling", "peak_error_rate_pct", "errors at peak" },
         { "capacity", "capacity_rps", "rate at the SLA" },
-        { "saturation", "starvation_utilization_pct", "starvation past" },
+        { "saturation", "knee_utilization_pct", "starvation past" },
         { "deploy", "ready_s", "deploy to ready" },
         { "local_start", "start_to_first_image_s", "start to first image" },
     };

@@ -14,7 +14,7 @@
 namespace t2i {
 
 // One parameter of a study: config "studies": {"<kind>": {"<key>": value}} or the command
-// line's --param key=value. docs/studies.md lists them; tst_studytypes checks that it does.
+// line's --param key=value. docs/studies.md lists them; tst_studyresult checks that it does.
 struct StudyParam {
     enum class Kind { Number, Integer, Boolean, String, NumberList };
     std::string key;

@@ -289,6 +289,10 @@ void TestConfig::roundTrip_data()
         << R"({"kind":"cold_probe","idle_s":1.5,"repeat":1,"wait_for_zero_s":0})";
     QTest::newRow("keep-warm pings") << "/workload/keep_warm"
                                      << R"({"interval_s":2.5})";
+    QTest::newRow("an over-saturation guard") << "/workload/max_in_flight"
+                                              << "40";
+    QTest::newRow("the studies' parameters") << "/studies"
+                                             << R"({"cold_start":{"cold_samples":3},"capacity":{"p95_ms":2000}})";
     QTest::newRow("an emulated provider's min_workers")
         << "/providers/0"
         << R"({"id":"e","type":"emulated","profile":"steady","min_workers":2})";

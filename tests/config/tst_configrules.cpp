@@ -348,6 +348,12 @@ void TestConfigRules::refused_data()
     row("keep_warm interval 0", "/workload/keep_warm", R"({"interval_s":0})", "workload.keep_warm.interval_s",
         "positive number of seconds");
     row("keep_warm a number", "/workload/keep_warm", "5", "workload.keep_warm", "must be an object");
+    row("max_in_flight 0", "/workload/max_in_flight", "0", "workload.max_in_flight", "must be an integer >= 1");
+    row("max_in_flight a fraction", "/workload/max_in_flight", "2.5", "workload.max_in_flight",
+        "must be an integer >= 1");
+    row("a study's parameters not an object", "/studies", R"({"cold_start":3})", "studies.cold_start",
+        "must be an object of the study's parameters");
+    row("studies not an object", "/studies", "[]", "studies", "must be an object");
     row("keep_warm misspelt", "/workload/keep_warm", R"({"interval_s":5,"intervall":5})",
         "workload.keep_warm.intervall", "did you mean \"interval_s\"?");
     row("cold_probe with requests", "/workload/steps/0/requests", "3", "workload.steps[0].requests",

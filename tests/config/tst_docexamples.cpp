@@ -4,6 +4,7 @@
 // one or more provider objects, workload steps, or a fragment of a provider ("pricing": {...});
 // each is wrapped into the smallest configuration around it and validated.
 #include "configfixture.h"
+#include "study/studytypes.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -66,6 +67,12 @@ std::pair<json, std::string> wrap(const json& value)
     if (value.contains("type") && value.contains("id")) {
         config["providers"] = json::array({ value });
         return { config, value["type"].get<std::string>() };
+    }
+    // A top-level fragment: "studies", "thresholds", "budget_usd", "client" merged into the file.
+    if (value.contains("studies") || value.contains("thresholds") || value.contains("budget_usd")
+        || value.contains("client")) {
+        config.update(value);
+        return { config, "top-level fragment" };
     }
     if (value.contains("kind")) {
         config["workload"]["steps"] = json::array({ value });
@@ -367,7 +374,21 @@ private slots:
         std::string all;
         for (const ConfigError& e : result.errors)
             all += e.format() + "\n";
-        QVERIFY2(result.errors.empty(), all.c_str());
+        // A "studies" object's parameters are checked by each study when it runs: check them here.
+        if (result.config)
+            for (const auto& [kind, params] : result.config->studies.items()) {
+                const StudyType* type = findStudyType(kind);
+                if (!type) {
+                    all += "studies." + kind + ": no such study\n";
+                    continue;
+                }
+                std::vector<std::string> errors;
+                resolveStudyParams(*type, params, {}, errors);
+                for (const std::string& e : errors)
+                    if (e.find(": required") == std::string::npos) // a fragment need not give every one
+                        all += e + "\n";
+            }
+        QVERIFY2(all.empty(), all.c_str());
     }
 };
 

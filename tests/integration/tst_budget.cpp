@@ -142,6 +142,36 @@ private slots:
         }
     }
 
+    // workload.max_in_flight: a burst of 12 on one worker that serves one job at a time piles up;
+    // the fourth request would make 4 in flight past a guard of 3, so the run stops there, ended
+    // "stopped" and saying why; the three it let in finish (or are cancelled if already queued).
+    void anOverSaturatedRunStopsAtMaxInFlight()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString profile = dir.filePath("budget-profile.json");
+        const QString config = dir.filePath("saturated.json");
+        const QString db = dir.filePath("library.db");
+        writeFile(profile, budgetProfile().dump(2));
+        json c = budgetConfig(profile, dir.filePath("truth.jsonl"), json(), 1, 10);
+        c["workload"]["steps"] = json::array({ { { "kind", "burst" }, { "requests", 12 } } });
+        c["workload"]["max_in_flight"] = 3;
+        writeFile(config, c.dump(2));
+        const CliResult run = runCli({ "run", config, "--db", db });
+        QVERIFY2(run.exitCode == 0, (run.out + run.err).constData());
+        const QStringList words = QString::fromUtf8(run.out).split(' ', Qt::SkipEmptyParts);
+        QVERIFY(!words.isEmpty());
+        const json shown = showJson(words.front().toStdString(), db);
+        QVERIFY(shown.is_object());
+        QCOMPARE(shown["status"].get<std::string>(), std::string("stopped"));
+        QVERIFY2(shown["message"].get<std::string>().starts_with(
+                     "over-saturated: 3 requests in flight reached max_in_flight (3)"),
+            shown["message"].dump().c_str());
+        QCOMPARE(shown["requests"].get<int>(), 3); // the fourth was never sent
+        const int cancelled = shown["errors_by_class"].value("cancelled", 0);
+        QCOMPARE(shown["ok"].get<int>() + cancelled, 3);
+    }
+
     void aThresholdDecidesTheExitCode_data()
     {
         QTest::addColumn<QString>("thresholds");
