@@ -205,8 +205,9 @@ StudyProbe StudyRunner::run(const WorkloadConfig& workload, const std::string& r
         // Each run starts its own emulator, whose truth file is truncated at its start: give each
         // run its own, "<truth>.<n>", so that all of them can be joined to the study's runs.
         std::filesystem::path truth = p.settings["truth"].get<std::string>();
+        // Absolute, so the runner does not resolve it against the configuration's folder again.
         if (truth.is_relative())
-            truth = std::filesystem::path(configDir(m_config)) / truth;
+            truth = std::filesystem::absolute(std::filesystem::path(configDir(m_config)) / truth);
         probe.truthPath = truth.string() + "." + std::to_string(m_probes);
         p.settings["truth"] = probe.truthPath;
     }

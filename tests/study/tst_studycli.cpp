@@ -21,13 +21,13 @@ const char* kProfile = R"({
   "service": {"base_ms": 250, "ms_per_megapixel_step": 0, "noise_sigma": 0},
   "images": {"format": "jpeg", "quality": 50}})";
 
-json config(const QString& dir, int providers = 1)
+json config(const QString& dir, int providers = 1) // written in dir
 {
     json list = json::array();
     for (int i = 0; i < providers; ++i)
         list.push_back({ { "id", "emu" + std::to_string(i) }, { "type", "emulated" },
             { "profile", (dir + "/profile.json").toStdString() }, { "seed", 5 },
-            { "truth", (dir + "/truth.jsonl").toStdString() } });
+            { "truth", "truth.jsonl" } }); // relative: next to the configuration
     return { { "version", 1 }, { "name", "coldstudy" }, { "providers", list },
         { "variants", { { { "id", "v" }, { "model", "sdxl" }, { "width", 256 }, { "height", 256 }, { "steps", 4 } } } },
         { "workload",
